@@ -1,0 +1,30 @@
+"""`python -m designer.pod lint|diagram|convert ...`: the core without Django, for CI pipelines.
+
+Each subcommand lives in designer/pod/cli/<name>.py with `main(argv) -> int`; it is imported
+only when used, so `diagram` does not pay for the schema validators and vice versa.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "convert": "convert a manifest to another workload kind or format",
+    "lint": "validate manifests (kube-apiserver rules, patterns, practices)",
+    "diagram": "draw the inside of a pod as SVG, PNG or DOT",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in COMMANDS:
+        lines = [f"  {name:8} {text}" for name, text in COMMANDS.items()]
+        print("usage: python -m designer.pod COMMAND ...\n\ncommands:\n" + "\n".join(lines), file=sys.stderr)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    module = importlib.import_module(f"designer.pod.cli.{args[0]}")
+    return int(module.main(args[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Validation in layers: schema, apiserver, patterns, practices (one module each)."""
