@@ -1,0 +1,127 @@
+"""Saving designs: every save is a new immutable Revision; a stale base is a conflict.
+
+Concurrency: the design row is locked (SELECT ... FOR UPDATE on PostgreSQL; an IMMEDIATE
+transaction on SQLite takes the write lock at BEGIN), the base revision number is compared with
+the latest, and only then is revision latest+1 written. Two simultaneous saves from the same
+base: one lands, the other gets StaleRevision with the revision that won.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from designer.models import Design, Revision
+from designer.pod.findings import count_by_severity
+from designer.pod.roles import Role, container_names, roles_for
+from designer.pod.workloads import pod_spec
+
+
+class StaleRevision(Exception):
+    """Someone saved since the edit started; carries the revision that is now the latest."""
+
+    def __init__(self, current: Revision) -> None:
+        super().__init__(f"revision {current.number} was saved since this edit started")
+        self.current = current
+
+
+@dataclass
+class Content:
+    """What a revision holds: the workload document, its companions and the roles."""
+
+    document: dict[str, Any]
+    companions: list[dict[str, Any]]
+    roles: dict[str, str]
+
+    @classmethod
+    def of(cls, revision: Revision) -> Content:
+        return cls(revision.document, list(revision.companions or []), dict(revision.roles or {}))
+
+
+def normalise_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> dict[str, str]:
+    """Roles for exactly the document's containers: given ones kept, the rest inferred."""
+    inferred = roles_for(document)
+    given = roles or {}
+    result: dict[str, str] = {}
+    for name in container_names(document):
+        value = given.get(name)
+        try:
+            result[name] = Role(value).value if value else inferred[name].value
+        except ValueError:
+            result[name] = inferred[name].value
+    return result
+
+
+def lint_counts(content: Content, version: str) -> tuple[int, int]:
+    """Unwaived (errors, warnings) of a document, for the library and history lists."""
+    from designer.pod.rules.lint import lint
+
+    findings = lint(content.document, version=version, roles={k: Role(v) for k, v in content.roles.items()})
+    counts = count_by_severity(findings)
+    return counts["error"], counts["warning"]
+
+
+def _search_text(design: Design, content: Content) -> str:
+    spec = pod_spec(content.document)
+    parts = [design.name, design.description]
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or []:
+            if isinstance(c, dict):
+                parts += [str(c.get("name", "")), str(c.get("image", ""))]
+    return " ".join(parts).lower()
+
+
+def save_revision(
+    design: Design,
+    content: Content,
+    author: Any,
+    message: str = "",
+    base_number: int | None = None,
+) -> Revision:
+    """Append revision latest+1; StaleRevision when base_number is not the latest any more."""
+    content.roles = normalise_roles(content.document, content.roles)
+    errors, warnings = lint_counts(content, design.k8s_version)
+    with transaction.atomic():
+        locked = Design.objects.select_for_update().get(pk=design.pk)
+        current = locked.latest
+        if current is not None and base_number is not None and base_number != current.number:
+            raise StaleRevision(current)
+        number = (current.number if current else 0) + 1
+        revision = Revision.objects.create(
+            design=locked,
+            number=number,
+            document=content.document,
+            companions=content.companions,
+            roles=content.roles,
+            author=author if getattr(author, "is_authenticated", False) else None,
+            message=message[:500],
+            parent_number=current.number if current else None,
+            error_count=errors,
+            warning_count=warnings,
+        )
+        _refresh_summary(locked, revision, content)
+        locked.save()
+    design.refresh_from_db()
+    return revision
+
+
+def _refresh_summary(design: Design, revision: Revision, content: Content) -> None:
+    design.latest = revision
+    design.revision_count = revision.number
+    design.updated = timezone.now()
+    design.kind = str(content.document.get("kind") or "Pod")[:30]
+    design.search_text = _search_text(design, content)
+    design.roles_present = ",".join(sorted(set(content.roles.values())))
+    design.error_count = revision.error_count
+    design.warning_count = revision.warning_count
+
+
+def create_design(owner: Any, name: str, content: Content, **fields: Any) -> Design:
+    """A new design with its first revision."""
+    with transaction.atomic():
+        design = Design.objects.create(name=name[:200], owner=owner if owner and owner.is_authenticated else None, **fields)
+        save_revision(design, content, owner, message="Created")
+    return design
