@@ -45,7 +45,11 @@ def permissions(user: Any, design: Design) -> set[str]:
         return {"view", "edit", "admin"}
     granted: set[str] = set()
     if design.team_id and design.visibility != Design.Visibility.PRIVATE:
-        level = Membership.objects.filter(team_id=design.team_id, user=user).values_list("level", flat=True).first()
+        level = (
+            Membership.objects.filter(team_id=design.team_id, user=user)
+            .values_list("level", flat=True)
+            .first()
+        )
         if level:
             granted |= _LEVELS.get(level, set())
     if design.is_starter or design.visibility == Design.Visibility.SHARED:

@@ -34,7 +34,9 @@ def role_map(revision: Revision) -> dict[str, Role]:
     return result
 
 
-def revision_text(revision: Revision, kind: str | None = None, fmt: str = "yaml", annotations: bool = True) -> str:
+def revision_text(
+    revision: Revision, kind: str | None = None, fmt: str = "yaml", annotations: bool = True
+) -> str:
     """The manifest of a revision as the user downloads it (companions appended)."""
     return export_text(
         revision.document,

@@ -72,7 +72,9 @@ class Design(models.Model):
     # Starter designs form the "Patterns" collection every signed-in user can read and fork.
     is_starter = models.BooleanField(default=False)
     starter_slug = models.SlugField(max_length=100, blank=True, default="")
-    forked_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks")
+    forked_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"
+    )
     latest = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
@@ -89,7 +91,10 @@ class Design(models.Model):
 
     class Meta:
         ordering = ["-updated", "-id"]
-        indexes = [models.Index(fields=["visibility", "deleted_at"]), models.Index(fields=["-updated", "-id"])]
+        indexes = [
+            models.Index(fields=["visibility", "deleted_at"]),
+            models.Index(fields=["-updated", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -122,6 +122,8 @@ def _refresh_summary(design: Design, revision: Revision, content: Content) -> No
 def create_design(owner: Any, name: str, content: Content, **fields: Any) -> Design:
     """A new design with its first revision."""
     with transaction.atomic():
-        design = Design.objects.create(name=name[:200], owner=owner if owner and owner.is_authenticated else None, **fields)
+        design = Design.objects.create(
+            name=name[:200], owner=owner if owner and owner.is_authenticated else None, **fields
+        )
         save_revision(design, content, owner, message="Created")
     return design

@@ -38,7 +38,9 @@ def make_design(alice: Any) -> Any:
 
     def make(text: str | None = None, owner: Any = None, name: str = "web", **fields: Any) -> Any:
         manifest = load_manifest(text or SIDECAR_POD)
-        return create_design(owner or alice, name, Content(manifest.document, manifest.companions, {}), **fields)
+        return create_design(
+            owner or alice, name, Content(manifest.document, manifest.companions, {}), **fields
+        )
 
     return make
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 # kind -> apiVersion, and the keys from the document root down to the pod template
@@ -37,7 +38,9 @@ def spec_path(kind: str) -> str:
 def pod_template(document: dict[str, Any]) -> dict[str, Any]:
     """The pod template (metadata + spec) of a workload; {} when absent or malformed."""
     node: Any = document
-    for key in template_keys(str(document.get("kind", "Pod"))) if document.get("kind") in WORKLOAD_KINDS else ():
+    for key in (
+        template_keys(str(document.get("kind", "Pod"))) if document.get("kind") in WORKLOAD_KINDS else ()
+    ):
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, dict) else {}
 
@@ -52,3 +55,97 @@ def pod_metadata(document: dict[str, Any]) -> dict[str, Any]:
     """The pod's metadata (the template's for a workload); {} when absent or malformed."""
     meta = pod_template(document).get("metadata")
     return meta if isinstance(meta, dict) else {}
+
+
+_SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+_POD_META_ON_WORKLOAD = ("name", "namespace", "labels")
+
+
+def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = None) -> dict[str, Any]:
+    """The same pod as another workload kind (Pod <-> any kind; workload -> workload via Pod).
+
+    Pod -> workload: name, namespace and labels go on the workload; the template keeps the
+    labels (`app: <name>` when there are none, as a selector needs some) and every other
+    metadata field; Job/CronJob pods get restartPolicy OnFailure unless it is Never.
+    Workload -> Pod: the template's metadata and spec, with the workload's name and namespace.
+    """
+    if to_kind not in WORKLOAD_KINDS:
+        raise ValueError(f"unknown kind {to_kind!r}; supported kinds: {', '.join(WORKLOAD_KINDS)}")
+    from_kind = document.get("kind") or "Pod"
+    if from_kind == to_kind:
+        result = copy.deepcopy(document)
+        if to_kind == "CronJob" and schedule and isinstance(result.get("spec"), dict):
+            result["spec"]["schedule"] = schedule
+        return result
+    pod = copy.deepcopy(document) if from_kind == "Pod" else _workload_to_pod(document)
+    if to_kind == "Pod":
+        return pod
+    return _pod_to_workload(pod, to_kind, schedule)
+
+
+def _workload_to_pod(document: dict[str, Any]) -> dict[str, Any]:
+    template = copy.deepcopy(pod_template(document))
+    workload_meta = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    template_meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    meta: dict[str, Any] = {}
+    for key in ("name", "namespace"):
+        if key in workload_meta:  # type: ignore[operator]
+            meta[key] = copy.deepcopy(workload_meta[key])  # type: ignore[index]
+    for key, value in template_meta.items():  # type: ignore[union-attr]
+        if key not in meta:
+            meta[key] = value
+    pod: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": meta}
+    for key, value in template.items():
+        if key != "metadata":
+            pod[key] = value
+    pod.setdefault("spec", {})
+    return pod
+
+
+def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) -> dict[str, Any]:
+    meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
+    name = meta.get("name") if isinstance(meta.get("name"), str) else ""  # type: ignore[union-attr]
+    labels = meta.get("labels")  # type: ignore[union-attr]
+    if not isinstance(labels, dict) or not labels:
+        labels = {"app": name or "app"}
+    workload_meta: dict[str, Any] = {}
+    template_meta: dict[str, Any] = {}
+    for key, value in meta.items():  # type: ignore[union-attr]
+        if key in ("name", "namespace"):
+            workload_meta[key] = value
+        elif key == "labels":
+            workload_meta[key] = copy.deepcopy(labels)
+            template_meta[key] = labels
+        else:
+            template_meta[key] = value
+    if "labels" not in template_meta:
+        template_meta = {"labels": labels, **template_meta}
+    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
+    if to_kind in ("Job", "CronJob") and spec.get("restartPolicy") not in ("OnFailure", "Never"):  # type: ignore[union-attr]
+        spec["restartPolicy"] = "OnFailure"  # type: ignore[index]
+    template: dict[str, Any] = {"metadata": template_meta, "spec": spec}
+    result: dict[str, Any] = {
+        "apiVersion": WORKLOAD_KINDS[to_kind][0],
+        "kind": to_kind,
+        "metadata": workload_meta,
+    }
+    if to_kind == "PodTemplate":
+        result["template"] = template
+    elif to_kind in _SELECTOR_KINDS:
+        workload_spec: dict[str, Any] = {}
+        if to_kind == "StatefulSet":
+            workload_spec["serviceName"] = name
+        workload_spec["selector"] = {"matchLabels": copy.deepcopy(labels)}
+        workload_spec["template"] = template
+        result["spec"] = workload_spec
+    elif to_kind == "Job":
+        result["spec"] = {"template": template}
+    else:
+        result["spec"] = {
+            "schedule": schedule or "0 * * * *",
+            "jobTemplate": {"spec": {"template": template}},
+        }
+    for key, value in pod.items():
+        if key not in ("apiVersion", "kind", "metadata", "spec", "status"):
+            result[key] = value
+    return result

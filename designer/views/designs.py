@@ -65,7 +65,9 @@ def new_design(request: HttpRequest) -> HttpResponse:
         "blank_form": blank_form,
         "candidates": candidates,
         "starters": list_starters(),
-        "starter_designs": {d.starter_slug: d for d in Design.objects.filter(is_starter=True, deleted_at=None)},
+        "starter_designs": {
+            d.starter_slug: d for d in Design.objects.filter(is_starter=True, deleted_at=None)
+        },
     }
     return render(request, "designer/new_design.html", ctx, status=400 if import_form.errors else 200)
 
@@ -95,7 +97,8 @@ def export_manifest(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", "yaml")
     if kind not in WORKLOAD_KINDS or fmt not in ("yaml", "json"):
         return HttpResponseBadRequest(
-            f"kind must be one of {', '.join(WORKLOAD_KINDS)} and format yaml or json", content_type="text/plain"
+            f"kind must be one of {', '.join(WORKLOAD_KINDS)} and format yaml or json",
+            content_type="text/plain",
         )
     annotations = request.GET.get("annotations", "1") not in ("0", "false", "no")
     text = revision_text(revision, kind=kind, fmt=fmt, annotations=annotations)
@@ -113,7 +116,10 @@ def start_from_starter(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     manifest = load_manifest(starter.text)
     design = create_design(
-        request.user, starter.name, Content(manifest.document, manifest.companions, {}), description=starter.description
+        request.user,
+        starter.name,
+        Content(manifest.document, manifest.companions, {}),
+        description=starter.description,
     )
     messages.success(request, f"Started from the “{starter.name}” pattern.")
     return redirect(design)

@@ -19,4 +19,6 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser("admin", "admin@localhost", password)
-        self.stdout.write(self.style.SUCCESS(f"Created the local admin account: user 'admin', password '{password}'"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created the local admin account: user 'admin', password '{password}'")
+        )

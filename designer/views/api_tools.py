@@ -1,0 +1,76 @@
+"""Stateless JSON API for CI: POST a manifest, get findings (`lint`) or a drawing (`diagram`).
+
+Both take the manifest as the raw request body (YAML or JSON) and answer 400 with the loader's
+message (line and column) when it cannot be read. Signed-in users or bearer tokens only.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+
+from designer.api_auth import api_login_required
+from designer.pod.diagram import build_dot
+from designer.pod.findings import count_by_severity
+from designer.pod.manifest import ManifestError, MultipleWorkloads, load_manifest
+from designer.pod.render import RenderError, render, sanitize_svg
+from designer.pod.roles import roles_for
+from designer.pod.rules.context import parse_version
+from designer.pod.rules.lint import lint
+
+
+def _read(request: HttpRequest) -> tuple[object, JsonResponse | None]:
+    choose = request.GET.get("choose")
+    try:
+        manifest = load_manifest(request.body, choose=int(choose) if choose and choose.isdigit() else None)
+    except MultipleWorkloads as exc:
+        body = {
+            "error": str(exc),
+            "candidates": [{"index": i, "kind": k, "name": n} for i, k, n in exc.candidates],
+        }
+        return None, JsonResponse(body, status=400)
+    except ManifestError as exc:
+        return None, JsonResponse({"error": str(exc), "line": exc.line, "column": exc.column}, status=400)
+    return manifest, None
+
+
+def _version(request: HttpRequest) -> tuple[tuple[int, int] | None, JsonResponse | None]:
+    try:
+        return parse_version(request.GET.get("k8s_version")), None
+    except ValueError as exc:
+        return None, JsonResponse({"error": str(exc)}, status=400)
+
+
+@require_POST
+@api_login_required
+def lint_manifest(request: HttpRequest) -> HttpResponse:
+    manifest, error = _read(request)
+    version, version_error = _version(request)
+    if error or version_error:
+        return error or version_error  # type: ignore[return-value]
+    findings = lint(manifest.document, version=version, line_map=manifest.line_map)  # type: ignore[attr-defined]
+    return JsonResponse(
+        {
+            "kind": manifest.kind,  # type: ignore[attr-defined]
+            "k8s_version": f"{version[0]}.{version[1]}",  # type: ignore[index]
+            "counts": count_by_severity(findings),
+            "findings": [f.as_dict() for f in findings],
+        }
+    )
+
+
+@require_POST
+@api_login_required
+def diagram_manifest(request: HttpRequest) -> HttpResponse:
+    manifest, error = _read(request)
+    version, version_error = _version(request)
+    if error or version_error:
+        return error or version_error  # type: ignore[return-value]
+    document = manifest.document  # type: ignore[attr-defined]
+    findings = lint(document, version=version)
+    dot = build_dot(document, roles_for(document), findings, version=f"{version[0]}.{version[1]}")  # type: ignore[index]
+    try:
+        svg = sanitize_svg(render(dot, "svg"))
+    except RenderError as exc:
+        return JsonResponse({"error": f"the diagram could not be drawn: {exc}"}, status=422)
+    return HttpResponse(svg, content_type="image/svg+xml")
