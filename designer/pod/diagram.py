@@ -1,0 +1,662 @@
+"""Graphviz DOT drawings of the inside of a pod (DESIGN.md §5): pure, deterministic, never raises.
+
+Every string a user wrote reaches DOT through one of two doors: `_q()` (a DOT quoted string, used
+only for `id`/`tooltip` attributes) or `_h()` (text inside an HTML-like label). Labels are always
+HTML-like, so graphviz's backslash escapes (`\\N`, `\\G`, ...) never apply to user text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from designer.pod.findings import Finding
+from designer.pod.roles import Role, container_ports, is_native_sidecar, localhost_ports, roles_for
+from designer.pod.workloads import pod_metadata, pod_spec
+
+FONT = "Helvetica"
+MAX_TEXT = 60  # characters of one user string shown in a label; the rest is elided
+
+# role -> (fill colour, border colour, node shape, extra style, badge word)
+# Colour is never the only signal: shape and the badge word differ too.
+ROLE_STYLE: dict[str, tuple[str, str, str, str, str]] = {
+    "main": ("#cfe2ff", "#084298", "box", "filled,bold", "MAIN"),
+    "sidecar": ("#d1e7dd", "#0f5132", "box", "filled,rounded", "SIDECAR"),
+    "adapter": ("#fff3cd", "#664d03", "component", "filled", "ADAPTER"),
+    "ambassador": ("#e2d9f3", "#432874", "box3d", "filled", "AMBASSADOR"),
+    "native": ("#d1e7dd", "#0f5132", "box", "filled,rounded,dashed", "NATIVE SIDECAR"),
+    "init": ("#e9ecef", "#41464b", "box", "filled", "INIT"),
+}
+LINK_COLOUR = {"ambassador": "#432874", "adapter": "#997404", "other": "#41464b"}
+DANGER = "#b02a37"
+WARN = "#997404"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\](?:\.volumeMounts\[(\d+)\])?")
+_VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]")
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+
+def _text(value: Any, limit: int = MAX_TEXT) -> str:
+    """Any value as one printable line (no control characters), elided past `limit` characters."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = _CONTROL.sub("", text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
+def _h(value: Any, limit: int = MAX_TEXT) -> str:
+    """Text for an HTML-like label: entities for every character graphviz's parser cares about."""
+    text = _text(value, limit)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("\\", "&#92;&#92;")
+    )
+
+
+def _q(value: Any, limit: int = 200) -> str:
+    """A DOT quoted string. Backslashes are doubled so escString expansion (\\N...) cannot fire."""
+    text = _text(value, limit).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+# --- reading the document defensively ---------------------------------------------------------
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _name(item: dict[str, Any], fallback: str) -> str:
+    name = item.get("name")
+    return name if isinstance(name, str) and name else fallback
+
+
+def _role_word(role: Any) -> str:
+    value = role.value if isinstance(role, Role) else role
+    return value if isinstance(value, str) and value in ROLE_STYLE else "sidecar"
+
+
+def _safe_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> dict[str, str]:
+    if roles is None:
+        try:
+            roles = dict(roles_for(document))
+        except Exception:  # a malformed document must still draw
+            roles = {}
+    return {str(name): _role_word(role) for name, role in roles.items()}
+
+
+def _ports(container: dict[str, Any]) -> list[tuple[int, str]]:
+    """(containerPort, 'name/PROTO') for each declared port, first occurrence of a number only."""
+    seen: set[int] = set()
+    result = []
+    for port in _dicts(container.get("ports")):
+        number = port.get("containerPort")
+        if not isinstance(number, int) or isinstance(number, bool) or number in seen:
+            continue
+        seen.add(number)
+        proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        name = port.get("name") if isinstance(port.get("name"), str) else ""
+        result.append((number, f"{name} {proto}".strip()))
+    return result
+
+
+def _safe_localhost_ports(container: dict[str, Any]) -> list[int]:
+    try:
+        return localhost_ports(container)
+    except Exception:
+        return []
+
+
+def _safe_container_ports(container: dict[str, Any]) -> list[int]:
+    try:
+        return [p for p in container_ports(container) if not isinstance(p, bool)]
+    except Exception:
+        return []
+
+
+class _Item:
+    """One container as drawn: where it is in the document and what it is called in DOT."""
+
+    def __init__(self, group: str, index: int, container: dict[str, Any], role: str) -> None:
+        self.group = group  # "initContainers" | "containers"
+        self.index = index
+        self.container = container
+        self.name = _name(container, f"{group}[{index}]")
+        self.native = group == "initContainers" and is_native_sidecar(container)
+        self.role = "native" if self.native else ("init" if group == "initContainers" else role)
+        if self.role == "init" and group == "containers":
+            self.role = "sidecar"
+        prefix = "i" if group == "initContainers" else "c"
+        self.node = f"{prefix}{index}"
+        self.id = f"{'init' if group == 'initContainers' else 'container'}-{self.name}"
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+class _Marks:
+    """Unwaived findings, grouped by the node (and mount edge) they concern."""
+
+    def __init__(self, findings: Iterable[Finding] | None, items: list[_Item], volumes: list[str]) -> None:
+        self.nodes: dict[str, list[Finding]] = {}
+        self.mounts: dict[tuple[str, int], list[Finding]] = {}
+        self.pod: list[Finding] = []
+        by_position = {(item.group, item.index): item for item in items}
+        by_name = {item.name: item for item in items}
+        for finding in _flatten(findings or []):
+            if not isinstance(finding, Finding) or finding.waived is not None:
+                continue
+            if finding.severity not in ("error", "warning"):
+                continue
+            path = finding.path if isinstance(finding.path, str) else ""
+            match = _CONTAINER_PATH.search(path)
+            item = by_position.get((match.group(1), int(match.group(2)))) if match else None
+            if item is not None and match and match.group(3) is not None:
+                self.mounts.setdefault((item.node, int(match.group(3))), []).append(finding)
+                continue
+            if item is None and finding.container is not None:
+                item = by_name.get(finding.container)
+            if item is not None:
+                self.nodes.setdefault(item.node, []).append(finding)
+                continue
+            vmatch = _VOLUME_PATH.search(path)
+            if vmatch and int(vmatch.group(1)) < len(volumes):
+                self.nodes.setdefault(f"v{int(vmatch.group(1))}", []).append(finding)
+                continue
+            self.pod.append(finding)
+
+
+def _flatten(findings: Iterable[Finding]) -> list[Finding]:
+    result: list[Finding] = []
+    stack = list(findings)[::-1]
+    while stack:
+        finding = stack.pop()
+        result.append(finding)
+        if isinstance(finding, Finding):
+            stack.extend(list(finding.caused)[::-1])
+    return result
+
+
+def _badge_row(found: list[Finding], colspan: int = 1) -> str:
+    if not found:
+        return ""
+    errors = sum(1 for f in found if f.severity == "error")
+    warnings = len(found) - errors
+    parts = []
+    if errors:
+        parts.append(f'<FONT COLOR="{DANGER}"><B>(X) {errors} error{"s" if errors > 1 else ""}</B></FONT>')
+    if warnings:
+        parts.append(
+            f'<FONT COLOR="{WARN}"><B>(!) {warnings} warning{"s" if warnings > 1 else ""}</B></FONT>'
+        )
+    rules = ", ".join(sorted({_text(f.rule, 20) for f in found}))
+    return (
+        f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT">{"  ".join(parts)}'
+        f'<BR/><FONT POINT-SIZE="8">{_h(rules, 80)}</FONT></TD></TR>'
+    )
+
+
+def _marked(found: list[Finding]) -> str:
+    if any(f.severity == "error" for f in found):
+        return DANGER
+    return WARN if found else ""
+
+
+# --- nodes ----------------------------------------------------------------------------------
+
+
+def _container_node(item: _Item, found: list[Finding], step: int | None = None) -> str:
+    fill, border, shape, style, badge = ROLE_STYLE[item.role]
+    heading = f"{step}. " if step is not None else ""
+    rows = [
+        f'<TR><TD ALIGN="LEFT"><B>{heading}{_h(item.name, 40)}</B></TD>'
+        f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="8" COLOR="{border}"><B>{badge}</B></FONT></TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(item.container.get("image") or "(no image)")}'
+        "</FONT></TD></TR>",
+    ]
+    if item.native:
+        rows.append(
+            '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8"><I>starts before the app, '
+            "keeps running, stops after it</I></FONT></TD></TR>"
+        )
+    for number, detail in _ports(item.container):
+        port_id = f"port-{item.name}-{number}"
+        rows.append(
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT" PORT="p{number}" ID="{_h(port_id, 200)}" '
+            f'HREF="#{_h(quote(port_id, safe=""), 400)}" TOOLTIP="{_h(f"{item.name} listens on :{number}", 200)}">'
+            f'<FONT POINT-SIZE="9">:{number} {_h(detail, 30)}</FONT></TD></TR>'
+        )
+    rows.append(_badge_row(found, 2))
+    colour = _marked(found) or border
+    penwidth = "2.5" if found else ("2" if item.role == "main" else "1")
+    peripheries = ' peripheries="2"' if item.role == "main" else ""
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    return (
+        f'  {item.node} [id={_q(item.id)} shape="{shape}" style="{style}" fillcolor="{fill}" '
+        f'color="{colour}" penwidth="{penwidth}"{peripheries} margin="0.08,0.04" '
+        f"tooltip={_q(f'{badge.lower()} {item.name}')} label={label}];"
+    )
+
+
+def volume_kind(volume: dict[str, Any]) -> tuple[str, bool]:
+    """A one-line description of a volume's source and whether it is a risk (hostPath)."""
+    if isinstance(volume.get("emptyDir"), dict) or "emptyDir" in volume:
+        empty = volume.get("emptyDir") if isinstance(volume.get("emptyDir"), dict) else {}
+        size = empty.get("sizeLimit")
+        size_text = f", sizeLimit {_text(size, 20)}" if size not in (None, "") else ""
+        if empty.get("medium") == "Memory":
+            return f"emptyDir (memory{size_text})", False
+        return f"emptyDir{' (' + size_text[2:] + ')' if size_text else ''}", False
+    for key, label in (("configMap", "configMap"), ("secret", "secret")):
+        if key in volume:
+            source = volume.get(key) if isinstance(volume.get(key), dict) else {}
+            ref = source.get("name") if key == "configMap" else source.get("secretName")
+            return f"{label}: {_text(ref or '?', 40)}", False
+    if "persistentVolumeClaim" in volume:
+        source = volume.get("persistentVolumeClaim")
+        claim = source.get("claimName") if isinstance(source, dict) else None
+        return f"PVC: {_text(claim or '?', 40)}", False
+    if "hostPath" in volume:
+        source = volume.get("hostPath")
+        path = source.get("path") if isinstance(source, dict) else None
+        return f"hostPath: {_text(path or '?', 40)}", True
+    if "projected" in volume:
+        source = volume.get("projected")
+        count = len(_dicts(source.get("sources"))) if isinstance(source, dict) else 0
+        return f"projected ({count} source{'s' if count != 1 else ''})", False
+    if "downwardAPI" in volume:
+        return "downwardAPI", False
+    other = next((key for key in volume if key != "name"), None)
+    return (_text(other, 40) if other else "(no source)"), False
+
+
+def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Finding]) -> str:
+    kind, risky = volume_kind(volume)
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{_h(name, 40)}</B></TD></TR>']
+    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(kind)}</FONT></TD></TR>')
+    if risky:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{DANGER}"><B>(!) RISK: host filesystem</B>'
+            "</FONT></TD></TR>"
+        )
+    rows.append(_badge_row(found))
+    colour = _marked(found) or (DANGER if risky else "#6c757d")
+    fill = "#f8d7da" if risky else ("#fff8e1" if "memory" in kind else "#f8f9fa")
+    shape = "cylinder" if kind.startswith(("PVC", "hostPath")) else "folder" if ":" in kind else "note"
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+    return (
+        f'  {node} [id={_q("volume-" + name)} shape="{shape}" style="filled" fillcolor="{fill}" '
+        f'color="{colour}" penwidth="{"2" if risky or found else "1"}" tooltip={_q("volume " + name)} '
+        f"label={label}];"
+    )
+
+
+def _legend() -> list[str]:
+    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
+    shapes = {
+        "main": "double border",
+        "sidecar": "rounded",
+        "adapter": "component",
+        "ambassador": "3-D box",
+        "native": "rounded, dashed",
+        "init": "numbered lane",
+    }
+    for role, (fill, border, _shape, _style, badge) in ROLE_STYLE.items():
+        rows.append(
+            f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"><FONT POINT-SIZE="8"><B>{badge}</B></FONT>'
+            f'</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{shapes[role]}</FONT></TD></TR>'
+        )
+    for sample, text in (
+        ("-- /path rw --&gt;", "volume mount (ro: dashed, read-only)"),
+        ("== localhost:N ==&gt;", "points at a port on localhost"),
+        ("- - red - -&gt;", "nothing listens on that port"),
+        ("(X) (!)", "error / warning findings"),
+    ):
+        rows.append(
+            f'<TR><TD><FONT POINT-SIZE="8">{sample}</FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8">{text}</FONT></TD></TR>'
+        )
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" label={label}];']
+
+
+# --- the drawing ------------------------------------------------------------------------------
+
+
+def _header(document: dict[str, Any], version: str | None) -> str:
+    meta = pod_metadata(document)
+    outer = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    kind = document.get("kind") if isinstance(document.get("kind"), str) else "Pod"
+    name = outer.get("name") or meta.get("name") or meta.get("generateName") or "(unnamed)"
+    namespace = outer.get("namespace") or meta.get("namespace") or "default"
+    title = f"Pod <B>{_h(name, 50)}</B>"
+    if kind != "Pod":
+        title = f"{_h(kind, 20)} <B>{_h(name, 50)}</B> | pod template"
+    parts = [title, f"namespace {_h(namespace, 40)}"]
+    if version:
+        parts.append(f"Kubernetes {_h(version, 20)}")
+    return " | ".join(parts)
+
+
+def build_dot(
+    document: dict[str, Any],
+    roles: dict[str, Any] | None = None,
+    findings: list[Finding] | None = None,
+    version: str | None = None,
+) -> str:
+    """The pod drawn as DOT: containers by role, init lane, volumes, mounts and localhost links."""
+    if not isinstance(document, dict):
+        document = {}
+    spec = pod_spec(document)
+    role_of = _safe_roles(document, roles)
+    items = [
+        _Item(group, index, container, role_of.get(_name(container, ""), "sidecar"))
+        for group in ("initContainers", "containers")
+        for index, container in enumerate(_dicts(spec.get(group)))
+    ]
+    inits = [item for item in items if item.group == "initContainers"]
+    apps = [item for item in items if item.group == "containers"]
+    natives = [item for item in inits if item.native]
+    running = natives + apps
+    volumes = _dicts(spec.get("volumes"))
+    volume_names = [_name(volume, f"volumes[{i}]") for i, volume in enumerate(volumes)]
+    marks = _Marks(findings, items, volume_names)
+
+    out = [
+        "digraph pod {",
+        f'  graph [id="pod-diagram" rankdir="LR" compound="true" newrank="true" fontname="{FONT}" '
+        'fontsize="11" nodesep="0.25" ranksep="0.5" splines="true" bgcolor="white"];',
+        f'  node [fontname="{FONT}" fontsize="10"];',
+        f'  edge [fontname="{FONT}" fontsize="9" arrowsize="0.7"];',
+    ]
+    pod_badge = ""
+    if marks.pod:
+        errors = sum(1 for f in marks.pod if f.severity == "error")
+        pod_badge = (
+            f' | <FONT COLOR="{DANGER if errors else WARN}">{len(marks.pod)} pod-level finding(s)</FONT>'
+        )
+    out += [
+        "  subgraph cluster_pod {",
+        f'    id="pod" label=<{_header(document, version)}{pod_badge}> labeljust="l" style="rounded" '
+        f'color="#343a40" penwidth="1.5" fontsize="12";',
+    ]
+
+    # Init lane: every init container in run order; native sidecars appear as a numbered
+    # "starts" step here and as a full node beside the app containers (they keep running).
+    step_node: dict[str, str] = {}
+    if inits:
+        out += [
+            "    subgraph cluster_init {",
+            '      id="lane-init" label="init containers | run one after another" labeljust="l" '
+            'style="dashed,rounded" color="#6c757d" fontsize="10";',
+        ]
+        for step, item in enumerate(inits, start=1):
+            if item.native:
+                step_node[item.node] = f"s{item.index}"
+                out.append(
+                    f'      s{item.index} [id={_q("init-start-" + item.name)} shape="box" style="rounded,dashed" '
+                    f'color="{ROLE_STYLE["native"][1]}" fontsize="9" '
+                    f"label=<{step}. start <B>{_h(item.name, 40)}</B><BR/>"
+                    '<FONT POINT-SIZE="8">native sidecar, keeps running</FONT>>];'
+                )
+            else:
+                step_node[item.node] = item.node
+                out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step))
+        out.append("    }")
+    out.append(
+        '    start [id="pod-start" shape="circle" style="filled" fillcolor="#343a40" fontcolor="white" '
+        'fontsize="8" width="0.5" fixedsize="true" label="start"];'
+    )
+
+    # The shared network namespace with everything that keeps running in it.
+    served = []
+    for item in running:
+        for number, _detail in _ports(item.container):
+            served.append(f":{number} ({_h(item.name, 20)})")
+    served_text = (
+        "serves " + ", ".join(served[:16]) + (" ..." if len(served) > 16 else "")
+        if served
+        else "serves no ports"
+    )
+    out += [
+        "    subgraph cluster_localhost {",
+        f'      id="localhost" label=<shared network namespace <B>localhost</B> | {served_text}> '
+        'labeljust="l" style="rounded,filled" fillcolor="#f8f9fa" color="#0d6efd" fontsize="10";',
+    ]
+    if natives:
+        out += [
+            "      subgraph cluster_native {",
+            '        id="native-sidecars" label="native sidecars | started in order, stay up beside the app" '
+            'labeljust="l" style="dashed,rounded" color="#0f5132" fontsize="9";',
+        ]
+        out += ["    " + _container_node(item, marks.nodes.get(item.node, [])) for item in natives]
+        if len(natives) > 1:
+            out.append("        {rank=same; " + "; ".join(item.node for item in natives) + "}")
+        out.append("      }")
+    out += [
+        "      subgraph cluster_app {",
+        '        id="app-containers" label="app containers | start together" labeljust="l" '
+        'style="rounded" color="#6c757d" fontsize="9";',
+    ]
+    out += ["    " + _container_node(item, marks.nodes.get(item.node, [])) for item in apps]
+    if len(apps) > 1:
+        # One column of app containers: they start together, and volumes line up beside them.
+        out.append("        {rank=same; " + "; ".join(item.node for item in apps) + "}")
+    if not apps:
+        out.append('        noapp [id="no-containers" shape="box" style="dashed" label="no containers"];')
+    out.append("      }")
+    link_nodes, link_edges = _links(running)
+    out += link_nodes
+    if link_nodes and apps:
+        # "Nothing listens" markers sit in the containers' column, not off in an empty corner.
+        dangling = [line.split()[0] for line in link_nodes]
+        out.append("      {rank=same; " + "; ".join([apps[0].node, *dangling]) + "}")
+    out.append("    }")
+
+    # Mounts (computed first: a mount of an undeclared volume gets a node among the volumes).
+    volume_node = {name: f"v{i}" for i, name in reversed(list(enumerate(volume_names)))}
+    missing: dict[str, str] = {}
+    edges: list[str] = []
+    for item in items:
+        edges += _mount_edges(item, volume_node, missing, marks)
+
+    # Volumes, in their own column.
+    if volumes or missing:
+        out += [
+            "    subgraph cluster_volumes {",
+            '      id="volumes" label="volumes" labeljust="l" style="rounded" color="#adb5bd" fontsize="10";',
+        ]
+        out += [
+            "  " + _volume_node(f"v{i}", volume_names[i], volume, marks.nodes.get(f"v{i}", []))
+            for i, volume in enumerate(volumes)
+        ]
+        for name, node in missing.items():
+            out.append(
+                f'      {node} [id={_q("volume-missing-" + name)} shape="note" style="filled,dashed" '
+                f'fillcolor="#f8d7da" color="{DANGER}" label=<<B>{_h(name, 40)}</B><BR/>'
+                '<FONT POINT-SIZE="9">not declared in spec.volumes</FONT>>];'
+            )
+        out.append("    }")
+    out.append("  }")
+    out += _legend()
+
+    # Edges. Run order through the lane, into the start of the app containers.
+    chain = [step_node[item.node] for item in inits]
+    for before, after in zip(chain, chain[1:], strict=False):
+        out.append(f'  {before} -> {after} [id="order-{before}-{after}" color="#6c757d"];')
+    if chain:
+        out.append(f'  {chain[-1]} -> start [id="order-{chain[-1]}-start" color="#6c757d"];')
+    first_app = apps[0].node if apps else "noapp"
+    out.append(
+        f'  start -> {first_app} [id="start-app" lhead="cluster_app" color="#343a40" penwidth="1.5" '
+        'tooltip="the app containers start together"];'
+    )
+    for item in natives:
+        out.append(
+            f'  {step_node[item.node]} -> {item.node} [id={_q("keeps-running-" + item.name)} style="dashed" '
+            f'color="{ROLE_STYLE["native"][1]}" arrowhead="none"];'
+        )
+
+    out += edges
+    out += link_edges
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _links(running: list[_Item]) -> tuple[list[str], list[str]]:
+    """localhost links: whoever points at localhost:<port> -> whoever listens there (nodes, edges)."""
+    listeners: dict[int, _Item] = {}
+    for item in running:
+        for number in _safe_container_ports(item.container):
+            listeners.setdefault(number, item)
+    nodes: list[str] = []
+    edges: list[str] = []
+    for item in running:
+        for number in _safe_localhost_ports(item.container):
+            target = listeners.get(number)
+            if target is item:
+                continue
+            link_id = _q(f"link-{item.name}-{number}")
+            if target is None:
+                node = f"nothing{number}"
+                if not any(line.startswith(f"      {node} ") for line in nodes):
+                    nodes.append(
+                        f'      {node} [id="dangling-{number}" shape="box" style="dashed,filled" '
+                        f'fillcolor="#f8d7da" color="{DANGER}" fontcolor="{DANGER}" fontsize="9" '
+                        f'label="nothing listens on :{number}"];'
+                    )
+                edges.append(
+                    f'  {item.node} -> {node} [id={link_id} style="dashed" color="{DANGER}" '
+                    f'fontcolor="{DANGER}" penwidth="1.5" constraint="false" xlabel="localhost:{number} (X)"];'
+                )
+                continue
+            kind = (
+                "ambassador"
+                if target.role == "ambassador"
+                else "adapter"
+                if item.role == "adapter"
+                else "other"
+            )
+            colour = LINK_COLOUR[kind]
+            edges.append(
+                f'  {item.node} -> {target.node}:p{number} [id={link_id} color="{colour}" fontcolor="{colour}" '
+                f'penwidth="2" constraint="false" xlabel="localhost:{number}"];'
+            )
+    return nodes, edges
+
+
+def _mount_edges(
+    item: _Item, volume_node: dict[str, str], missing: dict[str, str], marks: _Marks
+) -> list[str]:
+    lines = []
+    for j, mount in enumerate(_dicts(item.container.get("volumeMounts"))):
+        name = mount.get("name")
+        if not isinstance(name, str):
+            continue
+        node = volume_node.get(name)
+        if node is None:
+            node = missing.setdefault(name, f"missing{len(missing)}")
+        mode = "ro" if mount.get("readOnly") is True else "rw"
+        found = marks.mounts.get((item.node, j), [])
+        colour = _marked(found) or ("#6c757d" if mode == "ro" else "#495057")
+        badge = f' <FONT COLOR="{colour}">{"(X)" if colour == DANGER else "(!)"}</FONT>' if found else ""
+        sub = mount.get("subPath")
+        sub_text = f" [{_h(sub, 20)}]" if isinstance(sub, str) and sub else ""
+        lines.append(
+            f'  {item.node} -> {node} [id={_q(f"mount-{item.name}-{j}")} color="{colour}" '
+            f'style="{"dashed" if mode == "ro" else "solid"}" arrowhead="{"onormal" if mode == "ro" else "normal"}" '
+            f"label=<{_h(mount.get('mountPath') or '?', 40)}{sub_text} <I>{mode}</I>{badge}>];"
+        )
+    return lines
+
+
+def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None = None) -> str:
+    """Start order (init 1 → init 2 → native sidecars up → app) and stop order (app, sidecars reversed)."""
+    if not isinstance(document, dict):
+        document = {}
+    spec = pod_spec(document)
+    role_of = _safe_roles(document, roles)
+    inits = [_Item("initContainers", i, c, "init") for i, c in enumerate(_dicts(spec.get("initContainers")))]
+    apps = [
+        _Item("containers", i, c, role_of.get(_name(c, ""), "sidecar"))
+        for i, c in enumerate(_dicts(spec.get("containers")))
+    ]
+    natives = [item for item in inits if item.native]
+    out = [
+        "digraph lifecycle {",
+        f'  graph [id="lifecycle" rankdir="LR" newrank="true" fontname="{FONT}" fontsize="11" nodesep="0.2" '
+        'ranksep="0.35"];',
+        f'  node [fontname="{FONT}" fontsize="10" shape="box" style="rounded,filled"];',
+        f'  edge [fontname="{FONT}" fontsize="9" arrowsize="0.7"];',
+    ]
+
+    def node(prefix: str, item: _Item, text: str) -> str:
+        fill, border, _shape, _style, badge = ROLE_STYLE[item.role]
+        return (
+            f'    {prefix}{item.node} [id={_q(f"lifecycle-{prefix}-{item.name}")} fillcolor="{fill}" '
+            f'color="{border}" label=<{text}<B>{_h(item.name, 40)}</B><BR/><FONT POINT-SIZE="8">{badge}</FONT>>];'
+        )
+
+    out += [
+        "  subgraph cluster_start {",
+        '    id="lifecycle-start" label="start sequence" labeljust="l" style="rounded" color="#198754";',
+        '    begin [id="lifecycle-begin" shape="circle" fillcolor="#198754" fontcolor="white" fontsize="8" '
+        'width="0.5" fixedsize="true" label="pod"];',
+    ]
+    previous = "begin"
+    for step, item in enumerate(inits, start=1):
+        verb = "up: " if item.native else "run: "
+        out.append(node("up", item, f"{step}. {verb}"))
+        label = 'xlabel="started"' if item.native else 'xlabel="completed"'
+        out.append(f"    {previous} -> up{item.node} [{label if previous != 'begin' else ''}];")
+        previous = f"up{item.node}"
+    out += [
+        "    subgraph cluster_app_start {",
+        '      id="lifecycle-app-start" label="app containers start together" style="rounded" color="#6c757d";',
+    ]
+    out += ["  " + node("up", item, "") for item in apps]
+    if not apps:
+        out.append('      upnone [id="lifecycle-up-none" style="dashed" label="no containers"];')
+    out.append("    }")
+    first = f"up{apps[0].node}" if apps else "upnone"
+    out.append(f'    {previous} -> {first} [lhead="cluster_app_start"];')
+    out.append("  }")
+
+    out += [
+        "  subgraph cluster_stop {",
+        '    id="lifecycle-stop" label="stop sequence" labeljust="l" style="rounded" color="#b02a37";',
+        "    subgraph cluster_app_stop {",
+        '      id="lifecycle-app-stop" label="app containers stop first" style="rounded" color="#6c757d";',
+    ]
+    out += ["  " + node("down", item, "") for item in apps]
+    if not apps:
+        out.append('      downnone [id="lifecycle-down-none" style="dashed" label="no containers"];')
+    out.append("    }")
+    previous = f"down{apps[-1].node}" if apps else "downnone"
+    tail = ' ltail="cluster_app_stop"'
+    for step, item in enumerate(reversed(natives), start=1):
+        out.append(node("down", item, f"{step}. stop: "))
+        out.append(f"    {previous} -> down{item.node} [{tail.strip()}];")
+        previous, tail = f"down{item.node}", ""
+    out.append(
+        '    end [id="lifecycle-end" shape="doublecircle" fillcolor="#b02a37" fontcolor="white" fontsize="8" '
+        'width="0.45" fixedsize="true" label="gone"];'
+    )
+    out.append(f"    {previous} -> end [{tail.strip()}];")
+    out.append("  }")
+    out.append("}")
+    return "\n".join(out) + "\n"

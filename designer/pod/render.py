@@ -1,0 +1,218 @@
+"""Run a graphviz engine on DOT text: time limit, size caps, caching, and inline-safe SVG.
+
+Engines: the official `dot` on PATH, else the pip-installed `graphviz-pure` (a Rust port of
+Graphviz) next to the interpreter or on PATH. POD_DESIGNER_GRAPHVIZ (a path, or "dot" /
+"graphviz-pure") overrides the search; an explicit `preferred` overrides everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+ENGINE_ENV = "POD_DESIGNER_GRAPHVIZ"
+ENGINE_NAMES = ("dot", "graphviz-pure")
+FORMATS = ("svg", "png", "dot")
+CACHE_SIZE = 256
+SHARED_KEY_PREFIX = "pod-render:"
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+
+class RenderError(Exception):
+    """A drawing could not be made; the message says why, for showing in place of the drawing."""
+
+
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+_shared_get: Callable[[str], bytes | None] | None = None
+_shared_set: Callable[[str, bytes], None] | None = None
+
+
+def set_shared_cache(
+    get: Callable[[str], bytes | None] | None, set: Callable[[str, bytes], None] | None
+) -> None:
+    """Plug a second-level cache shared between processes (the web layer wires Django's cache)."""
+    global _shared_get, _shared_set
+    _shared_get, _shared_set = get, set
+
+
+def clear_cache() -> None:
+    """Forget every render this process remembers."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _resolve(name_or_path: str) -> str | None:
+    if os.sep in name_or_path or (os.altsep and os.altsep in name_or_path):
+        path = Path(name_or_path)
+        return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+    beside = Path(sys.executable).parent / name_or_path
+    if name_or_path == "graphviz-pure" and beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(name_or_path)
+    if found:
+        return found
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return None
+
+
+def find_engine(preferred: str | None = None) -> str:
+    """The path of the graphviz engine to run; RenderError when none is installed."""
+    wanted = preferred or os.environ.get(ENGINE_ENV) or None
+    if wanted:
+        found = _resolve(wanted)
+        if found is None:
+            raise RenderError(f"graphviz engine {wanted!r} not found (install graphviz or graphviz-pure)")
+        return found
+    for name in ENGINE_NAMES:
+        found = _resolve(name)
+        if found:
+            return found
+    raise RenderError("no graphviz engine found: install Graphviz (`dot`) or the graphviz-pure wheel")
+
+
+def installed_engines() -> list[str]:
+    """Paths of every engine present (both, on a fully provisioned machine)."""
+    return [path for path in (_resolve(name) for name in ENGINE_NAMES) if path]
+
+
+def _cache_key(engine: str, fmt: str, dot: str) -> str:
+    digest = hashlib.sha256()
+    for part in (engine, fmt, dot):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def render(
+    dot: str,
+    fmt: str = "svg",
+    engine: str | None = None,
+    timeout: float = 2.0,
+    max_bytes: int = 5_000_000,
+) -> bytes:
+    """DOT text drawn as svg or png bytes ("dot" returns the source); RenderError on any failure."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown diagram format {fmt!r} (use svg, png or dot)")
+    data = dot.encode("utf-8", "replace")
+    if len(data) > max_bytes:
+        raise RenderError(f"diagram source too large ({len(data)} bytes, limit {max_bytes})")
+    if fmt == "dot":
+        return data
+    path = find_engine(engine)
+    key = _cache_key(path, fmt, dot)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    if _shared_get is not None:
+        try:
+            shared = _shared_get(SHARED_KEY_PREFIX + key)
+        except Exception:  # a broken cache backend must not break drawing
+            shared = None
+        if isinstance(shared, bytes):
+            _remember(key, shared)
+            return shared
+    output = _run(path, fmt, data, timeout, max_bytes)
+    _remember(key, output)
+    if _shared_set is not None:
+        try:
+            _shared_set(SHARED_KEY_PREFIX + key, output)
+        except Exception:
+            pass
+    return output
+
+
+def _remember(key: str, output: bytes) -> None:
+    with _cache_lock:
+        _cache[key] = output
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+def _run(path: str, fmt: str, data: bytes, timeout: float, max_bytes: int) -> bytes:
+    name = Path(path).name
+    try:
+        # subprocess.run kills the child when the timeout expires.
+        result = subprocess.run(
+            [path, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{name} took longer than {timeout:g} s to draw the diagram") from None
+    except OSError as exc:
+        raise RenderError(f"could not run {name}: {exc.strerror or exc}") from None
+    if result.returncode != 0 or not result.stdout:
+        detail = _first_error(result.stderr)
+        raise RenderError(f"{name} could not draw the diagram (exit {result.returncode}): {detail}")
+    if len(result.stdout) > max_bytes:
+        raise RenderError(f"drawing too large ({len(result.stdout)} bytes, limit {max_bytes})")
+    return result.stdout
+
+
+def _first_error(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()] or lines
+    return errors[0][:300] if errors else "no output"
+
+
+# --- inline-safe SVG --------------------------------------------------------------------------
+
+_DANGEROUS_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener", "style"}
+_OUR_ID = re.compile(r"^a_((?:port|container|init|volume)-.*)$")
+_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sanitize_svg(svg: bytes) -> bytes:
+    """SVG safe to inline in HTML: no scripts, event handlers or external references, no prolog."""
+    try:
+        parser = ET.XMLParser()
+        root = ET.fromstring(svg, parser=parser)
+    except ET.ParseError as exc:
+        raise RenderError(f"the engine produced SVG that is not well-formed: {exc}") from None
+    if _local(root.tag) != "svg":
+        raise RenderError("the engine output is not an SVG document")
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        for child in list(element):
+            if not isinstance(child.tag, str) or _local(child.tag) in _DANGEROUS_TAGS:
+                element.remove(child)
+            else:
+                stack.append(child)
+        for attr in list(element.attrib):
+            local = _local(attr).lower()
+            value = element.attrib[attr]
+            if (
+                local.startswith("on")
+                or local in ("target", "formaction")
+                or (local == "href" and not value.startswith("#"))
+                or (local == "style" and _EXTERNAL_URL.search(value))
+                or (local not in ("href",) and "javascript:" in value.lower().replace(" ", ""))
+            ):
+                del element.attrib[attr]
+        # graphviz prefixes ids of HTML-label cells with "a_"; give them back the ids the DOT set.
+        match = _OUR_ID.match(element.get("id", ""))
+        if match and match.group(1) not in ids:
+            element.set("id", match.group(1))
+    return ET.tostring(root, encoding="unicode").encode("utf-8")

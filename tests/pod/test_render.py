@@ -1,0 +1,187 @@
+"""Running the graphviz engines: formats, caches, limits, clear errors, inline-safe SVG."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from designer.pod import render as render_module
+from designer.pod.render import (
+    RenderError,
+    clear_cache,
+    find_engine,
+    installed_engines,
+    render,
+    sanitize_svg,
+    set_shared_cache,
+)
+
+ENGINES = installed_engines()
+if os.environ.get("CI") == "true":
+    assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
+
+SMALL = 'digraph { a [id="container-a" label="a"]; b [id="volume-b" shape="cylinder"]; a -> b [label="/b rw"]; }\n'
+
+
+@pytest.fixture(params=ENGINES or [None], ids=lambda e: os.path.basename(e) if e else "none")
+def engine(request: Any) -> str:
+    if request.param is None:
+        pytest.skip("no graphviz engine installed")
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    clear_cache()
+    yield
+    set_shared_cache(None, None)
+    clear_cache()
+
+
+def script(tmp_path: Path, name: str, body: str) -> str:
+    path = tmp_path / name
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
+def test_it_renders_svg_with_the_ids_of_the_dot(engine: str) -> None:
+    svg = render(SMALL, "svg", engine=engine)
+    root = ET.fromstring(svg)
+    ids = {g.get("id") for g in root.iter() if g.get("id")}
+    assert {"container-a", "volume-b"} <= ids
+
+
+def test_it_renders_png(engine: str) -> None:
+    assert render(SMALL, "png", engine=engine).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_it_returns_the_source_for_the_dot_format() -> None:
+    assert render(SMALL, "dot") == SMALL.encode()
+
+
+def test_it_rejects_an_unknown_format() -> None:
+    with pytest.raises(RenderError, match="unknown diagram format"):
+        render(SMALL, "pdf")
+
+
+def test_it_reports_a_syntax_error_clearly(engine: str) -> None:
+    with pytest.raises(RenderError, match="could not draw the diagram"):
+        render("digraph { a -> ", "svg", engine=engine)
+
+
+def test_it_caps_the_input_size(engine: str) -> None:
+    with pytest.raises(RenderError, match="too large"):
+        render(SMALL + "// " + "x" * 2000 + "\n", "svg", engine=engine, max_bytes=1000)
+
+
+def test_it_caps_the_output_size(engine: str) -> None:
+    with pytest.raises(RenderError, match="drawing too large"):
+        render(SMALL, "svg", engine=engine, max_bytes=len(SMALL) + 10)
+
+
+def test_it_kills_an_engine_that_takes_too_long(tmp_path: Path) -> None:
+    slow = script(tmp_path, "slow-engine", "sleep 5")
+    with pytest.raises(RenderError, match="longer than 0.3 s"):
+        render(SMALL, "svg", engine=slow, timeout=0.3)
+
+
+def test_it_caches_renders_in_process(tmp_path: Path) -> None:
+    counter = tmp_path / "runs"
+    engine = script(tmp_path, "counting-engine", f"cat >/dev/null; echo run >> {counter}; echo '<svg/>'")
+    assert render(SMALL, "svg", engine=engine) == b"<svg/>\n"
+    assert render(SMALL, "svg", engine=engine) == b"<svg/>\n"
+    assert counter.read_text().count("run") == 1
+    render(SMALL + " ", "svg", engine=engine)
+    assert counter.read_text().count("run") == 2
+
+
+def test_it_uses_the_shared_cache(tmp_path: Path) -> None:
+    counter = tmp_path / "runs"
+    engine = script(tmp_path, "counting-engine", f"cat >/dev/null; echo run >> {counter}; echo '<svg/>'")
+    shared: dict[str, bytes] = {}
+    set_shared_cache(shared.get, shared.__setitem__)
+    render(SMALL, "svg", engine=engine)
+    assert len(shared) == 1 and next(iter(shared)).startswith("pod-render:")
+    clear_cache()  # another process: only the shared cache remembers
+    assert render(SMALL, "svg", engine=engine) == b"<svg/>\n"
+    assert counter.read_text().count("run") == 1
+
+
+def test_it_draws_even_when_the_shared_cache_is_broken(engine: str) -> None:
+    def broken(*args: Any) -> Any:
+        raise ConnectionError("redis is down")
+
+    set_shared_cache(broken, broken)
+    assert b"<svg" in render(SMALL, "svg", engine=engine)
+
+
+def test_it_keys_the_cache_by_engine_format_and_source() -> None:
+    key = render_module._cache_key
+    assert key("dot", "svg", SMALL) != key("graphviz-pure", "svg", SMALL)
+    assert key("dot", "svg", SMALL) != key("dot", "png", SMALL)
+    assert key("dot", "svg", SMALL) == key("dot", "svg", SMALL)
+
+
+def test_it_lets_the_environment_choose_the_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = script(tmp_path, "my-dot", "echo '<svg/>'")
+    monkeypatch.setenv("POD_DESIGNER_GRAPHVIZ", fake)
+    assert find_engine() == fake
+    assert find_engine(preferred="graphviz-pure") != fake or not ENGINES
+    monkeypatch.setenv("POD_DESIGNER_GRAPHVIZ", str(tmp_path / "missing"))
+    with pytest.raises(RenderError, match="not found"):
+        find_engine()
+
+
+def test_it_prefers_dot_then_graphviz_pure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POD_DESIGNER_GRAPHVIZ", raising=False)
+    if not ENGINES:
+        with pytest.raises(RenderError, match="no graphviz engine"):
+            find_engine()
+        return
+    assert find_engine() == ENGINES[0]
+    beside = Path(sys.executable).parent / "graphviz-pure"
+    if beside.exists():
+        assert find_engine("graphviz-pure") == str(beside)
+
+
+def test_it_strips_scripts_handlers_and_external_links() -> None:
+    hostile = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<!-- a comment -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
+<script>alert(2)</script>
+<g id="container-a" onclick="alert(3)" class="node"><text>a</text>
+<g id="a_port-a-80"><a xlink:href="http://evil.example/" target="_blank" xlink:title="t"><text>:80</text></a></g>
+<a href="javascript:alert(4)"><text>j</text></a><a xlink:href="#port-a-80"><text>ok</text></a>
+<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+<image xlink:href="https://tracker.example/pixel.png"/>
+</g></svg>"""
+    clean = sanitize_svg(hostile)
+    text = clean.decode()
+    assert text.startswith("<svg") and "<?xml" not in text and "DOCTYPE" not in text
+    assert "script" not in text and "onload" not in text and "onclick" not in text
+    assert "evil.example" not in text and "tracker.example" not in text and "javascript" not in text
+    assert "target=" not in text and "foreignObject" not in text
+    assert 'xlink:href="#port-a-80"' in text
+    root = ET.fromstring(clean)
+    ids = {g.get("id") for g in root.iter() if g.get("id")}
+    assert {"container-a", "port-a-80"} <= ids
+
+
+def test_it_refuses_svg_that_is_not_well_formed() -> None:
+    with pytest.raises(RenderError, match="not well-formed"):
+        sanitize_svg(b"<svg><g></svg>")
+
+
+def test_it_sanitizes_real_engine_output(engine: str) -> None:
+    clean = sanitize_svg(render(SMALL, "svg", engine=engine))
+    root = ET.fromstring(clean)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert clean.startswith(b"<svg")
