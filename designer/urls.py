@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from designer.views import designs, library
+from designer.views import accounts, api, designs, history, library, manage, teams
 
 
 designer_patterns = [
@@ -12,8 +12,45 @@ designer_patterns = [
     path("designs/<int:pk>/export.yaml", designs.export_manifest, name="export"),
 ]
 
+# The team library: history, management, trash, fork, teams (views/history.py, manage.py, teams.py).
+designer_patterns += [
+    path("designs/<int:pk>/history/", history.history, name="history"),
+    path("designs/<int:pk>/history/compare", history.compare, name="compare"),
+    path("designs/<int:pk>/revisions/<int:number>/", history.revision_detail, name="revision"),
+    path("designs/<int:pk>/revisions/<int:number>/restore", history.restore_revision, name="restore-revision"),
+    path("designs/<int:pk>/diff/<int:a>/<int:b>/", history.diff, name="diff"),
+    path("designs/<int:pk>/settings/", manage.design_settings, name="settings"),
+    path("designs/<int:pk>/rename", manage.rename_design, name="rename"),
+    path("designs/<int:pk>/share", manage.share_design, name="share"),
+    path("designs/<int:pk>/move", manage.move_design, name="move"),
+    path("designs/<int:pk>/trash", manage.trash_design, name="trash-design"),
+    path("designs/<int:pk>/restore", manage.restore_design, name="restore-design"),
+    path("designs/<int:pk>/purge", manage.purge_design, name="purge"),
+    path("designs/<int:pk>/fork", manage.fork_design, name="fork"),
+    path("trash/", manage.trash_list, name="trash"),
+    path("teams/", teams.team_list, name="teams"),
+    path("teams/new", teams.team_create, name="team-create"),
+    path("teams/<int:team_id>/", teams.team_detail, name="team"),
+    path("teams/<int:team_id>/members", teams.add_member, name="team-add-member"),
+    path("teams/<int:team_id>/members/<int:user_id>", teams.change_member, name="team-member"),
+]
+
+api_patterns = [
+    path("designs", api.design_list, name="designs"),
+    path("designs/<int:pk>", api.design_item, name="design"),
+]
+
+account_patterns = [
+    path("signup/", accounts.signup, name="signup"),
+    path("profile/", accounts.profile, name="profile"),
+    path("profile/tokens", accounts.create_token, name="create-token"),
+    path("profile/tokens/<int:token_id>/revoke", accounts.revoke_token, name="revoke-token"),
+]
+
 urlpatterns = [
     path("", include((designer_patterns, "designer"))),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

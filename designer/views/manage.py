@@ -1,0 +1,195 @@
+"""Managing a design: settings (rename, visibility, team), trash/restore/purge, and fork."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from designer import lifecycle
+from designer.access import get_design_for_user, visible_designs
+from designer.models import K8S_VERSIONS, Design, Team
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tags = forms.CharField(label="Tags (comma-separated)", required=False, max_length=400)
+    k8s_version = forms.ChoiceField(label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS])
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label="Visibility", choices=Design.Visibility.choices, widget=forms.RadioSelect
+    )
+
+
+class SpaceForm(forms.Form):
+    """Where a design lives: "" = the user's own space, else a team id the user may save into."""
+
+    team = forms.TypedChoiceField(label="Space", coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: object, teams: list[Team], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.teams = {t.pk: t for t in teams}
+        self.fields["team"].choices = [("", "My own designs")] + [(t.pk, f"Team: {t.name}") for t in teams]
+
+    def chosen_team(self) -> Team | None:
+        return self.teams.get(self.cleaned_data.get("team") or 0)
+
+
+class ForkForm(SpaceForm):
+    name = forms.CharField(label="Name of the copy", max_length=200)
+    field_order = ["name", "team"]
+
+
+def _settings_page(
+    request: HttpRequest, design: Design, status: int = 200, **forms_: forms.Form
+) -> HttpResponse:
+    teams = lifecycle.teams_for_saving(request.user)
+    ctx = {
+        "design": design,
+        "perms": {"view", "edit", "admin"},
+        "rename_form": forms_.get("rename")
+        or RenameForm(
+            initial={
+                "name": design.name,
+                "description": design.description,
+                "tags": ", ".join(design.tag_list),
+                "k8s_version": design.k8s_version,
+            }
+        ),
+        "visibility_form": forms_.get("visibility")
+        or VisibilityForm(initial={"visibility": design.visibility}),
+        "space_form": forms_.get("space") or SpaceForm(initial={"team": design.team_id or ""}, teams=teams),
+    }
+    return render(request, "designer/design_settings.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def design_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    return _settings_page(request, get_design_for_user(request.user, pk, need="admin"))
+
+
+@login_required
+@require_POST
+def rename_design(request: HttpRequest, pk: int) -> HttpResponse:
+    design = get_design_for_user(request.user, pk, need="admin")
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, design, status=400, rename=form)
+    data = form.cleaned_data
+    design.name, design.description = data["name"], data["description"]
+    design.tags, design.k8s_version = Design.encode_tags(data["tags"]), data["k8s_version"]
+    design.save(update_fields=["name", "description", "tags", "k8s_version"])
+    messages.success(request, "Saved the design's settings.")
+    return redirect("designer:settings", design.pk)
+
+
+@login_required
+@require_POST
+def share_design(request: HttpRequest, pk: int) -> HttpResponse:
+    design = get_design_for_user(request.user, pk, need="admin")
+    form = VisibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.set_visibility(design, form.cleaned_data["visibility"])
+        except lifecycle.NotAllowed as exc:
+            form.add_error("visibility", str(exc))
+    if form.errors:
+        return _settings_page(request, design, status=400, visibility=form)
+    messages.success(request, f"The design is now {design.get_visibility_display().lower()}.")
+    return redirect("designer:settings", design.pk)
+
+
+@login_required
+@require_POST
+def move_design(request: HttpRequest, pk: int) -> HttpResponse:
+    design = get_design_for_user(request.user, pk, need="admin")
+    form = SpaceForm(request.POST, teams=lifecycle.teams_for_saving(request.user))
+    if form.is_valid():
+        try:
+            lifecycle.move_design(design, request.user, form.chosen_team())
+        except lifecycle.NotAllowed as exc:
+            form.add_error("team", str(exc))
+    if form.errors:
+        return _settings_page(request, design, status=400, space=form)
+    messages.success(request, "Moved the design.")
+    return redirect("designer:settings", design.pk)
+
+
+@login_required
+@require_POST
+def trash_design(request: HttpRequest, pk: int) -> HttpResponse:
+    design = get_design_for_user(request.user, pk, need="admin")
+    lifecycle.trash(design)
+    messages.success(request, f"Moved “{design.name}” to the trash. You can restore it from there.")
+    return redirect("designer:trash")
+
+
+@login_required
+@require_GET
+def trash_list(request: HttpRequest) -> HttpResponse:
+    trashed = visible_designs(request.user, include_trash=True).filter(deleted_at__isnull=False)
+    if not request.user.is_superuser:
+        # Only what the user could restore: own designs and those of teams they administer.
+        admin_teams = request.user.memberships.filter(level="admin").values("team_id")
+        trashed = trashed.filter(owner=request.user) | trashed.filter(team_id__in=admin_teams).exclude(
+            visibility=Design.Visibility.PRIVATE
+        )
+    trashed = trashed.select_related("owner", "team").order_by("-deleted_at")[:200]
+    return render(request, "designer/trash.html", {"designs": trashed})
+
+
+@login_required
+@require_POST
+def restore_design(request: HttpRequest, pk: int) -> HttpResponse:
+    design = get_design_for_user(request.user, pk, need="admin", include_trash=True)
+    lifecycle.restore(design)
+    messages.success(request, f"Restored “{design.name}”.")
+    return redirect(design)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purge_design(request: HttpRequest, pk: int) -> HttpResponse:
+    """The explicit second step: type the design's name to delete it for good."""
+    design = get_design_for_user(request.user, pk, need="admin", include_trash=True)
+    if design.deleted_at is None:
+        messages.error(request, "Move the design to the trash first.")
+        return redirect("designer:settings", design.pk)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() == design.name.strip():
+            name = design.name
+            lifecycle.purge(design)
+            messages.success(request, f"Deleted “{name}” and its history for good.")
+            return redirect("designer:trash")
+        error = "The name does not match; nothing was deleted."
+    return render(
+        request, "designer/purge.html", {"design": design, "error": error}, status=400 if error else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fork_design(request: HttpRequest, pk: int) -> HttpResponse:
+    origin = get_design_for_user(request.user, pk)
+    teams = lifecycle.teams_for_saving(request.user)
+    form = ForkForm(request.POST or None, teams=teams, initial={"name": f"{origin.name} (copy)"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            design = lifecycle.fork(origin, request.user, form.cleaned_data["name"], form.chosen_team())
+        except lifecycle.NotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Forked “{origin.name}” into “{design.name}”.")
+            return redirect(design)
+    status = 400 if form.errors else 200
+    return render(request, "designer/fork.html", {"origin": origin, "form": form}, status=status)

@@ -1,0 +1,110 @@
+"""Teams: the list of mine, a team's page, and membership management by the team's admins."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from designer.access import visible_designs
+from designer.models import Membership, Team
+from designer.teams import MembershipError, create_team, set_membership, team_for_member
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="Team name", max_length=100)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    level = forms.ChoiceField(
+        label="Level", choices=Membership.Level.choices, initial=Membership.Level.VIEWER
+    )
+
+    def clean_username(self) -> object:
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("No such user.")
+        return user
+
+
+@login_required
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = (
+        Team.objects.all()
+        if request.user.is_superuser
+        else Team.objects.filter(memberships__user=request.user)
+    )
+    return render(request, "designer/teams.html", {"teams": teams.order_by("name"), "form": TeamForm()})
+
+
+@login_required
+@require_POST
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "designer/teams.html", {"teams": Team.objects.none(), "form": form}, status=400
+        )
+    team = create_team(request.user, form.cleaned_data["name"])
+    messages.success(request, f"Created the team “{team.name}”; you are its admin.")
+    return redirect("designer:team", team.pk)
+
+
+def _team_page(
+    request: HttpRequest, team_id: int, form: MemberForm | None = None, status: int = 200
+) -> HttpResponse:
+    team, membership = team_for_member(request.user, team_id)
+    is_admin = request.user.is_superuser or (
+        membership is not None and membership.level == Membership.Level.ADMIN
+    )
+    ctx = {
+        "team": team,
+        "membership": membership,
+        "is_admin": is_admin,
+        "members": team.memberships.select_related("user").order_by("user__username"),
+        "levels": Membership.Level.choices,
+        "form": form or MemberForm(),
+        "design_count": visible_designs(request.user).filter(team=team).count(),
+    }
+    return render(request, "designer/team_detail.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    return _team_page(request, team_id)
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, _ = team_for_member(request.user, team_id, admin=True)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _team_page(request, team_id, form, status=400)
+    try:
+        set_membership(team, form.cleaned_data["username"], form.cleaned_data["level"])
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    return redirect("designer:team", team.pk)
+
+
+@login_required
+@require_POST
+def change_member(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
+    team, _ = team_for_member(request.user, team_id, admin=True)
+    member = team.memberships.select_related("user").filter(user_id=user_id).first()
+    level = request.POST.get("level", "")
+    if member is None or (level not in Membership.Level.values and level != "remove"):
+        return _team_page(request, team_id, status=400)
+    try:
+        set_membership(team, member.user, None if level == "remove" else level)
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    return redirect("designer:team", team.pk)
