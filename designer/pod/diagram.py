@@ -35,6 +35,9 @@ WARN = "#997404"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\](?:\.volumeMounts\[(\d+)\])?")
+_LISTEN_ARG = re.compile(
+    r"--?[\w-]*(?:port|listen|address|bind)[\w-]*[= ](?:[\w.\[\]]*:)?(\d{1,5})\b", re.IGNORECASE
+)
 _VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]")
 
 
@@ -126,6 +129,18 @@ def _safe_container_ports(container: dict[str, Any]) -> list[int]:
         return [p for p in container_ports(container) if not isinstance(p, bool)]
     except Exception:
         return []
+
+
+def _arg_ports(container: dict[str, Any]) -> list[int]:
+    """Ports a container's command/args say it listens on (--port=5432, --listen 0.0.0.0:80)."""
+    lists = [container.get(key) for key in ("command", "args")]
+    text = " ".join(a for value in lists if isinstance(value, list) for a in value if isinstance(a, str))
+    ports = []
+    for match in _LISTEN_ARG.finditer(text):
+        number = int(match.group(1))
+        if 0 < number < 65536 and number not in ports:
+            ports.append(number)
+    return ports
 
 
 class _Item:
@@ -523,6 +538,10 @@ def _links(running: list[_Item]) -> tuple[list[str], list[str]]:
     for item in running:
         for number in _safe_container_ports(item.container):
             listeners.setdefault(number, item)
+    declared = set(listeners)
+    for item in running:
+        for number in _arg_ports(item.container):
+            listeners.setdefault(number, item)
     nodes: list[str] = []
     edges: list[str] = []
     for item in running:
@@ -552,9 +571,13 @@ def _links(running: list[_Item]) -> tuple[list[str], list[str]]:
                 else "other"
             )
             colour = LINK_COLOUR[kind]
+            if number in declared:
+                head, text = f"{target.node}:p{number}", f"localhost:{number}"
+            else:  # it listens (per its args) without declaring the port: draw it, say so
+                head, text = target.node, f"localhost:{number} (port not declared)"
             edges.append(
-                f'  {item.node} -> {target.node}:p{number} [id={link_id} color="{colour}" fontcolor="{colour}" '
-                f'penwidth="2" constraint="false" xlabel="localhost:{number}"];'
+                f'  {item.node} -> {head} [id={link_id} color="{colour}" fontcolor="{colour}" '
+                f'penwidth="2" constraint="false" xlabel="{text}"];'
             )
     return nodes, edges
 

@@ -379,3 +379,16 @@ def test_it_finds_an_engine() -> None:
     if not ENGINES:
         pytest.skip("no graphviz engine installed")
     assert find_engine() == ENGINES[0]
+
+
+def test_it_links_to_a_port_a_container_listens_on_without_declaring_it() -> None:
+    document = pod(
+        [
+            container("app", "myapp:1", (8080,), env=env(DATABASE_URL="postgres://u@localhost:5432/db")),
+            container("proxy", "cloud-sql-proxy:2", (9090,), args=["--port=5432", "--http-port=9090"]),
+        ]
+    )
+    dot = build_dot(document)
+    link = edge_between(dot, "container-app", "container-proxy")
+    assert "(port not declared)" in link and ":p5432" not in link
+    assert "dangling-5432" not in dot

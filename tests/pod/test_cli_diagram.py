@@ -1,0 +1,129 @@
+"""`python -m designer.pod diagram`: formats, stdin, lifecycle, engines and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from designer.pod.cli.diagram import main
+from designer.pod.render import clear_cache, installed_engines
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINES = installed_engines()
+if os.environ.get("CI") == "true":
+    assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  initContainers:
+  - name: log-agent
+    image: fluent/fluent-bit:3
+    restartPolicy: Always
+  containers:
+  - name: app
+    image: nginx:1.27
+    ports:
+    - containerPort: 80
+"""
+
+
+@pytest.fixture(params=ENGINES or [None], ids=lambda e: os.path.basename(e) if e else "none")
+def engine(request: Any) -> str:
+    if request.param is None:
+        pytest.skip("no graphviz engine installed")
+    clear_cache()
+    return request.param
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "pod.yaml"
+    path.write_text(POD)
+    return path
+
+
+def ids_of(svg: bytes) -> set[str]:
+    return {g.get("id") for g in ET.fromstring(svg).iter() if g.get("id")}  # type: ignore[misc]
+
+
+def test_it_writes_inline_safe_svg_to_stdout(engine: str, manifest: Path, capsysbinary: Any) -> None:
+    assert main([str(manifest), "--engine", engine]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"<svg")
+    assert {"container-app", "init-log-agent", "port-app-80"} <= ids_of(out)
+
+
+@pytest.mark.parametrize("extension", ["svg", "png", "dot"])
+def test_it_picks_the_format_from_the_output_extension(
+    engine: str, manifest: Path, tmp_path: Path, extension: str
+) -> None:
+    out = tmp_path / f"pod.{extension}"
+    assert main([str(manifest), "-o", str(out), "--engine", engine]) == 0
+    data = out.read_bytes()
+    expected = {"svg": b"<svg", "png": b"\x89PNG", "dot": b"digraph pod {"}[extension]
+    assert data.startswith(expected)
+
+
+def test_it_draws_the_lifecycle(engine: str, manifest: Path, capsysbinary: Any) -> None:
+    assert main([str(manifest), "--lifecycle", "--engine", engine]) == 0
+    assert {"lifecycle-up-log-agent", "lifecycle-down-log-agent", "lifecycle-up-app"} <= ids_of(
+        capsysbinary.readouterr().out
+    )
+
+
+def test_it_reads_stdin_in_a_real_process(engine: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "designer.pod", "diagram", "-", "--engine", engine, "--format", "dot"],
+        input=POD.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b'id="container-app"' in result.stdout
+
+
+def test_it_exits_2_on_an_unreadable_file(tmp_path: Path, capsys: Any) -> None:
+    assert main([str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_it_exits_2_on_a_broken_manifest(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("kind: Pod\nspec: [unclosed\n")
+    assert main([str(path)]) == 2
+    assert "bad.yaml" in capsys.readouterr().err
+
+
+def test_it_exits_2_when_the_engine_fails(manifest: Path, tmp_path: Path, capsys: Any) -> None:
+    broken = tmp_path / "broken-engine"
+    broken.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    assert main([str(manifest), "--engine", str(broken)]) == 2
+    assert "cannot draw" in capsys.readouterr().err
+
+
+def test_it_exits_2_on_an_unknown_extension(manifest: Path, tmp_path: Path) -> None:
+    assert main([str(manifest), "-o", str(tmp_path / "pod.pdf")]) == 2
+
+
+def test_it_keeps_its_imports_lean() -> None:
+    code = (
+        "import sys; from designer.pod.cli import diagram; "
+        "print(','.join(m for m in ('jsonschema', 'kubernetes_validate', 'django') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=30, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
