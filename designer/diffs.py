@@ -7,10 +7,13 @@ get their changed characters highlighted (<del>/<ins> inside the line).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,13 @@ class DiffLine:
 
 def _inline(old: str, new: str) -> tuple[str, str]:
     """The two lines escaped, with the differing character runs wrapped in <del>/<ins>."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    # Compare word by word (not character by character) so "1.4.2" → "1.5.0" reads as two changes.
+    a_tokens, b_tokens = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = difflib.SequenceMatcher(None, a_tokens, b_tokens, autojunk=False)
     left: list[str] = []
     right: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        a, b = escape(old[i1:i2]), escape(new[j1:j2])
+        a, b = escape("".join(a_tokens[i1:i2])), escape("".join(b_tokens[j1:j2]))
         if op == "equal":
             left.append(a)
             right.append(b)
