@@ -1,0 +1,544 @@
+"""The apiserver layer: what kube-apiserver's pod validation rejects or warns about (RULES.md §1b–1l).
+
+Runs on the defaulted document (defaults.apply_defaults), as kube-apiserver does. Structured like
+validation.go: one function per concern taking (value, path) and returning findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+from typing import Any
+
+from designer.pod.findings import Finding
+from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.apiserver_containers import (
+    ID_RANGE_MSG,
+    PodInfo,
+    validate_containers,
+    validate_ephemeral_containers,
+    validate_init_containers,
+    validate_profile,
+)
+from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
+from designer.pod.rules.context import LintContext
+from designer.pod.rules.defaults import apply_defaults
+from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
+from designer.pod.workloads import pod_metadata, pod_spec, pod_template
+
+_SYSCTL_RE = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
+_IPC_SYSCTLS = ("kernel.shm", "kernel.msg", "kernel.sem", "fs.mqueue.")
+DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+# Workload controllers restrict the template's restartPolicy (apps: Always; batch: OnFailure/Never).
+_TEMPLATE_RESTART = {
+    "Deployment": ["Always"], "StatefulSet": ["Always"], "DaemonSet": ["Always"], "ReplicaSet": ["Always"],
+    "Job": ["OnFailure", "Never"], "CronJob": ["OnFailure", "Never"],
+}  # fmt: skip
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_pod_name(meta: dict[str, Any], path: str) -> list[Finding]:
+    """metadata.name (or generateName) is required and a DNS-1123 subdomain."""
+    name = meta.get("name")
+    if name in (None, ""):
+        if as_str(meta.get("generateName")):
+            return []
+        return [fp.required("K8S-POD-NAME", child(path, "name"), "name or generateName is required")]
+    if not isinstance(name, str):
+        return []
+    return [
+        fp.invalid("K8S-POD-NAME", child(path, "name"), name, msg) for msg in fp.is_dns1123_subdomain(name)
+    ]
+
+
+def validate_restart_policy(value: Any, path: str, kind: str) -> list[Finding]:
+    """validateRestartPolicy, plus the workload controllers' own restriction of the template's."""
+    if not isinstance(value, str):
+        return []
+    allowed = ["Always", "OnFailure", "Never"]
+    if value not in allowed:
+        return [fp.not_supported("K8S-POD-RESTARTPOLICY", path, value, allowed)]
+    if kind in _TEMPLATE_RESTART and value not in _TEMPLATE_RESTART[kind]:
+        return [fp.not_supported("K8S-POD-RESTARTPOLICY", path, value, _TEMPLATE_RESTART[kind])]
+    return []
+
+
+def validate_active_deadline(value: Any, path: str) -> list[Finding]:
+    number = as_int(value)
+    if number is not None and not 1 <= number <= fp.INT32_MAX:
+        return [
+            fp.invalid("K8S-POD-ACTIVEDEADLINE", path, number, "must be between 1 and 2147483647, inclusive")
+        ]
+    return []
+
+
+def validate_dns(spec: dict[str, Any], path: str) -> list[Finding]:
+    """validateDNSPolicy and validatePodDNSConfig."""
+    rule = "K8S-POD-DNS"
+    out: list[Finding] = []
+    policy = spec.get("dnsPolicy")
+    if isinstance(policy, str) and policy not in DNS_POLICIES:
+        out.append(fp.not_supported(rule, child(path, "dnsPolicy"), policy, DNS_POLICIES))
+    config = spec.get("dnsConfig")
+    config_path = child(path, "dnsConfig")
+    nameservers = as_list(as_dict(config).get("nameservers"))
+    if policy == "None":
+        if not isinstance(config, dict):
+            out.append(fp.required(rule, config_path, "must provide `dnsConfig` when `dnsPolicy` is None"))
+        elif not nameservers:
+            out.append(fp.required(rule, child(config_path, "nameservers"),
+                                   "must provide at least one DNS nameserver when `dnsPolicy` is None"))  # fmt: skip
+    if not isinstance(config, dict):
+        return out
+    if len(nameservers) > 3:
+        out.append(
+            fp.invalid(
+                rule, child(config_path, "nameservers"), nameservers, "must not have more than 3 nameservers"
+            )
+        )
+    for i, server in enumerate(nameservers):
+        if isinstance(server, str) and not _is_ip(server):
+            out.append(fp.invalid(rule, index(child(config_path, "nameservers"), i), server, IP_MSG))
+    searches = [s for s in as_list(config.get("searches")) if isinstance(s, str)]
+    search_path = child(config_path, "searches")
+    if len(searches) > 32:
+        out.append(fp.invalid(rule, search_path, searches, "must not have more than 32 search paths"))
+    if len(" ".join(searches)) > 2048:
+        out.append(fp.invalid(rule, search_path, searches,
+                              "must not have more than 2048 characters (including spaces) in the search list"))  # fmt: skip
+    for i, search in enumerate(as_list(config.get("searches"))):
+        if not isinstance(search, str) or search == ".":
+            continue
+        for msg in fp.is_dns1123_subdomain(search.removesuffix(".")):
+            out.append(fp.invalid(rule, index(search_path, i), search.removesuffix("."), msg))
+    for i, option in enumerate(as_list(config.get("options"))):
+        if isinstance(option, dict) and as_str(option.get("name")) == "":
+            out.append(
+                fp.required(rule, index(child(config_path, "options"), i), "Option.Name must not be empty")
+            )
+    return out
+
+
+def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
+    """hostname/subdomain are DNS labels; serviceAccountName, nodeName, ... DNS subdomains."""
+    out: list[Finding] = []
+    for key, check in (
+        ("hostname", fp.is_dns1123_label),
+        ("subdomain", fp.is_dns1123_label),
+        ("serviceAccountName", fp.is_dns1123_subdomain),
+        ("nodeName", fp.is_dns1123_subdomain),
+        ("priorityClassName", fp.is_dns1123_subdomain),
+        ("runtimeClassName", fp.is_dns1123_subdomain),
+    ):
+        value = spec.get(key)
+        if isinstance(value, str) and value:
+            out += [fp.invalid("K8S-POD-NAMES", child(path, key), value, msg) for msg in check(value)]
+    return out
+
+
+def validate_host_aliases(aliases: Any, path: str) -> list[Finding]:
+    out: list[Finding] = []
+    for i, alias in enumerate(as_list(aliases)):
+        if not isinstance(alias, dict):
+            continue
+        ip = alias.get("ip")
+        if (isinstance(ip, str) or ip is None) and not _is_ip(as_str(ip)):
+            out.append(fp.invalid("K8S-POD-HOSTALIASES", child(index(path, i), "ip"), as_str(ip), IP_MSG))
+        for j, host in enumerate(as_list(alias.get("hostnames"))):
+            if isinstance(host, str):
+                out += [
+                    fp.invalid("K8S-POD-HOSTALIASES", index(child(index(path, i), "hostnames"), j), host, msg)
+                    for msg in fp.is_dns1123_subdomain(host)
+                ]
+    return out
+
+
+def validate_pod_security_context(spec: dict[str, Any], path: str) -> list[Finding]:
+    """validatePodSpecSecurityContext: ids, policies, sysctls, shareProcessNamespace with hostPID."""
+    sc = as_dict(spec.get("securityContext"))
+    sc_path = child(path, "securityContext")
+    rule = "K8S-POD-SECCTX"
+    out: list[Finding] = []
+    for key in ("runAsUser", "runAsGroup", "fsGroup"):
+        value = as_int(sc.get(key))
+        if value is not None and not 0 <= value <= fp.INT32_MAX:
+            out.append(fp.invalid(rule, child(sc_path, key), value, ID_RANGE_MSG))
+    for i, gid in enumerate(as_list(sc.get("supplementalGroups"))):
+        if as_int(gid) is not None and not 0 <= gid <= fp.INT32_MAX:
+            out.append(fp.invalid(rule, index(child(sc_path, "supplementalGroups"), i), gid, ID_RANGE_MSG))
+    for key, allowed in (
+        ("fsGroupChangePolicy", ["OnRootMismatch", "Always"]),
+        ("supplementalGroupsPolicy", ["Merge", "Strict"]),
+        ("seLinuxChangePolicy", ["MountOption", "Recursive"]),
+    ):
+        value = sc.get(key)
+        if isinstance(value, str) and value not in allowed:
+            out.append(fp.not_supported(rule, child(sc_path, key), value, allowed))
+    if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
+        out.append(fp.invalid("K8S-POD-SHAREPID-HOSTPID", child(sc_path, "shareProcessNamespace"), True,
+                              "ShareProcessNamespace and HostPID cannot both be enabled"))  # fmt: skip
+    out += validate_sysctls(sc.get("sysctls"), child(sc_path, "sysctls"), spec)
+    out += validate_profile(sc.get("seccompProfile"), child(sc_path, "seccompProfile"), "seccomp", None)
+    out += validate_profile(sc.get("appArmorProfile"), child(sc_path, "appArmorProfile"), "AppArmor", None)
+    return out
+
+
+def validate_sysctls(sysctls: Any, path: str, spec: dict[str, Any]) -> list[Finding]:
+    rule = "K8S-POD-SECCTX"
+    out: list[Finding] = []
+    names: set[str] = set()
+    for i, sysctl in enumerate(as_list(sysctls)):
+        name = as_dict(sysctl).get("name")
+        name_path = child(index(path, i), "name")
+        if name in (None, ""):
+            out.append(fp.required(rule, name_path))
+            continue
+        if not isinstance(name, str):
+            continue
+        if len(name) > 253 or not _SYSCTL_RE.match(name):
+            out.append(fp.invalid(rule, name_path, name,
+                                  f"must have at most 253 characters and match regex {_SYSCTL_RE.pattern}"))  # fmt: skip
+        elif name in names:
+            out.append(fp.duplicate(rule, name_path, name))
+        if spec.get("hostNetwork") is True and name.startswith("net."):
+            out.append(fp.invalid(rule, name_path, name, "may not be specified when 'hostNetwork' is true"))
+        if spec.get("hostIPC") is True and name.startswith(_IPC_SYSCTLS):
+            out.append(fp.invalid(rule, name_path, name, "may not be specified when 'hostIPC' is true"))
+        names.add(name)
+    return out
+
+
+def validate_host_users(spec: dict[str, Any], path: str) -> list[Finding]:
+    """hostUsers: false (user namespaces) cannot be combined with host namespaces."""
+    if spec.get("hostUsers") is not False:
+        return []
+    return [
+        fp.forbidden("K8S-POD-HOSTUSERS", child(path, key), "when `pod.Spec.HostUsers` is false")
+        for key in ("hostNetwork", "hostPID", "hostIPC")
+        if spec.get(key) is True
+    ]
+
+
+_WINDOWS_POD_SC = (
+    "seLinuxOptions", "seccompProfile", "appArmorProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
+    "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy",
+)  # fmt: skip
+_WINDOWS_CTR_SC = (
+    "seLinuxOptions", "seccompProfile", "appArmorProfile", "capabilities", "readOnlyRootFilesystem", "privileged",
+    "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup",
+)  # fmt: skip
+
+
+def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
+    """validateOS, validateWindows, validateLinux: fields that the pod's OS cannot use."""
+    os_spec = spec.get("os")
+    if not isinstance(os_spec, dict):
+        return []
+    rule = "K8S-POD-OS"
+    name = os_spec.get("name")
+    if name in (None, ""):
+        return [fp.required(rule, child(child(path, "os"), "name"))]
+    if not isinstance(name, str):
+        return []
+    if name not in ("linux", "windows"):
+        return [fp.not_supported(rule, child(child(path, "os"), "name"), name, ["linux", "windows"])]
+    out: list[Finding] = []
+    pod_sc = as_dict(spec.get("securityContext"))
+    containers = [
+        (ctr, index(child(path, group), i))
+        for group in ("initContainers", "containers", "ephemeralContainers")
+        for i, ctr in enumerate(as_list(spec.get(group)))
+        if isinstance(ctr, dict)
+    ]
+    if name == "windows":
+        msg = "cannot be set for a windows pod"
+        out += [
+            fp.forbidden(rule, child(child(path, "securityContext"), k), msg)
+            for k in _WINDOWS_POD_SC
+            if pod_sc.get(k) is not None
+        ]
+        out += [
+            fp.forbidden(rule, child(path, k), msg)
+            for k in ("shareProcessNamespace", "hostPID", "hostIPC")
+            if spec.get(k) is True
+        ]
+        for ctr, ctr_path in containers:
+            sc = as_dict(ctr.get("securityContext"))
+            out += [
+                fp.forbidden(
+                    rule,
+                    child(child(ctr_path, "securityContext"), k),
+                    msg,
+                    container=as_str(ctr.get("name")) or None,
+                )
+                for k in _WINDOWS_CTR_SC
+                if sc.get(k) is not None
+            ]
+    else:
+        msg = "windows options cannot be set for a linux pod"
+        if pod_sc.get("windowsOptions") is not None:
+            out.append(fp.forbidden(rule, child(child(path, "securityContext"), "windowsOptions"), msg))
+        for ctr, ctr_path in containers:
+            if as_dict(ctr.get("securityContext")).get("windowsOptions") is not None:
+                out.append(fp.forbidden(rule, child(child(ctr_path, "securityContext"), "windowsOptions"), msg,
+                                        container=as_str(ctr.get("name")) or None))  # fmt: skip
+    return out
+
+
+def validate_host_network_ports(spec: dict[str, Any], path: str) -> list[Finding]:
+    """validatePodHostNetworkDeps: under hostNetwork each hostPort equals its containerPort."""
+    if spec.get("hostNetwork") is not True:
+        return []
+    out = []
+    for i, ctr in enumerate(as_list(spec.get("containers"))):
+        for j, port in enumerate(as_list(as_dict(ctr).get("ports"))):
+            port = as_dict(port)
+            host, number = as_int(port.get("hostPort")), as_int(port.get("containerPort"))
+            if host is not None and number is not None and host != number:
+                out.append(fp.invalid("K8S-HOSTNET-PORTS", child(index(child(index(child(path, "containers"), i), "ports"), j), "hostPort"),
+                                      host, "must match `containerPort` when `hostNetwork` is true",
+                                      container=as_str(as_dict(ctr).get("name")) or None))  # fmt: skip
+    return out
+
+
+def validate_sa_token_needs_sa(spec: dict[str, Any], path: str) -> list[Finding]:
+    """A projected serviceAccountToken needs spec.serviceAccountName."""
+    if as_str(spec.get("serviceAccountName")):
+        return []
+    out = []
+    for i, volume in enumerate(as_list(spec.get("volumes"))):
+        for j, source in enumerate(as_list(as_dict(as_dict(volume).get("projected")).get("sources"))):
+            if isinstance(as_dict(source).get("serviceAccountToken"), dict):
+                where = child(
+                    index(child(child(index(child(path, "volumes"), i), "projected"), "sources"), j),
+                    "serviceAccountToken",
+                )
+                out.append(fp.forbidden("K8S-POD-SATOKEN-NEEDS-SA", where, "must not be specified when serviceAccountName is not set",
+                                        hint="Set spec.serviceAccountName (the ServiceAccount admission plugin usually sets 'default')."))  # fmt: skip
+    return out
+
+
+# --- warnings (pkg/api/pod/warnings.go) -------------------------------------------------------
+
+
+def _containers_with_paths(spec: dict[str, Any], path: str) -> list[tuple[dict[str, Any], str]]:
+    return [
+        (ctr, index(child(path, group), i))
+        for group in ("initContainers", "containers", "ephemeralContainers")
+        for i, ctr in enumerate(as_list(spec.get(group)))
+        if isinstance(ctr, dict)
+    ]
+
+
+def port_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
+    """Duplicate/overlapping containerPort definitions, hostIP without hostPort."""
+    out: list[Finding] = []
+    by_key: dict[tuple[Any, Any], list[tuple[str, dict[str, Any]]]] = {}
+    for ctr, ctr_path in _containers_with_paths(spec, path):
+        name = as_str(ctr.get("name")) or None
+        for i, port in enumerate(as_list(ctr.get("ports"))):
+            if not isinstance(port, dict):
+                continue
+            pp = index(child(ctr_path, "ports"), i)
+            host_ip, host_port = as_str(port.get("hostIP")), as_int(port.get("hostPort")) or 0
+            if host_ip and not host_port:
+                out.append(
+                    fp.warning(
+                        "K8S-WARN-HOSTIP",
+                        pp,
+                        f"hostIP set without hostPort: {fp.format_value(port)}",
+                        container=name,
+                    )
+                )
+            number = port.get("containerPort")
+            if isinstance(number, list | dict):
+                continue
+            key = (number, port.get("protocol"))
+            for other_path, other in by_key.get(key, []):
+                other_ip, other_port = as_str(other.get("hostIP")), as_int(other.get("hostPort")) or 0
+                if host_ip == other_ip and host_port == other_port:
+                    out.append(
+                        fp.warning(
+                            "K8S-WARN-PORT-DUP",
+                            pp,
+                            f"duplicate port definition with {other_path}",
+                            container=name,
+                        )
+                    )
+                elif host_port == 0 or other_port == 0:
+                    out.append(
+                        fp.warning(
+                            "K8S-WARN-PORT-DUP",
+                            pp,
+                            f"overlapping port definition with {other_path}",
+                            container=name,
+                        )
+                    )
+                elif host_port == other_port and (host_ip == "") != (other_ip == ""):
+                    out.append(fp.warning("K8S-WARN-PORT-DUP", pp, f"dangerously ambiguous port definition with {other_path}",
+                                          container=name))  # fmt: skip
+            by_key.setdefault(key, []).append((pp, port))
+    return out
+
+
+def container_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
+    """Env names that hide earlier ones; fractional byte quantities."""
+    out: list[Finding] = []
+    for ctr, ctr_path in _containers_with_paths(spec, path):
+        name = as_str(ctr.get("name")) or None
+        seen: set[str] = set()
+        for i, env in enumerate(as_list(ctr.get("env"))):
+            env = as_dict(env)
+            env_name = env.get("name")
+            if not isinstance(env_name, str):
+                continue
+            if env_name in seen:
+                ref = f"$({env_name})"
+                value = as_str(env.get("value"))
+                if env.get("valueFrom") is not None or value == ref or ref not in value:
+                    out.append(fp.warning("K8S-WARN-ENV-DUP", index(child(ctr_path, "env"), i),
+                                          f"hides previous definition of {fp.format_value(env_name)}, "
+                                          "which may be dropped when using apply", container=name))  # fmt: skip
+            seen.add(env_name)
+        resources = as_dict(ctr.get("resources"))
+        for group in ("limits", "requests"):
+            for resource in ("memory", "ephemeral-storage"):
+                raw = as_dict(resources.get(group)).get(resource)
+                value = fp.parse_quantity(raw) if raw is not None else None
+                if value is not None and value.denominator != 1:
+                    out.append(fp.warning("K8S-WARN-FRACTIONAL-BYTES", fp.key(child(child(ctr_path, "resources"), group), resource),
+                                          f"fractional byte value {fp.format_value(fp.format_quantity(raw))} is invalid, must be an integer",
+                                          container=name))  # fmt: skip
+    return out
+
+
+def pod_warnings(spec: dict[str, Any], path: str, raw_spec: dict[str, Any]) -> list[Finding]:
+    """Negative grace period, duplicate or empty imagePullSecrets."""
+    out: list[Finding] = []
+    tgps = as_int(raw_spec.get("terminationGracePeriodSeconds"))
+    if tgps is not None and tgps < 0:
+        out.append(fp.warning("K8S-WARN-TGPS-NEG", child(path, "terminationGracePeriodSeconds"),
+                              "must be >= 0; negative values are invalid and will be treated as 1"))  # fmt: skip
+    seen: set[str] = set()
+    for i, secret in enumerate(as_list(spec.get("imagePullSecrets"))):
+        if not isinstance(secret, dict):
+            continue
+        name = secret.get("name")
+        if not isinstance(name, str) and name is not None:
+            continue
+        name = as_str(name)
+        name_path = child(index(child(path, "imagePullSecrets"), i), "name")
+        if not name:
+            out.append(fp.warning("K8S-WARN-PULLSECRET", name_path, 'invalid empty name ""'))
+        elif name in seen:
+            out.append(
+                fp.warning("K8S-WARN-PULLSECRET", name_path, f"duplicate name {fp.format_value(name)}")
+            )
+        seen.add(name)
+    return out
+
+
+# --- the pod spec as a whole ------------------------------------------------------------------
+
+
+def _attach_cascade(
+    findings: list[Finding], cascade: dict[str, list[Finding]], volumes: list[Any], volumes_path: str
+) -> list[Finding]:
+    """Group each broken volume's mount 'Not found' findings under that volume's first finding."""
+    if not cascade:
+        return findings
+    at_volume = re.compile(re.escape(volumes_path) + r"\[(\d+)\]")
+    roots: dict[str, int] = {}
+    for n, finding in enumerate(findings):
+        match = at_volume.match(finding.path)
+        if not match:
+            continue
+        i = int(match.group(1))
+        name = as_str(as_dict(volumes[i]).get("name")) if i < len(volumes) else None
+        if name is not None and name in cascade and name not in roots:
+            roots[name] = n
+    out = list(findings)
+    for name, caused in cascade.items():
+        if name in roots:
+            root = out[roots[name]]
+            out[roots[name]] = dataclasses.replace(root, caused=root.caused + tuple(caused))
+        else:  # no root found: keep them visible rather than lose them
+            out.extend(caused)
+    return out
+
+
+def validate_pod_spec(spec: dict[str, Any], path: str, version: tuple[int, int], kind: str, pod_name: str,
+                      raw_spec: dict[str, Any]) -> list[Finding]:  # fmt: skip
+    """ValidatePodSpec (on the defaulted spec) plus pod-level warnings."""
+    claim_names = {as_str(as_dict(c).get("name")) for c in as_list(spec.get("resourceClaims"))}
+    vol_findings, registered, broken = validate_volumes(spec.get("volumes"), child(path, "volumes"),
+                                                        pod_name if kind == "Pod" else "", claim_names)  # fmt: skip
+    grace = as_int(spec.get("terminationGracePeriodSeconds"))
+    info = PodInfo(
+        version=version,
+        volumes=registered,
+        broken_volumes=broken,
+        restart_policy=as_str(spec.get("restartPolicy")),
+        grace_period=grace,
+        host_users=spec.get("hostUsers") is not False,
+        claim_names=claim_names,
+        is_pod=kind == "Pod",
+    )
+    out = list(vol_findings)
+    out += validate_containers(spec.get("containers"), child(path, "containers"), info)
+    out += validate_init_containers(
+        spec.get("initContainers"), spec.get("containers"), child(path, "initContainers"), info
+    )
+    ephemeral = spec.get("ephemeralContainers")
+    if as_list(ephemeral):
+        detail = (
+            "cannot be set on create" if kind == "Pod" else "ephemeral containers not allowed in pod template"
+        )
+        out.append(fp.forbidden("K8S-EPH-ON-CREATE", child(path, "ephemeralContainers"), detail))
+        out += validate_ephemeral_containers(ephemeral, spec, child(path, "ephemeralContainers"), info)
+    out += validate_restart_policy(spec.get("restartPolicy"), child(path, "restartPolicy"), kind)
+    out += validate_dns(spec, path)
+    out += validate_names(spec, path)
+    out += validate_active_deadline(spec.get("activeDeadlineSeconds"), child(path, "activeDeadlineSeconds"))
+    out += validate_host_aliases(spec.get("hostAliases"), child(path, "hostAliases"))
+    out += validate_pod_security_context(spec, path)
+    out += validate_host_users(spec, path)
+    out += validate_os(spec, path)
+    out += validate_host_network_ports(spec, path)
+    out += validate_sa_token_needs_sa(spec, path)
+    out = _attach_cascade(out, info.cascade, as_list(spec.get("volumes")), child(path, "volumes"))
+    out += port_warnings(spec, path)
+    out += container_warnings(spec, path)
+    out += pod_warnings(spec, path, raw_spec)
+    out += volume_warnings(spec.get("volumes"), child(path, "volumes"))
+    return out
+
+
+def check(ctx: LintContext) -> list[Finding]:
+    """What kube-apiserver would reject (errors) or admit with a warning, on the defaulted document."""
+    document = ctx.document
+    if not isinstance(document, dict):
+        return []
+    defaulted = apply_defaults(document)
+    kind = ctx.kind
+    spec_path = ctx.spec_path
+    out: list[Finding] = []
+    meta = pod_metadata(defaulted)
+    if kind == "Pod":
+        out += validate_pod_name(meta, "metadata")
+    template = pod_template(document)
+    if template.get("spec") is not None and not isinstance(template.get("spec"), dict):
+        return out  # a spec of the wrong type: the schema layer reports it
+    spec = pod_spec(defaulted)
+    version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
+    out += validate_pod_spec(spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document))
+    return out

@@ -1,0 +1,125 @@
+"""The defaults kube-apiserver applies before validation (pkg/apis/core/v1/defaults.go).
+
+Validation runs on the defaulted object, so the apiserver layer must see the same defaults or it
+reports false "Required value" errors. Only missing (or null) keys are filled; a value of a wrong
+type is left alone for the schema layer to report.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from designer.pod.workloads import pod_spec
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_VOLUME_SOURCES = (
+    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs",
+    "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker",
+    "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk",
+    "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral",
+    "image",
+)  # fmt: skip
+
+
+def _set(obj: dict[str, Any], key: str, value: Any) -> None:
+    if obj.get(key) is None:
+        obj[key] = value
+
+
+def _set_nonzero(obj: dict[str, Any], key: str, value: Any) -> None:
+    """Go defaults an int32 field that is 0 (missing and explicit 0 look the same)."""
+    if obj.get(key) is None or (obj.get(key) == 0 and not isinstance(obj.get(key), bool)):
+        obj[key] = value
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def default_pull_policy(image: Any) -> str:
+    """Always for ':latest' or an untagged image without digest, otherwise IfNotPresent."""
+    if not isinstance(image, str):
+        return "IfNotPresent"
+    if "@" in image:
+        return "IfNotPresent"
+    last = image.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else ""
+    return "Always" if tag in ("", "latest") else "IfNotPresent"
+
+
+def _default_http_get(handler: Any) -> None:
+    if isinstance(handler, dict) and isinstance(handler.get("httpGet"), dict):
+        _set(handler["httpGet"], "path", "/")
+        _set(handler["httpGet"], "scheme", "HTTP")
+
+
+def _default_container(ctr: dict[str, Any], host_network: bool) -> None:
+    _set(ctr, "terminationMessagePath", "/dev/termination-log")
+    _set(ctr, "terminationMessagePolicy", "File")
+    _set(ctr, "imagePullPolicy", default_pull_policy(ctr.get("image")))
+    for port in _dicts(ctr.get("ports")):
+        _set(port, "protocol", "TCP")
+        if host_network and not port.get("hostPort"):
+            port["hostPort"] = port.get("containerPort")
+    for name in _PROBES:
+        probe = ctr.get(name)
+        if isinstance(probe, dict):
+            _set_nonzero(probe, "timeoutSeconds", 1)
+            _set_nonzero(probe, "periodSeconds", 10)
+            _set_nonzero(probe, "successThreshold", 1)
+            _set_nonzero(probe, "failureThreshold", 3)
+            _default_http_get(probe)
+    lifecycle = ctr.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        _default_http_get(lifecycle.get("postStart"))
+        _default_http_get(lifecycle.get("preStop"))
+    resources = ctr.get("resources")
+    if isinstance(resources, dict) and isinstance(resources.get("limits"), dict):
+        requests = resources.get("requests")
+        if requests is None:
+            requests = resources["requests"] = {}
+        if isinstance(requests, dict):
+            for name, quantity in resources["limits"].items():
+                requests.setdefault(name, quantity)
+    for env in _dicts(ctr.get("env")):
+        value_from = env.get("valueFrom")
+        if isinstance(value_from, dict) and isinstance(value_from.get("fieldRef"), dict):
+            _set(value_from["fieldRef"], "apiVersion", "v1")
+
+
+def _default_volume(volume: dict[str, Any]) -> None:
+    if all(volume.get(source) is None for source in _VOLUME_SOURCES):
+        # SetDefaults_Volume: a volume without a source becomes an emptyDir.
+        volume["emptyDir"] = {}
+    for source in ("configMap", "secret", "downwardAPI", "projected"):
+        if isinstance(volume.get(source), dict):
+            _set(volume[source], "defaultMode", 0o644)
+    projected = volume.get("projected")
+    if isinstance(projected, dict):
+        for source in _dicts(projected.get("sources")):
+            if isinstance(source.get("serviceAccountToken"), dict):
+                _set(source["serviceAccountToken"], "expirationSeconds", 3600)
+    if isinstance(volume.get("hostPath"), dict):
+        _set(volume["hostPath"], "type", "")
+
+
+def apply_defaults(document: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of the document with the pod spec defaulted as kube-apiserver does."""
+    doc = copy.deepcopy(document)
+    if not isinstance(doc, dict):
+        return doc
+    spec = pod_spec(doc)
+    if not spec:
+        return doc
+    _set(spec, "restartPolicy", "Always")
+    _set(spec, "dnsPolicy", "ClusterFirst")
+    _set(spec, "terminationGracePeriodSeconds", 30)
+    _set(spec, "schedulerName", "default-scheduler")
+    host_network = spec.get("hostNetwork") is True
+    for group in ("initContainers", "containers", "ephemeralContainers"):
+        for ctr in _dicts(spec.get(group)):
+            _default_container(ctr, host_network)
+    for volume in _dicts(spec.get("volumes")):
+        _default_volume(volume)
+    return doc

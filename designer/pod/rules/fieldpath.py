@@ -1,0 +1,197 @@
+"""kube-apiserver style field paths and error texts (apimachinery `field/errors.go`).
+
+A path is a plain string: `spec.containers[0].ports[1].containerPort`, map keys as `[key]`.
+The error constructors return Findings whose message is the error body without the path,
+e.g. `Invalid value: 91210: must be between 1 and 65535, inclusive`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+from typing import Any
+
+from designer.pod.findings import Finding, Severity
+
+# The detail texts of apimachinery's pkg/util/validation/validation.go.
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_LABEL_MSG = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
+    f"regex used for validation is '{DNS1123_LABEL_FMT}')"
+)
+DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + r"(\." + DNS1123_LABEL_FMT + ")*"
+DNS1123_SUBDOMAIN_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+    f"validation is '{DNS1123_SUBDOMAIN_FMT}')"
+)
+_LABEL_RE = re.compile(f"^{DNS1123_LABEL_FMT}$")
+_SUBDOMAIN_RE = re.compile(f"^{DNS1123_SUBDOMAIN_FMT}$")
+INT32_MAX = 2147483647
+
+
+def child(path: str, name: str) -> str:
+    """path + '.name' (no dot when path is empty)."""
+    return f"{path}.{name}" if path else name
+
+
+def index(path: str, i: int) -> str:
+    return f"{path}[{i}]"
+
+
+def key(path: str, k: str) -> str:
+    return f"{path}[{k}]"
+
+
+def format_value(value: Any) -> str:
+    """A bad value as Go's field.Error prints it (strings quoted, numbers bare, nil as null)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _finding(
+    rule: str, path: str, body: str, detail: str, hint: str, container: str | None, severity: Severity
+) -> Finding:
+    message = f"{body}: {detail}" if detail else body
+    return Finding(rule=rule, severity=severity, path=path, message=message, hint=hint, container=container)
+
+
+def required(
+    rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
+) -> Finding:
+    return _finding(rule, path, "Required value", detail, hint, container, "error")
+
+
+def forbidden(
+    rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
+) -> Finding:
+    return _finding(rule, path, "Forbidden", detail, hint, container, "error")
+
+
+def too_long(
+    rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
+) -> Finding:
+    return _finding(rule, path, "Too long", detail, hint, container, "error")
+
+
+def invalid(
+    rule: str, path: str, value: Any, detail: str = "", *, hint: str = "", container: str | None = None
+) -> Finding:
+    return _finding(rule, path, f"Invalid value: {format_value(value)}", detail, hint, container, "error")
+
+
+def duplicate(rule: str, path: str, value: Any, *, hint: str = "", container: str | None = None) -> Finding:
+    return _finding(rule, path, f"Duplicate value: {format_value(value)}", "", hint, container, "error")
+
+
+def not_found(rule: str, path: str, value: Any, *, hint: str = "", container: str | None = None) -> Finding:
+    return _finding(rule, path, f"Not found: {format_value(value)}", "", hint, container, "error")
+
+
+def not_supported(
+    rule: str,
+    path: str,
+    value: Any,
+    supported: list[str] | tuple[str, ...],
+    *,
+    hint: str = "",
+    container: str | None = None,
+) -> Finding:
+    detail = "supported values: " + ", ".join(json.dumps(s) for s in supported)
+    return _finding(rule, path, f"Unsupported value: {format_value(value)}", detail, hint, container, "error")
+
+
+def warning(rule: str, path: str, message: str, *, hint: str = "", container: str | None = None) -> Finding:
+    """An admitted-with-warning finding (pkg/api/pod/warnings.go): the message is the warning text."""
+    return Finding(rule=rule, severity="warning", path=path, message=message, hint=hint, container=container)
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    """Error details for a DNS-1123 label ([] when valid)."""
+    errs = []
+    if len(value) > 63:
+        errs.append("must be no more than 63 characters")
+    if not _LABEL_RE.match(value):
+        errs.append(DNS1123_LABEL_MSG)
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    """Error details for a DNS-1123 subdomain ([] when valid)."""
+    errs = []
+    if len(value) > 253:
+        errs.append("must be no more than 253 characters")
+    if not _SUBDOMAIN_RE.match(value):
+        errs.append(DNS1123_SUBDOMAIN_MSG)
+    return errs
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """value when it is a dict, else {} (a wrong type is the schema layer's finding)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_str(value: Any) -> str:
+    """value when it is a string, else '' (Go decodes a missing or null string as '')."""
+    return value if isinstance(value, str) else ""
+
+
+def as_int(value: Any) -> int | None:
+    """value when it is an integer (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+_QUANTITY_RE = re.compile(
+    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$"
+)
+_SUFFIXES = {
+    "": 1, "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "k": 10**3,
+    "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18, "Ki": 2**10, "Mi": 2**20,
+    "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+
+
+def parse_quantity(value: Any) -> Fraction | None:
+    """A Kubernetes quantity ('500m', '1Gi', 2, '1e3') as an exact Fraction; None if not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(value) if value == value and value not in (float("inf"), float("-inf")) else None
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    match = _QUANTITY_RE.match(value)
+    if not match:
+        return None
+    number, exponent, suffix = match.groups()
+    base = Fraction(number)
+    if exponent:
+        power = int(exponent[1:])
+        if abs(power) > 40:
+            return None
+        return base * Fraction(10) ** power
+    return base * _SUFFIXES[suffix or ""]
+
+
+def format_quantity(value: Any) -> str:
+    """A quantity as the user wrote it (for messages)."""
+    return value if isinstance(value, str) else str(value)

@@ -1,0 +1,265 @@
+"""The schema layer: the official OpenAPI schemas of the target version (decode stage, §1a).
+
+Uses the strict JSON schemas shipped by the kubernetes-validate package. One compiled validator
+per (version, kind) is built lazily and cached for the process; every error is reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+from referencing import Registry, Resource
+
+from designer.pod.findings import Finding
+from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.context import LintContext
+from designer.pod.workloads import WORKLOAD_KINDS
+
+SCHEMA_ROOT = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+_DEFS_PREFIX = "#/$defs/"
+
+# Required fields the apiserver layer reports itself (with kube-apiserver's wording and rule ID);
+# the schema layer leaves them to it so a missing container name is reported once.
+COVERED_REQUIRED = {
+    ("PodSpec", "containers"),
+    ("Container", "name"),
+    ("EphemeralContainer", "name"),
+    ("ContainerPort", "containerPort"),
+    ("Volume", "name"),
+    ("VolumeMount", "name"),
+    ("VolumeMount", "mountPath"),
+    ("EnvVar", "name"),
+    ("KeyToPath", "key"),
+    ("KeyToPath", "path"),
+    ("ConfigMapKeySelector", "key"),
+    ("SecretKeySelector", "key"),
+    ("PersistentVolumeClaimVolumeSource", "claimName"),
+    ("HostPathVolumeSource", "path"),
+    ("NFSVolumeSource", "server"),
+    ("NFSVolumeSource", "path"),
+    ("GitRepoVolumeSource", "repository"),
+    ("CSIVolumeSource", "driver"),
+    ("ObjectFieldSelector", "fieldPath"),
+    ("ResourceFieldSelector", "resource"),
+    ("HTTPGetAction", "port"),
+    ("TCPSocketAction", "port"),
+    ("GRPCAction", "port"),
+    ("ContainerResizePolicy", "resourceName"),
+    ("ContainerResizePolicy", "restartPolicy"),
+    ("SeccompProfile", "type"),
+    ("AppArmorProfile", "type"),
+    ("PodOS", "name"),
+    ("HostAlias", "ip"),
+    ("DownwardAPIVolumeFile", "path"),
+}
+_GO_JSON_TYPES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
+
+
+def schema_file(kind: str) -> str:
+    """The schema file of a workload kind, e.g. 'deployment-apps-v1.json'."""
+    api_version = WORKLOAD_KINDS[kind][0]
+    suffix = api_version.replace("/", "-")
+    return f"{kind.lower()}-{suffix}.json"
+
+
+@functools.cache
+def _definitions(version: tuple[int, int]) -> dict[str, Any]:
+    path = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict" / "_definitions.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.Validator:
+    """The compiled validator of one workload kind at one Kubernetes version (cached)."""
+    directory = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict"
+    schema = json.loads((directory / schema_file(kind)).read_text(encoding="utf-8"))
+    definitions = _definitions(version)
+    registry: Registry = Registry().with_resources(
+        [
+            (definitions["$id"], Resource.from_contents(definitions)),
+            (schema["$id"], Resource.from_contents(schema)),
+        ]
+    )
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, registry=registry)
+
+
+def _deref(node: Any, definitions: dict[str, Any]) -> tuple[Any, str | None]:
+    """Follow a $ref into the definitions; returns the node and the definition's short name."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and _DEFS_PREFIX in ref:
+        name = ref.split(_DEFS_PREFIX, 1)[1]
+        return definitions["$defs"].get(name, {}), name.rsplit(".", 1)[-1]
+    return node, None
+
+
+class _Located:
+    """Where an error sits: the apiserver-style path, the Go-style path and the struct name."""
+
+    def __init__(self, path: str, go_path: str, struct: str | None, schema: Any) -> None:
+        self.path = path
+        self.go_path = go_path
+        self.struct = struct
+        self.schema = schema
+
+
+def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any]) -> _Located:
+    """Walk the schema path along the instance path to tell fields, indices and map keys apart."""
+    instance_path = list(error.absolute_path)
+    tokens = list(error.absolute_schema_path)
+    node: Any = root
+    struct: str | None = None
+    path = ""
+    go_path = ""
+    # The last token is the failing keyword itself; the walk stops before it.
+    i = 0
+    while i < len(tokens) - 1:
+        token = tokens[i]
+        node, name = _deref(node, defs)
+        if name:
+            struct = name
+        if token == "properties" and i + 1 < len(tokens) and instance_path:
+            name = tokens[i + 1]
+            instance_path.pop(0)
+            path = fp.child(path, str(name))
+            go_path = fp.child(go_path, str(name))
+            node = node.get("properties", {}).get(name, {}) if isinstance(node, dict) else {}
+            i += 2
+            continue
+        if token in ("items", "additionalProperties") and instance_path:
+            step = instance_path.pop(0)
+            path = fp.index(path, step) if isinstance(step, int) else fp.key(path, str(step))
+            node = node.get(token, {}) if isinstance(node, dict) else {}
+            i += 1
+            continue
+        if (
+            isinstance(node, dict)
+            and token in node
+            or isinstance(node, list)
+            and isinstance(token, int)
+            and token < len(node)
+        ):
+            node = node[token]
+        i += 1
+    node, _ = _deref(node, defs)
+    for step in instance_path:  # anything the walk could not align
+        path = fp.index(path, step) if isinstance(step, int) else fp.child(path, str(step))
+    return _Located(path, go_path, struct, node)
+
+
+def _go_type(schema: Any, defs: dict[str, Any]) -> str:
+    """A readable Go type for the expected schema (int32, string, []v1.Container, ...)."""
+    if not isinstance(schema, dict):
+        return "value"
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and _DEFS_PREFIX in ref:
+        full = ref.split(_DEFS_PREFIX, 1)[1]
+        if full.endswith("IntOrString"):
+            return "intstr.IntOrString"
+        if full.endswith("Quantity"):
+            return "resource.Quantity"
+        return "v1." + full.rsplit(".", 1)[-1]
+    if "oneOf" in schema:
+        number = any(
+            "number" in str(option.get("type")) for option in schema["oneOf"] if isinstance(option, dict)
+        )
+        return "resource.Quantity" if number else "intstr.IntOrString"
+    types = schema.get("type")
+    kinds = [t for t in (types if isinstance(types, list) else [types]) if t and t != "null"]
+    kind = kinds[0] if kinds else "value"
+    if kind == "integer":
+        return str(schema.get("format", "int64"))
+    if kind == "number":
+        return "float64"
+    if kind == "boolean":
+        return "bool"
+    if kind == "array":
+        return "[]" + _go_type(schema.get("items"), defs)
+    if kind == "object":
+        if isinstance(schema.get("additionalProperties"), dict):
+            return "map[string]" + _go_type(schema["additionalProperties"], defs)
+        return "struct"
+    return str(kind)
+
+
+def _type_message(loc: _Located, instance: Any, expected: Any, defs: dict[str, Any]) -> str:
+    given = _GO_JSON_TYPES.get(type(instance), "value")
+    where = f"{loc.struct}.{loc.go_path}" if loc.struct and loc.go_path else (loc.go_path or "document")
+    return f"json: cannot unmarshal {given} into Go struct field {where} of type {_go_type(expected, defs)}"
+
+
+def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any]) -> list[Finding]:
+    validator = error.validator
+    instance = error.instance
+    if instance is None and validator in ("type", "oneOf"):
+        return []  # Go decodes null into the zero value: the apiserver layer judges that
+    loc = _locate(error, root, defs)
+    if validator == "additionalProperties":
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = schema.get("properties", {})
+        if not isinstance(instance, dict):
+            return []
+        return [
+            Finding(
+                rule="K8S-FIELD-UNKNOWN",
+                severity="error",
+                path=fp.child(loc.path, str(name)),
+                message=f'unknown field "{fp.child(loc.path, str(name))}"',
+                hint="Check the spelling and the target Kubernetes version: "
+                "the API server rejects fields it does not know (strict field validation).",
+            )
+            for name in instance
+            if name not in known
+        ]
+    if validator in ("type", "oneOf"):
+        expected = error.schema
+        return [
+            Finding(
+                rule="K8S-FIELD-TYPE",
+                severity="error",
+                path=loc.path,
+                message=_type_message(loc, instance, expected, defs),
+                hint="The value has the wrong JSON type (a quoted number, a list for a map, ...).",
+            )
+        ]
+    if validator == "required":
+        missing = [f for f in error.validator_value if isinstance(instance, dict) and f not in instance]
+        struct = loc.struct or ""
+        out = []
+        for name in missing:
+            if (struct, name) in COVERED_REQUIRED:
+                continue
+            out.append(fp.required("K8S-FIELD-TYPE", fp.child(loc.path, name)))
+        return out
+    if validator == "enum":
+        allowed = [str(v) for v in error.validator_value if v is not None]
+        return [fp.not_supported("K8S-FIELD-TYPE", loc.path, instance, allowed)]
+    return [fp.invalid("K8S-FIELD-TYPE", loc.path, instance, error.message)]
+
+
+def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], dict[str, Any], bool]:
+    kind = ctx.document.get("kind")
+    known = isinstance(kind, str) and kind in WORKLOAD_KINDS
+    validator = validator_for(tuple(ctx.version), kind if known else "Pod")  # type: ignore[arg-type]
+    return validator.iter_errors(ctx.document), validator.schema, known
+
+
+def check(ctx: LintContext) -> list[Finding]:
+    """Unknown fields and wrong JSON types, as kube-apiserver's strict decoder rejects them."""
+    if not isinstance(ctx.document, dict):
+        return []
+    errors, root, known = _errors(ctx)
+    defs = _definitions(tuple(ctx.version))  # type: ignore[arg-type]
+    findings: list[Finding] = []
+    for error in errors:
+        if not known and list(error.absolute_path)[:1] in (["kind"], ["apiVersion"]):
+            continue  # an unknown kind is checked as a bare pod template
+        findings.extend(_findings(error, root, defs))
+    findings.sort(key=lambda f: f.path)
+    return findings
