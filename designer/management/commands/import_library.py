@@ -1,0 +1,24 @@
+"""`manage.py import_library DIR`: read an export_library directory back (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from designer.library_backup import import_library
+
+
+class Command(BaseCommand):
+    help = "Import designs, revisions and teams from an export_library DIR; existing revisions are kept."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("directory", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        root = options["directory"]
+        if not (root / "designs").is_dir() or not (root / "users.json").is_file():
+            raise CommandError(f"{root} is not an export_library directory")
+        designs, revisions = import_library(root)
+        self.stdout.write(f"imported {designs} new designs and {revisions} new revisions from {root}")
