@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from designer.pod.findings import Finding
 from designer.pod.roles import Role, container_ports, is_native_sidecar, localhost_ports, roles_for
@@ -67,6 +66,15 @@ def _h(value: Any, limit: int = MAX_TEXT) -> str:
         .replace("{", "&#123;")
         .replace("}", "&#125;")
         .replace("\\", "&#92;&#92;")
+    )
+
+
+def _percent(text: str) -> str:
+    """URL fragment encoding (dot 2.43 writes HREF into the SVG without escaping quotes)."""
+    safe = "-_.~"
+    return "".join(
+        chr(byte) if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) in safe) else f"%{byte:02X}"
+        for byte in text.encode("utf-8", "replace")
     )
 
 
@@ -252,7 +260,7 @@ def _container_node(item: _Item, found: list[Finding], step: int | None = None) 
         port_id = f"port-{item.name}-{number}"
         rows.append(
             f'<TR><TD COLSPAN="2" ALIGN="LEFT" PORT="p{number}" ID="{_h(port_id, 200)}" '
-            f'HREF="#{_h(quote(port_id, safe=""), 400)}" TOOLTIP="{_h(f"{item.name} listens on :{number}", 200)}">'
+            f'HREF="#{_h(_percent(port_id), 400)}" TOOLTIP="{_h(f"{item.name} listens on :{number}", 200)}">'
             f'<FONT POINT-SIZE="9">:{number} {_h(detail, 30)}</FONT></TD></TR>'
         )
     rows.append(_badge_row(found, 2))

@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 
 ENGINE_ENV = "POD_DESIGNER_GRAPHVIZ"
 ENGINE_NAMES = ("dot", "graphviz-pure")
@@ -55,19 +53,25 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _resolve(name_or_path: str) -> str | None:
-    if os.sep in name_or_path or (os.altsep and os.altsep in name_or_path):
-        path = Path(name_or_path)
-        return str(path) if path.is_file() and os.access(path, os.X_OK) else None
-    beside = Path(sys.executable).parent / name_or_path
-    if name_or_path == "graphviz-pure" and beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which(name_or_path)
-    if found:
-        return found
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
+def _which(name: str) -> str | None:
+    # shutil.which, without importing shutil: the CLI's start-up time is part of its budget.
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
     return None
+
+
+def _resolve(name_or_path: str) -> str | None:
+    def runnable(path: str) -> bool:
+        return os.path.isfile(path) and os.access(path, os.X_OK)
+
+    if os.sep in name_or_path or (os.altsep and os.altsep in name_or_path):
+        return name_or_path if runnable(name_or_path) else None
+    beside = os.path.join(os.path.dirname(sys.executable), name_or_path)
+    if name_or_path == "graphviz-pure" and runnable(beside):
+        return beside
+    return _which(name_or_path) or (beside if runnable(beside) else None)
 
 
 def find_engine(preferred: str | None = None) -> str:
@@ -147,7 +151,7 @@ def _remember(key: str, output: bytes) -> None:
 
 
 def _run(path: str, fmt: str, data: bytes, timeout: float, max_bytes: int) -> bytes:
-    name = Path(path).name
+    name = os.path.basename(path)
     try:
         # subprocess.run kills the child when the timeout expires.
         result = subprocess.run(
