@@ -1,0 +1,237 @@
+"""Effective pod resources (RULES.md §4), QoS class, and Kubernetes quantity parsing.
+
+The scheduler reserves, per resource, the larger of the init phase's peak and the steady state:
+
+    InitContainerUse(i) = Σ requests of native sidecars with index < i + request(initContainers[i])
+    effective           = max(max_i InitContainerUse(i), Σ native sidecars + Σ containers) + overhead
+
+(`component-helpers/resource/helpers.go`, KEP-753). A run-to-completion init container's request
+is dropped once it exits, a native sidecar's stays for the life of the pod. For limits, a missing
+limit is unbounded (None). Pod-level `spec.resources` replaces the container aggregate.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from designer.pod.roles import is_native_sidecar
+
+_QUANTITY = re.compile(
+    r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$"
+)
+_SUFFIX = {
+    "": Decimal(1),
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "k": Decimal("1e3"),
+    "M": Decimal("1e6"),
+    "G": Decimal("1e9"),
+    "T": Decimal("1e12"),
+    "P": Decimal("1e15"),
+    "E": Decimal("1e18"),
+    "Ki": Decimal(1024),
+    "Mi": Decimal(1024**2),
+    "Gi": Decimal(1024**3),
+    "Ti": Decimal(1024**4),
+    "Pi": Decimal(1024**5),
+    "Ei": Decimal(1024**6),
+}
+QOS_RESOURCES = ("cpu", "memory")
+
+
+def parse_quantity(value: Any) -> Decimal | None:
+    """'500m' -> 0.5, '1Gi' -> 1073741824, '2e3' -> 2000, 3 -> 3; None when not a quantity."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    match = _QUANTITY.match(value.strip())
+    if not match:
+        return None
+    number_text, exponent, suffix = match.groups()
+    try:
+        number = Decimal(number_text)
+        if exponent:
+            number = number.scaleb(int(exponent[1:]))
+    except (InvalidOperation, ValueError):
+        return None
+    return number * _SUFFIX[suffix or ""]
+
+
+def format_quantity(resource: str, value: Decimal | None) -> str:
+    """A readable quantity: cpu in cores or millicores, memory-like in Ki/Mi/Gi when exact."""
+    if value is None:
+        return "unbounded"
+    if resource == "cpu":
+        if value == value.to_integral_value():
+            return str(int(value))
+        milli = value * 1000
+        return f"{int(milli)}m" if milli == milli.to_integral_value() else str(value.normalize())
+    if value == value.to_integral_value() and value > 0:
+        whole = int(value)
+        for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
+            unit = int(_SUFFIX[suffix])
+            if whole % unit == 0:
+                return f"{whole // unit}{suffix}"
+        return str(whole)
+    return str(value.normalize())
+
+
+def _list(spec: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = spec.get(key)
+    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
+
+
+def _quantities(resources: Any, key: str) -> dict[str, Decimal]:
+    section = resources.get(key) if isinstance(resources, dict) else None
+    if not isinstance(section, dict):
+        return {}
+    result = {}
+    for name, raw in section.items():
+        quantity = parse_quantity(raw)
+        if isinstance(name, str) and quantity is not None:
+            result[name] = quantity
+    return result
+
+
+def container_requests(container: dict[str, Any]) -> dict[str, Decimal]:
+    """A container's requests after defaulting (a limit without a request becomes the request)."""
+    resources = container.get("resources")
+    limits = _quantities(resources, "limits")
+    requests = _quantities(resources, "requests")
+    return {**limits, **requests}
+
+
+def container_limits(container: dict[str, Any]) -> dict[str, Decimal]:
+    return _quantities(container.get("resources"), "limits")
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a + b
+
+
+def _max(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else max(a, b)
+
+
+def _aggregate(
+    init: list[dict[str, Any]], app: list[dict[str, Any]], names: set[str], per: Any, unbounded: bool
+) -> tuple[dict[str, Decimal | None], dict[str, Decimal | None], dict[str, Decimal | None]]:
+    """(effective, init peak, steady) per resource; `unbounded` makes a missing value None."""
+    missing: Decimal | None = None if unbounded else Decimal(0)
+    effective: dict[str, Decimal | None] = {}
+    peaks: dict[str, Decimal | None] = {}
+    steadies: dict[str, Decimal | None] = {}
+    values_init = [per(c) for c in init]
+    values_app = [per(c) for c in app]
+    for name in sorted(names):
+        sidecars: Decimal | None = Decimal(0)
+        peak: Decimal | None = Decimal(0)
+        for container, values in zip(init, values_init, strict=True):
+            value = values.get(name, missing)
+            if is_native_sidecar(container):
+                sidecars = _add(sidecars, value)
+            else:
+                peak = _max(peak, _add(sidecars, value))
+        # A native sidecar starting counts too: everything before it plus itself is running.
+        running: Decimal | None = Decimal(0)
+        for container, values in zip(init, values_init, strict=True):
+            if is_native_sidecar(container):
+                running = _add(running, values.get(name, missing))
+                peak = _max(peak, running)
+        steady = sidecars
+        for values in values_app:
+            steady = _add(steady, values.get(name, missing))
+        peaks[name] = peak
+        steadies[name] = steady
+        effective[name] = _max(peak, steady)
+    return effective, peaks, steadies
+
+
+def effective_resources(spec: dict[str, Any]) -> dict[str, Any]:
+    """Effective pod requests and limits per resource (RULES.md §4), plus how they came about.
+
+    Returns {"requests": {res: Decimal}, "limits": {res: Decimal | None (unbounded)},
+    "init_peak": {res: Decimal}, "steady": {res: Decimal}, "pod_level": bool, "qos": str}.
+    Malformed entries are skipped: the schema and apiserver layers report them.
+    """
+    if not isinstance(spec, dict):
+        spec = {}
+    init = _list(spec, "initContainers")
+    app = _list(spec, "containers")
+    everyone = init + app
+    request_names = {n for c in everyone for n in container_requests(c)}
+    limit_names = {n for c in everyone for n in container_limits(c)}
+    requests, peaks, steadies = _aggregate(init, app, request_names, container_requests, unbounded=False)
+    limits, _, _ = _aggregate(init, app, limit_names, container_limits, unbounded=True)
+    pod_resources = spec.get("resources")
+    pod_level = isinstance(pod_resources, dict) and bool(pod_resources)
+    if pod_level:
+        pod_limits = _quantities(pod_resources, "limits")
+        pod_requests = {**pod_limits, **_quantities(pod_resources, "requests")}
+        requests.update(pod_requests)
+        limits.update(pod_limits)
+    overhead = spec.get("overhead")
+    for name, value in _quantities({"overhead": overhead}, "overhead").items():
+        requests[name] = (requests.get(name) or Decimal(0)) + value
+        if name in limits:
+            limits[name] = _add(limits[name], value)
+    return {
+        "requests": {k: v for k, v in requests.items() if v is not None},
+        "limits": limits,
+        "init_peak": {k: v for k, v in peaks.items() if v is not None},
+        "steady": {k: v for k, v in steadies.items() if v is not None},
+        "pod_level": pod_level,
+        "qos": qos_class(spec),
+    }
+
+
+def qos_class(spec: dict[str, Any]) -> str:
+    """Guaranteed | Burstable | BestEffort, computed over init, sidecar and app containers alike.
+
+    Mirrors kubelet's GetPodQOS: Guaranteed needs every container to have cpu and memory limits,
+    and the summed requests (defaulted from limits) to equal the summed limits.
+    """
+    if not isinstance(spec, dict):
+        return "BestEffort"
+    pod_resources = spec.get("resources")
+    if isinstance(pod_resources, dict) and pod_resources:
+        sources: list[tuple[dict[str, Decimal], dict[str, Decimal]]] = [
+            (
+                {**_quantities(pod_resources, "limits"), **_quantities(pod_resources, "requests")},
+                _quantities(pod_resources, "limits"),
+            )
+        ]
+    else:
+        everyone = _list(spec, "initContainers") + _list(spec, "containers")
+        sources = [(container_requests(c), container_limits(c)) for c in everyone]
+    requests: dict[str, Decimal] = {}
+    limits: dict[str, Decimal] = {}
+    guaranteed = True
+    for container_req, container_lim in sources:
+        for name, value in container_req.items():
+            if name in QOS_RESOURCES and value > 0:
+                requests[name] = requests.get(name, Decimal(0)) + value
+        found = set()
+        for name, value in container_lim.items():
+            if name in QOS_RESOURCES and value > 0:
+                found.add(name)
+                limits[name] = limits.get(name, Decimal(0)) + value
+        if not found.issuperset(QOS_RESOURCES):
+            guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed:
+        guaranteed = all(name in limits and limits[name] == value for name, value in requests.items())
+    if guaranteed and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"

@@ -1,0 +1,839 @@
+"""Pattern rules (RULES.md §3, PAT-*): sidecar, adapter, ambassador and init container design.
+
+Everything here is about how the containers of one pod work together: roles, the shared port
+space, localhost links, shared volumes, init order and the order-sensitive resource footprint.
+Native sidecars (init containers with restartPolicy Always) count as such from v1.29 (on by
+default); for an older target they run as blocking init containers (PAT-NATIVE-SIDECAR-VERSION).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from designer.pod.findings import Finding, Severity
+from designer.pod.resources import effective_resources, format_quantity
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, image_basename
+from designer.pod.rules.context import LintContext
+from designer.pod.workloads import template_path
+
+NATIVE_SIDECARS_DEFAULT = (1, 29)
+NATIVE_SIDECARS_GA = (1, 33)
+NATIVE_SIDECARS_ALPHA = (1, 28)
+
+_LOOPBACK_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})(?!\d)")
+_LOOPBACK_VALUES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+_PORT_ENV = re.compile(r"(?:^|_)PORT$")
+_NEVER_EXITS = re.compile(
+    r"sleep\s+inf(inity)?\b|tail\s+-[a-zA-Z]*f|while\s+(true|:|\[\s*1\s*\])|\bsleep\s+\d{6,}"
+)
+_SERVER_IMAGES = re.compile(
+    r"^(nginx|nginx-unprivileged|httpd|apache2?|caddy|traefik|haproxy|envoy|redis|memcached|postgres|"
+    r"mysql|mariadb|mongo|rabbitmq|elasticsearch|kafka|zookeeper|tomcat|jetty|consul|etcd|minio)$"
+)
+_LOG_SHIPPERS = re.compile(
+    r"^(fluent-bit|fluentbit|fluentd.*|vector|promtail|filebeat|logstash|otel.*collector.*)$"
+)
+_SYNCERS = re.compile(r"^(git-sync|.*-sync|rclone|s3-sync)$")
+_SIGNAL_INTENT = re.compile(r"\b(kill|pkill|killall)\b|SIGHUP|SIGUSR[12]|-HUP\b|--signal")
+_RISKY_CAPS = {"NET_ADMIN", "SYS_ADMIN", "ALL"}
+_LISTEN_FLAG = re.compile(r"--?[\w-]*(port|listen|address|addr|bind)[\w-]*")
+_LISTEN_VALUE = re.compile(
+    r"--?[\w-]*(?:port|listen|address|addr|bind)[\w-]*[=\s]+(?:[\w.\[\]:-]*:)?(\d{1,5})\b"
+)
+_HELPERS = {Role.SIDECAR, Role.ADAPTER, Role.AMBASSADOR}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One container with where it lives: group, index, field path, whether it is a native sidecar."""
+
+    name: str
+    container: dict[str, Any]
+    group: str
+    index: int
+    path: str
+    native: bool
+
+    @property
+    def concurrent(self) -> bool:
+        """Runs beside the app (regular container or native sidecar)."""
+        return self.group == "containers" or self.native
+
+    @property
+    def run_to_completion(self) -> bool:
+        return self.group == "initContainers" and not self.native
+
+
+@dataclass(frozen=True)
+class Link:
+    """A localhost link: `source` points at `port` from the field at `path`."""
+
+    source: str
+    port: int
+    path: str
+
+
+def native_enabled(ctx: LintContext) -> bool:
+    """Whether restartPolicy Always on an init container makes it a sidecar at the target version."""
+    return ctx.version >= NATIVE_SIDECARS_DEFAULT
+
+
+def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "containers")) -> list[Entry]:
+    """Named containers of the pod, init containers first, in document order."""
+    spec = ctx.spec
+    enabled = native_enabled(ctx)
+    result = []
+    for group in groups:
+        items = spec.get(group)
+        if not isinstance(items, list):
+            continue
+        for index, container in enumerate(items):
+            if not isinstance(container, dict):
+                continue
+            name = container.get("name")
+            native = enabled and group == "initContainers" and container.get("restartPolicy") == "Always"
+            result.append(
+                Entry(
+                    name=name if isinstance(name, str) else f"#{index}",
+                    container=container,
+                    group=group,
+                    index=index,
+                    path=f"{ctx.spec_path}.{group}[{index}]",
+                    native=native,
+                )
+            )
+    return result
+
+
+def items(container: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, item) for the dict items of a container list field (ports, env, volumeMounts)."""
+    value = container.get(key)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def declared_ports(entry: Entry) -> list[tuple[int, int, str]]:
+    """(containerPort, port index, protocol) of the integer ports a container declares."""
+    result = []
+    for j, port in items(entry.container, "ports"):
+        number = port.get("containerPort")
+        if isinstance(number, int) and not isinstance(number, bool):
+            protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+            result.append((number, j, protocol))
+    return result
+
+
+def port_numbers(entry: Entry) -> set[int]:
+    return {number for number, _, _ in declared_ports(entry)}
+
+
+def links(entry: Entry) -> list[Link]:
+    """Localhost links of a container: loopback host:port in env values, command and args, and a
+    loopback host env var plus a *_PORT env var in the same container."""
+    found: list[Link] = []
+    seen: set[tuple[int, str]] = set()
+
+    def add(port: int, path: str) -> None:
+        if 0 < port < 65536 and (port, path) not in seen:
+            seen.add((port, path))
+            found.append(Link(entry.name, port, path))
+
+    env = list(items(entry.container, "env"))
+    for j, var in env:
+        value = var.get("value")
+        if isinstance(value, str):
+            for match in _LOOPBACK_PORT.finditer(value):
+                add(int(match.group(1)), f"{entry.path}.env[{j}].value")
+    for key in ("command", "args"):
+        values = entry.container.get(key)
+        if isinstance(values, list):
+            for k, arg in enumerate(values):
+                if isinstance(arg, str):
+                    for match in _LOOPBACK_PORT.finditer(arg):
+                        add(int(match.group(1)), f"{entry.path}.{key}[{k}]")
+    has_loopback_host = any(
+        isinstance(var.get("value"), str) and var["value"].strip().lower() in _LOOPBACK_VALUES
+        for _, var in env
+    )
+    if has_loopback_host:
+        for j, var in env:
+            name, value = var.get("name"), var.get("value")
+            is_port = isinstance(name, str) and _PORT_ENV.search(name.upper())
+            if is_port and isinstance(value, str) and value.strip().isdigit():
+                add(int(value.strip()), f"{entry.path}.env[{j}].value")
+    return found
+
+
+def argument_ports(entry: Entry) -> set[int]:
+    """Ports a container's own flags say it listens on (--port=5432, --listen :8080, 127.0.0.1:6432)."""
+    found: set[int] = set()
+    args = [a for key in ("command", "args") for a in (entry.container.get(key) or []) if isinstance(a, str)]
+    for position, arg in enumerate(args):
+        text = arg
+        if _LISTEN_FLAG.fullmatch(arg) and position + 1 < len(args):
+            text = f"{arg}={args[position + 1]}"
+        for match in _LISTEN_VALUE.finditer(text):
+            port = int(match.group(1))
+            if 0 < port < 65536:
+                found.add(port)
+    return found
+
+
+def mounts(entry: Entry) -> Iterator[tuple[int, str, bool]]:
+    """(mount index, volume name, readOnly) of a container's volumeMounts."""
+    for j, mount in items(entry.container, "volumeMounts"):
+        name = mount.get("name")
+        if isinstance(name, str):
+            yield j, name, mount.get("readOnly") is True
+
+
+def mounted_names(entry: Entry) -> set[str]:
+    names = {name for _, name, _ in mounts(entry)}
+    for _, device in items(entry.container, "volumeDevices"):
+        if isinstance(device.get("name"), str):
+            names.add(device["name"])
+    return names
+
+
+def volumes(ctx: LintContext) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Declared volumes by name: (index, volume)."""
+    result: dict[str, tuple[int, dict[str, Any]]] = {}
+    for k, volume in items(ctx.spec, "volumes"):
+        name = volume.get("name")
+        if isinstance(name, str) and name not in result:
+            result[name] = (k, volume)
+    return result
+
+
+def _texts(container: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field suffix, text) of command, args and env values."""
+    result = []
+    for key in ("command", "args"):
+        values = container.get(key)
+        if isinstance(values, list):
+            result.extend((f"{key}[{k}]", v) for k, v in enumerate(values) if isinstance(v, str))
+    for j, var in items(container, "env"):
+        if isinstance(var.get("value"), str):
+            result.append((f"env[{j}].value", var["value"]))
+    return result
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def __call__(
+        self,
+        rule: str,
+        severity: Severity,
+        path: str,
+        message: str,
+        hint: str = "",
+        container: str | None = None,
+    ) -> None:
+        self.findings.append(Finding(rule, severity, path, message, hint=hint, container=container))
+
+
+def check(ctx: LintContext) -> list[Finding]:
+    """All PAT-* findings for the pod of ctx.document."""
+    report = _Report()
+    all_entries = entries(ctx)
+    roles = {e.name: ctx.role(e.name) for e in all_entries}
+    mains = [e for e in all_entries if roles[e.name] == Role.MAIN]
+    _check_main(ctx, all_entries, mains, report)
+    _check_ports(all_entries, report)
+    _check_links(ctx, all_entries, roles, mains, report)
+    _check_helpers(ctx, all_entries, roles, mains, report)
+    _check_volumes(ctx, all_entries, roles, mains, report)
+    _check_init(ctx, all_entries, report)
+    _check_native(ctx, all_entries, report)
+    _check_resources(ctx, report)
+    return report.findings
+
+
+def _check_main(ctx: LintContext, all_entries: list[Entry], mains: list[Entry], report: _Report) -> None:
+    if not all_entries:
+        return
+    spec = ctx.spec_path
+    if not mains:
+        report(
+            "PAT-MAIN-REQUIRED",
+            "error",
+            f"{spec}.containers",
+            "no container has the role main; every pattern is defined relative to a main container",
+            "mark the application container as main",
+        )
+    for extra in mains[1:]:
+        report(
+            "PAT-MAIN-SINGLE",
+            "warning",
+            extra.path,
+            f"{extra.name!r} is a second main container (first: {mains[0].name!r}); "
+            "it is ambiguous which main each helper serves",
+            "give the other containers a helper role",
+            container=extra.name,
+        )
+    for main in mains:
+        if main.group == "initContainers":
+            report(
+                "PAT-MAIN-IN-CONTAINERS",
+                "error",
+                main.path,
+                f"main container {main.name!r} is an init container; init containers run to completion "
+                "before the app starts",
+                "move it to spec.containers",
+                container=main.name,
+            )
+    annotations = ctx.metadata.get("annotations")
+    default = annotations.get(DEFAULT_CONTAINER_ANNOTATION) if isinstance(annotations, dict) else None
+    default = default if isinstance(default, str) else None  # a non-string is the schema layer's
+    meta_path = ".".join(p for p in (template_path(ctx.kind), "metadata.annotations") if p)
+    names = {e.name for e in all_entries}
+    if default is not None and default not in names:
+        report(
+            "PAT-DEFAULT-CONTAINER-EXISTS",
+            "error",
+            f"{meta_path}[{DEFAULT_CONTAINER_ANNOTATION}]",
+            f"{DEFAULT_CONTAINER_ANNOTATION} names {default!r}, which is not a container of this pod",
+            "name the main container",
+        )
+    elif len(all_entries) > 1 and mains and default != mains[0].name:
+        where = "is not set" if default is None else f"names {default!r}, not the main"
+        report(
+            "PAT-DEFAULT-CONTAINER",
+            "info",
+            f"{meta_path}[{DEFAULT_CONTAINER_ANNOTATION}]" if default is not None else meta_path,
+            f"{DEFAULT_CONTAINER_ANNOTATION} {where}; kubectl logs/exec pick the first container otherwise",
+            f"set {DEFAULT_CONTAINER_ANNOTATION}: {mains[0].name}",
+        )
+
+
+def _concurrent_in_port_order(all_entries: list[Entry]) -> list[Entry]:
+    return [e for e in all_entries if e.native] + [e for e in all_entries if e.group == "containers"]
+
+
+def _check_ports(all_entries: list[Entry], report: _Report) -> None:
+    seen: dict[tuple[int, str], Entry] = {}
+    host_seen: dict[tuple[str, str, int], Entry] = {}
+    for entry in _concurrent_in_port_order(all_entries):
+        for j, port in items(entry.container, "ports"):
+            number = port.get("containerPort")
+            protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+            if isinstance(number, int) and not isinstance(number, bool):
+                first = seen.setdefault((number, protocol), entry)
+                if first is not entry:
+                    report(
+                        "PAT-PORT-CONFLICT",
+                        "error",
+                        f"{entry.path}.ports[{j}].containerPort",
+                        f"{entry.name!r} and {first.name!r} both declare {protocol} port {number}; "
+                        "containers share one network namespace, so the second bind fails",
+                        "give one of them another port",
+                        container=entry.name,
+                    )
+            host_port = port.get("hostPort")
+            if isinstance(host_port, int) and not isinstance(host_port, bool) and host_port > 0:
+                host_ip = port.get("hostIP") if isinstance(port.get("hostIP"), str) else ""
+                first = host_seen.setdefault((protocol, host_ip, host_port), entry)
+                # Clashes among regular containers are the API server's (K8S-HOSTPORT-CONFLICT).
+                if first is not entry and (first.native or entry.native):
+                    report(
+                        "PAT-HOSTPORT-CONFLICT",
+                        "error",
+                        f"{entry.path}.ports[{j}].hostPort",
+                        f"{entry.name!r} and {first.name!r} both claim host port {protocol}/{host_ip}/{host_port}",
+                        "use distinct host ports (or none)",
+                        container=entry.name,
+                    )
+    names: dict[str, Entry] = {}
+    for entry in all_entries:
+        for j, port in items(entry.container, "ports"):
+            name = port.get("name")
+            if isinstance(name, str) and name:
+                first = names.setdefault(name, entry)
+                if first is not entry:
+                    report(
+                        "PAT-PORT-NAME-POD-UNIQUE",
+                        "warning",
+                        f"{entry.path}.ports[{j}].name",
+                        f"port name {name!r} is also used by {first.name!r}; a Service targetPort by name "
+                        "becomes ambiguous",
+                        "rename one of the ports",
+                        container=entry.name,
+                    )
+
+
+def _check_links(
+    ctx: LintContext,
+    all_entries: list[Entry],
+    roles: dict[str, Role | None],
+    mains: list[Entry],
+    report: _Report,
+) -> None:
+    concurrent = [e for e in all_entries if e.concurrent]
+    listening: dict[int, Entry] = {}
+    for entry in concurrent:
+        for number in sorted(port_numbers(entry)):
+            listening.setdefault(number, entry)
+    native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e)}
+    for entry in all_entries:
+        own = port_numbers(entry)
+        for link in links(entry):
+            if link.port in own:
+                continue  # a container naming its own listen address is not a link
+            if link.port not in listening:
+                report(
+                    "PAT-LOCALHOST-TARGET",
+                    "warning",
+                    link.path,
+                    f"{entry.name!r} points at localhost:{link.port}, but no container declares port {link.port}",
+                    "declare the port on the container that listens there, or fix the address",
+                    container=entry.name,
+                )
+            elif entry.run_to_completion and link.port in native_by_port:
+                sidecar = native_by_port[link.port]
+                if sidecar.index > entry.index:
+                    report(
+                        "PAT-NATIVE-SIDECAR-ORDER",
+                        "warning",
+                        link.path,
+                        f"init container {entry.name!r} uses localhost:{link.port} of native sidecar "
+                        f"{sidecar.name!r}, which starts only after it",
+                        f"move {sidecar.name!r} before {entry.name!r} in initContainers",
+                        container=entry.name,
+                    )
+            elif entry.run_to_completion and link.port not in native_by_port:
+                report(
+                    "PAT-LOCALHOST-TARGET",
+                    "warning",
+                    link.path,
+                    f"init container {entry.name!r} points at localhost:{link.port}, which only an app "
+                    "container serves; app containers start after every init container has finished",
+                    "serve it from a native sidecar placed before this init container",
+                    container=entry.name,
+                )
+
+
+def _main_links(mains: list[Entry]) -> set[int]:
+    return {link.port for main in mains for link in links(main)}
+
+
+def _check_helpers(
+    ctx: LintContext,
+    all_entries: list[Entry],
+    roles: dict[str, Role | None],
+    mains: list[Entry],
+    report: _Report,
+) -> None:
+    main_mounts = set().union(*(mounted_names(m) for m in mains)) if mains else set()
+    main_ports = set().union(*(port_numbers(m) for m in mains)) if mains else set()
+    main_links = _main_links(mains)
+    restart = ctx.spec.get("restartPolicy")
+    batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
+    share_pid = ctx.spec.get("shareProcessNamespace") is True
+    for entry in all_entries:
+        role = roles[entry.name]
+        if role not in _HELPERS or entry.run_to_completion:
+            if role is not None and role != Role.MAIN:
+                _check_hardening(entry, report)
+            continue
+        ports = port_numbers(entry)
+        own_links = {link.port for link in links(entry)}
+        shares_volume = bool(mounted_names(entry) & main_mounts)
+        linked = bool(own_links & main_ports) or bool(main_links & ports)
+        if role == Role.SIDECAR and mains and not (shares_volume or ports or linked):
+            report(
+                "PAT-SIDECAR-COUPLED",
+                "warning",
+                entry.path,
+                f"sidecar {entry.name!r} shares no volume with the main and declares no port",
+                "mount a volume the main uses, or declare the port it serves",
+                container=entry.name,
+            )
+        if role == Role.ADAPTER:
+            if not ports:
+                report(
+                    "PAT-ADAPTER-PORT",
+                    "warning",
+                    f"{entry.path}.ports",
+                    f"adapter {entry.name!r} exposes no port for its normalized interface (e.g. /metrics)",
+                    "declare the port it serves",
+                    container=entry.name,
+                )
+            if mains and not (shares_volume or linked):
+                report(
+                    "PAT-ADAPTER-INPUT",
+                    "warning",
+                    entry.path,
+                    f"adapter {entry.name!r} does not read from the main: no shared volume and no localhost link",
+                    "point it at the main's port on localhost or mount the main's output volume",
+                    container=entry.name,
+                )
+        if role == Role.AMBASSADOR:
+            if not ports:
+                # Evidence in its own flags (--port=5432) that it listens where the main points:
+                # the link works at runtime, only the declaration is missing.
+                evident = sorted(main_links & argument_ports(entry))
+                report(
+                    "PAT-AMBASSADOR-PORT",
+                    "warning" if evident else "error",
+                    f"{entry.path}.ports",
+                    f"ambassador {entry.name!r} declares no port"
+                    + (
+                        f"; its arguments say it listens on {', '.join(map(str, evident))}, which the main uses"
+                        if evident
+                        else "; the main needs a localhost port to connect to"
+                    ),
+                    f"declare containerPort {evident[0]}" if evident else "declare the port it listens on",
+                    container=entry.name,
+                )
+            elif mains and not (main_links & ports):
+                report(
+                    "PAT-AMBASSADOR-REFERENCED",
+                    "warning",
+                    f"{entry.path}.ports",
+                    f"the main does not point at ambassador {entry.name!r} (ports "
+                    f"{', '.join(map(str, sorted(ports)))}) via localhost",
+                    f"set the main's address to localhost:{min(ports)}",
+                    container=entry.name,
+                )
+            texts = " ".join(text for _, text in _texts(entry.container))
+            loopback = bool(re.search(r"127\.0\.0\.1|localhost|\[::1\]", texts))
+            if ports and (not loopback or "0.0.0.0" in texts):
+                report(
+                    "PAT-AMBASSADOR-LOOPBACK",
+                    "info",
+                    entry.path,
+                    f"ambassador {entry.name!r} does not bind only to 127.0.0.1; an outbound proxy need not "
+                    "be reachable on the pod IP",
+                    "bind it to 127.0.0.1 (e.g. --address=127.0.0.1) and keep it out of Services",
+                    container=entry.name,
+                )
+        if batch and entry.group == "containers":
+            report(
+                "PAT-SIDECAR-BLOCKS-COMPLETION",
+                "warning",
+                entry.path,
+                f"{role.value} {entry.name!r} is a regular container in a pod that should complete; "
+                "it keeps the pod running after the main exits",
+                "make it a native sidecar (initContainers with restartPolicy: Always)",
+                container=entry.name,
+            )
+        if role == Role.SIDECAR and not share_pid:
+            signal = any(_SIGNAL_INTENT.search(text) for _, text in _texts(entry.container))
+            if signal:
+                report(
+                    "PAT-SHAREPID-SIGNAL",
+                    "info",
+                    f"{ctx.spec_path}.shareProcessNamespace",
+                    f"sidecar {entry.name!r} signals a process, but processes of other containers are "
+                    "invisible without shareProcessNamespace",
+                    "set spec.shareProcessNamespace: true (not together with hostPID)",
+                    container=entry.name,
+                )
+        _check_hardening(entry, report)
+
+
+def _check_hardening(entry: Entry, report: _Report) -> None:
+    context = entry.container.get("securityContext")
+    if not isinstance(context, dict):
+        return
+    base = f"{entry.path}.securityContext"
+    if context.get("privileged") is True:
+        report(
+            "PAT-HELPER-HARDENING",
+            "warning",
+            f"{base}.privileged",
+            f"helper {entry.name!r} is privileged; sidecars get no separate security boundary",
+            "drop privileged, or waive this rule with a reason (mesh iptables init)",
+            container=entry.name,
+        )
+    capabilities = context.get("capabilities")
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    if isinstance(added, list):
+        for k, cap in enumerate(added):
+            if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in _RISKY_CAPS:
+                report(
+                    "PAT-HELPER-HARDENING",
+                    "warning",
+                    f"{base}.capabilities.add[{k}]",
+                    f"helper {entry.name!r} adds capability {cap}",
+                    "remove it, or waive this rule with a reason",
+                    container=entry.name,
+                )
+    if context.get("runAsUser") == 0 and not isinstance(context.get("runAsUser"), bool):
+        report(
+            "PAT-HELPER-HARDENING",
+            "warning",
+            f"{base}.runAsUser",
+            f"helper {entry.name!r} runs as root",
+            "run it as a non-root user, or waive this rule with a reason",
+            container=entry.name,
+        )
+
+
+def _check_volumes(
+    ctx: LintContext,
+    all_entries: list[Entry],
+    roles: dict[str, Role | None],
+    mains: list[Entry],
+    report: _Report,
+) -> None:
+    declared = volumes(ctx)
+    used = set().union(*(mounted_names(e) for e in all_entries)) if all_entries else set()
+    for name, (k, volume) in declared.items():
+        path = f"{ctx.spec_path}.volumes[{k}]"
+        if name not in used:
+            report(
+                "PAT-VOLUME-UNUSED",
+                "warning",
+                path,
+                f"volume {name!r} is not mounted by any container",
+                "mount it or remove it",
+            )
+        empty_dir = volume.get("emptyDir")
+        if (
+            isinstance(empty_dir, dict)
+            and empty_dir.get("medium") == "Memory"
+            and not empty_dir.get("sizeLimit")
+        ):
+            report(
+                "PAT-EMPTYDIR-MEMORY",
+                "info",
+                f"{path}.emptyDir",
+                f"memory-backed emptyDir {name!r} has no sizeLimit; tmpfs usage counts against memory limits",
+                "set emptyDir.sizeLimit",
+            )
+    # Consumers: adapters and log shippers read the main's output; a main reads a syncer's content.
+    writers: dict[str, set[str]] = {}
+    for entry in all_entries:
+        for _, volume_name, read_only in mounts(entry):
+            if not read_only:
+                writers.setdefault(volume_name, set()).add(entry.name)
+    main_names = {m.name for m in mains}
+    syncers = {
+        e.name
+        for e in all_entries
+        if roles[e.name] == Role.SIDECAR and _SYNCERS.match(image_basename(e.container.get("image")))
+    }
+    for entry in all_entries:
+        role = roles[entry.name]
+        base = image_basename(entry.container.get("image"))
+        if role == Role.ADAPTER or (role == Role.SIDECAR and _LOG_SHIPPERS.match(base)):
+            producers = main_names
+        elif role == Role.MAIN:
+            producers = syncers
+        else:
+            continue
+        for j, volume_name, read_only in mounts(entry):
+            other_writers = writers.get(volume_name, set()) - {entry.name}
+            if not read_only and other_writers & producers:
+                report(
+                    "PAT-CONSUMER-READONLY",
+                    "info",
+                    f"{entry.path}.volumeMounts[{j}]",
+                    f"{entry.name!r} only reads volume {volume_name!r} written by "
+                    f"{', '.join(sorted(other_writers & producers))}; mount it readOnly",
+                    "set readOnly: true on this mount",
+                    container=entry.name,
+                )
+
+
+def _is_empty_dir(declared: dict[str, tuple[int, dict[str, Any]]], name: str) -> bool:
+    return name in declared and isinstance(declared[name][1].get("emptyDir"), dict)
+
+
+def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
+    init = [e for e in all_entries if e.group == "initContainers"]
+    declared = volumes(ctx)
+    for position, entry in enumerate(all_entries):
+        if entry.group != "initContainers":
+            continue
+        later_users = set().union(*(mounted_names(e) for e in all_entries[position + 1 :]))
+        earlier_writers = {
+            volume_name for e in init if e.index < entry.index for _, volume_name, ro in mounts(e) if not ro
+        }
+        for j, volume_name, read_only in mounts(entry):
+            if not _is_empty_dir(declared, volume_name):
+                continue
+            mount_path = f"{entry.path}.volumeMounts[{j}]"
+            if read_only and volume_name not in earlier_writers:
+                report(
+                    "PAT-INIT-READS-UNWRITTEN",
+                    "warning",
+                    mount_path,
+                    f"init container {entry.name!r} reads emptyDir {volume_name!r}, but no earlier init "
+                    "container writes it; it is empty at this point",
+                    "add or move the writer before it",
+                    container=entry.name,
+                )
+            if entry.run_to_completion and not read_only:
+                if volume_name not in later_users:
+                    report(
+                        "PAT-INIT-OUTPUT-CONSUMED",
+                        "warning",
+                        mount_path,
+                        f"init container {entry.name!r} writes emptyDir {volume_name!r}, but no later "
+                        "container mounts it",
+                        "mount the volume where its output is needed, or drop the mount",
+                        container=entry.name,
+                    )
+                report(
+                    "PAT-INIT-IDEMPOTENT",
+                    "info",
+                    mount_path,
+                    f"init container {entry.name!r} may run again (pod restart); its writes to "
+                    f"{volume_name!r} should be idempotent",
+                    container=entry.name,
+                )
+        if not entry.run_to_completion:
+            continue
+        if declared_ports(entry):
+            report(
+                "PAT-INIT-PORTS",
+                "warning",
+                f"{entry.path}.ports",
+                f"run-to-completion init container {entry.name!r} declares ports; they are not served "
+                "after it exits and are not aggregated under a Service",
+                "remove the ports, or make it a native sidecar (restartPolicy: Always)",
+                container=entry.name,
+            )
+        _check_never_exits(entry, report)
+
+
+def _check_never_exits(entry: Entry, report: _Report) -> None:
+    for key in ("command", "args"):
+        values = entry.container.get(key)
+        text = " ".join(v for v in values if isinstance(v, str)) if isinstance(values, list) else ""
+        if _NEVER_EXITS.search(text):
+            report(
+                "PAT-INIT-NEVER-EXITS",
+                "warning",
+                f"{entry.path}.{key}",
+                f"init container {entry.name!r} looks like it never exits ({text.strip()[:60]!r}); "
+                "the pod would stay in Init forever",
+                "make it a native sidecar (restartPolicy: Always) or move it to containers",
+                container=entry.name,
+            )
+            return
+    no_command = not entry.container.get("command") and not entry.container.get("args")
+    if no_command and _SERVER_IMAGES.match(image_basename(entry.container.get("image"))):
+        report(
+            "PAT-INIT-NEVER-EXITS",
+            "warning",
+            entry.path,
+            f"init container {entry.name!r} runs server image {entry.container.get('image')!r} "
+            "without a command; a server never exits, so the pod would stay in Init forever",
+            "give it a command that exits, or make it a native sidecar",
+            container=entry.name,
+        )
+
+
+def _check_native(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
+    natives = [
+        e for e in all_entries if e.group == "initContainers" and e.container.get("restartPolicy") == "Always"
+    ]
+    version = f"{ctx.version[0]}.{ctx.version[1]}"
+    for entry in natives:
+        if ctx.version < NATIVE_SIDECARS_DEFAULT:
+            state = "alpha and off by default" if ctx.version >= NATIVE_SIDECARS_ALPHA else "not supported"
+            report(
+                "PAT-NATIVE-SIDECAR-VERSION",
+                "warning",
+                f"{entry.path}.restartPolicy",
+                f"native sidecar {entry.name!r}: sidecar containers are {state} in Kubernetes {version}; "
+                "the API server rejects or drops restartPolicy and it runs as a blocking init container",
+                "target Kubernetes 1.29 or newer, or make it a regular container",
+                container=entry.name,
+            )
+        elif ctx.version < NATIVE_SIDECARS_GA:
+            report(
+                "PAT-NATIVE-SIDECAR-VERSION",
+                "info",
+                f"{entry.path}.restartPolicy",
+                f"native sidecar {entry.name!r}: beta (on by default) in Kubernetes {version}, GA from 1.33",
+                container=entry.name,
+            )
+        if entry.native and declared_ports(entry):
+            missing = [p for p in ("startupProbe", "readinessProbe") if not entry.container.get(p)]
+            if "startupProbe" in missing:
+                report(
+                    "PAT-NATIVE-SIDECAR-STARTUP",
+                    "info",
+                    f"{entry.path}.startupProbe",
+                    f"native sidecar {entry.name!r} serves ports but has no {' or '.join(missing)}; later "
+                    "containers start as soon as it is started, not ready",
+                    "add a startupProbe (and a readinessProbe: it counts toward pod readiness)",
+                    container=entry.name,
+                )
+
+
+def _format(resource_values: dict[str, Any]) -> str:
+    if not resource_values:
+        return "none"
+    return ", ".join(
+        f"{name}={format_quantity(name, value)}" for name, value in sorted(resource_values.items())
+    )
+
+
+def _check_resources(ctx: LintContext, report: _Report) -> None:
+    spec = ctx.spec
+    if not isinstance(spec.get("containers"), list) and not isinstance(spec.get("initContainers"), list):
+        return
+    if not native_enabled(ctx):
+        # Before native sidecars, restartPolicy on an init container is not honoured.
+        spec = _without_native(spec)
+    result = effective_resources(spec)
+    source = "pod-level spec.resources" if result["pod_level"] else "init peak vs. app + native sidecars"
+    report(
+        "PAT-RES-EFFECTIVE",
+        "info",
+        ctx.spec_path,
+        f"effective pod requests: {_format(result['requests'])}; limits: {_format(result['limits'])} ({source})",
+    )
+    peak, steady = result["init_peak"], result["steady"]
+    dominated = [name for name in sorted(peak) if peak[name] > steady.get(name, 0)]
+    if dominated and not result["pod_level"]:
+        details = ", ".join(
+            f"{n} {format_quantity(n, peak[n])} > {format_quantity(n, steady.get(n))}" for n in dominated
+        )
+        report(
+            "PAT-RES-INIT-DOMINATES",
+            "info",
+            f"{ctx.spec_path}.initContainers",
+            f"the init phase reserves more than the running pod needs ({details}); the scheduler "
+            "reserves the init peak",
+            "lower the init containers' requests if they do not need them",
+        )
+    qos = result["qos"]
+    blockers = []
+    if qos != "Guaranteed":
+        for entry in entries(ctx):
+            resources = entry.container.get("resources")
+            requests = resources.get("requests") if isinstance(resources, dict) else None
+            limits = resources.get("limits") if isinstance(resources, dict) else None
+            limits = limits if isinstance(limits, dict) else {}
+            requests = {**limits, **(requests if isinstance(requests, dict) else {})}
+            if any(r not in limits or str(requests.get(r)) != str(limits.get(r)) for r in ("cpu", "memory")):
+                blockers.append(entry.name)
+    why = f"; not Guaranteed because of {', '.join(blockers)}" if blockers and qos != "BestEffort" else ""
+    report(
+        "PAT-RES-QOS",
+        "info",
+        ctx.spec_path,
+        f"QoS class: {qos} (computed over init, sidecar and app containers alike){why}",
+        "Guaranteed needs cpu and memory requests equal to limits in every container" if why else "",
+    )
+
+
+def _without_native(spec: dict[str, Any]) -> dict[str, Any]:
+    init = spec.get("initContainers")
+    if not isinstance(init, list):
+        return spec
+    plain = [{k: v for k, v in c.items() if k != "restartPolicy"} if isinstance(c, dict) else c for c in init]
+    return {**spec, "initContainers": plain}
