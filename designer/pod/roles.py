@@ -76,14 +76,19 @@ def container_names(document: dict[str, Any]) -> list[str]:
     return [c["name"] for key in ("initContainers", "containers") for c in _containers(spec, key)]
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A list field of a user's document, or [] when it is absent or not a list."""
+    return value if isinstance(value, list) else []
+
+
 def localhost_ports(container: dict[str, Any]) -> list[int]:
     """Ports a container points at on localhost through its env values, command or args."""
     texts: list[str] = []
-    for env in container.get("env") or []:
+    for env in _as_list(container.get("env")):
         if isinstance(env, dict) and isinstance(env.get("value"), str):
             texts.append(env["value"])
     for key in ("command", "args"):
-        for arg in container.get(key) or []:
+        for arg in _as_list(container.get(key)):
             if isinstance(arg, str):
                 texts.append(arg)
     ports: list[int] = []
@@ -98,7 +103,7 @@ def localhost_ports(container: dict[str, Any]) -> list[int]:
 def container_ports(container: dict[str, Any]) -> list[int]:
     """The containerPort numbers a container declares."""
     result = []
-    for port in container.get("ports") or []:
+    for port in _as_list(container.get("ports")):
         if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
             result.append(port["containerPort"])
     return result
