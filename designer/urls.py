@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from designer.views import diagrams, editor
 from designer.views import accounts, api, designs, history, library, manage, teams
 
 
@@ -8,8 +9,16 @@ designer_patterns = [
     path("", library.library, name="library"),
     path("designs/new", designs.new_design, name="new"),
     path("designs/new/from/<slug:slug>", designs.start_from_starter, name="new-from-starter"),
-    path("designs/<int:pk>/", designs.design_detail, name="design"),
+    path("designs/<int:pk>/", editor.design_detail, name="design"),
     path("designs/<int:pk>/export.yaml", designs.export_manifest, name="export"),
+]
+
+# The editor and its drawings (views/editor.py, views/diagrams.py).
+designer_patterns += [
+    path("designs/<int:pk>/preview", editor.preview, name="preview"),
+    path("designs/<int:pk>/diagram.<str:fmt>", diagrams.diagram, name="diagram"),
+    path("designs/<int:pk>/lifecycle.svg", diagrams.lifecycle, name="lifecycle"),
+    path("designs/<int:pk>/bundle.zip", diagrams.bundle, name="bundle"),
 ]
 
 # The team library: history, management, trash, fork, teams (views/history.py, manage.py, teams.py).

@@ -1,4 +1,4 @@
-"""Creating designs (blank, from a starter, by import), the design page and the export."""
+"""Creating designs (blank, from a starter, by import) and the export (the editor: views/editor.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from designer.access import get_design_for_user, permissions
+from designer.access import get_design_for_user
 from designer.documents import BLANK_POD, export_filename, revision_text
 from designer.forms import BlankDesignForm, ImportForm
 from designer.models import Design
@@ -70,22 +70,6 @@ def new_design(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "designer/new_design.html", ctx, status=400 if import_form.errors else 200)
-
-
-@login_required
-@require_GET
-def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    design = get_design_for_user(request.user, pk)
-    revision = design.latest
-    ctx = {
-        "design": design,
-        "revision": revision,
-        "perms": permissions(request.user, design),
-        "yaml_text": revision_text(revision) if revision else "",
-        "roles": sorted((revision.roles or {}).items()) if revision else [],
-        "kinds": list(WORKLOAD_KINDS),
-    }
-    return render(request, "designer/design_detail.html", ctx)
 
 
 @login_required

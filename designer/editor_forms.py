@@ -1,0 +1,591 @@
+"""The editor's form fields: layout and labels over pod.forms_model, and posted fields -> document.
+
+Post names: `pod-<field>`, `c<g><i>-<field>` for a container (g = i for initContainers, c for
+containers, i = index), `v<i>-<field>` for a volume; <field> is forms_model's dotted name, plus
+`role`, `volumeMounts` and `envFrom`, which this module reads and writes itself (one a line).
+A field the form cannot show exactly (env with valueFrom, a probe with two handlers...) is shown
+as "edit in YAML", is never posted and so never touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.pod import edits, forms_model
+from designer.pod.findings import Finding
+from designer.pod.roles import Role, is_native_sidecar
+from designer.pod.workloads import pod_spec
+
+GROUPS = {"initContainers": "i", "containers": "c"}
+BOOL_CHOICES = [("", "(not set)"), ("true", "true"), ("false", "false")]
+
+# name -> label, widget, help. Unknown names get a text input labelled by their name.
+LABELS: dict[str, tuple[str, str, str]] = {
+    "name": ("Name", "text", ""),
+    "namespace": ("Namespace", "text", ""),
+    "labels": ("Labels", "textarea", "key=value, one a line"),
+    "annotations": ("Annotations", "textarea", "key=value, one a line"),
+    "restartPolicy": ("Restart policy", "select", ""),
+    "shareProcessNamespace": ("Share process namespace", "bool", ""),
+    "serviceAccountName": ("Service account", "text", ""),
+    "terminationGracePeriodSeconds": ("Termination grace period (s)", "number", ""),
+    "hostNetwork": ("Host network", "bool", "the pod uses the node's network namespace"),
+    "imagePullSecrets": ("Image pull secrets", "textarea", "one secret name a line"),
+    "nodeSelector": ("Node selector", "textarea", "key=value, one a line"),
+    "securityContext.runAsNonRoot": ("Run as non-root", "bool", ""),
+    "securityContext.runAsUser": ("Run as user (UID)", "number", ""),
+    "securityContext.runAsGroup": ("Run as group (GID)", "number", ""),
+    "securityContext.fsGroup": ("fsGroup", "number", ""),
+    "securityContext.seccompProfile.type": ("Seccomp profile", "select", ""),
+    "role": ("Role", "select", ""),
+    "image": ("Image", "text", "registry/name:tag"),
+    "imagePullPolicy": ("Image pull policy", "select", ""),
+    "command": ("Command", "textarea", "one argument a line (replaces the image's entrypoint)"),
+    "args": ("Arguments", "textarea", "one argument a line"),
+    "workingDir": ("Working directory", "text", ""),
+    "ports": ("Ports", "textarea", "8080/TCP name=http hostPort=80, one a line"),
+    "env": ("Environment", "textarea", "NAME=value, one a line"),
+    "envFrom": ("Environment from", "textarea", "configMap NAME or secret NAME, then prefix=X optional=true"),
+    "volumeMounts": ("Volume mounts", "textarea", "VOLUME /mount/path, then ro, subPath=x; one a line"),
+    "securityContext.privileged": ("Privileged", "bool", ""),
+    "securityContext.allowPrivilegeEscalation": ("Allow privilege escalation", "bool", ""),
+    "securityContext.readOnlyRootFilesystem": ("Read-only root filesystem", "bool", ""),
+    "securityContext.capabilities.add": (
+        "Capabilities to add",
+        "textarea",
+        "one a line, e.g. NET_BIND_SERVICE",
+    ),
+    "securityContext.capabilities.drop": ("Capabilities to drop", "textarea", "one a line, e.g. ALL"),
+    "terminationMessagePolicy": ("Termination message policy", "select", ""),
+    "type": ("Type", "select", "other kinds (projected, downwardAPI, ...) are edited in YAML"),
+    "emptyDir.medium": ("Medium", "select", ""),
+    "emptyDir.sizeLimit": ("Size limit", "text", "e.g. 64Mi"),
+    "configMap.name": ("ConfigMap name", "text", ""),
+    "configMap.items": ("Items", "textarea", "key=path, one a line"),
+    "configMap.defaultMode": ("Default mode", "text", "octal, e.g. 0644"),
+    "configMap.optional": ("Optional", "bool", ""),
+    "secret.secretName": ("Secret name", "text", ""),
+    "secret.items": ("Items", "textarea", "key=path, one a line"),
+    "secret.defaultMode": ("Default mode", "text", "octal, e.g. 0400"),
+    "secret.optional": ("Optional", "bool", ""),
+    "persistentVolumeClaim.claimName": ("Claim name", "text", ""),
+    "persistentVolumeClaim.readOnly": ("Read only", "bool", ""),
+    "hostPath.path": ("Host path", "text", ""),
+    "hostPath.type": ("Host path type", "select", ""),
+}
+CHOICES: dict[str, list[str]] = {
+    "restartPolicy": ["", "Always", "OnFailure", "Never"],
+    "imagePullPolicy": ["", "Always", "IfNotPresent", "Never"],
+    "securityContext.seccompProfile.type": ["", "RuntimeDefault", "Localhost", "Unconfined"],
+    "terminationMessagePolicy": ["", "File", "FallbackToLogsOnError"],
+    "emptyDir.medium": ["", "Memory"],
+    "hostPath.type": [
+        "",
+        "DirectoryOrCreate",
+        "Directory",
+        "FileOrCreate",
+        "File",
+        "Socket",
+        "CharDevice",
+        "BlockDevice",
+    ],
+    "probe.handler": ["", "httpGet", "tcpSocket", "exec", "grpc"],
+    "hook.handler": ["", "exec", "httpGet", "tcpSocket", "sleep"],
+    "httpGet.scheme": ["", "HTTP", "HTTPS"],
+}
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+HOOKS = ("postStart", "preStop")
+
+
+@dataclass
+class FormField:
+    name: str  # the post name
+    id: str
+    label: str
+    widget: str  # text | number | textarea | select | yaml
+    value: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    help: str = ""
+    error: str = ""
+    rows: int = 3
+
+
+@dataclass
+class FieldGroup:
+    title: str
+    fields: list[FormField]
+    open: bool = True
+
+
+def _dom(prefix: str, key: str) -> str:
+    return f"f-{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '-', key)}"
+
+
+def _label(key: str) -> tuple[str, str, str]:
+    if key in LABELS:
+        return LABELS[key]
+    last = key.rsplit(".", 1)[-1]
+    if last == "handler":
+        return ("Handler", "select", "")
+    if last in ("command",):
+        return ("Command", "textarea", "one argument a line")
+    if last == "scheme":
+        return ("Scheme", "select", "")
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", last).replace("-", " ")
+    widget = "number" if last.endswith(("Seconds", "Threshold")) or last == "port" else "text"
+    return (words[:1].upper() + words[1:], widget, "")
+
+
+def _choices(key: str, value: str) -> list[tuple[str, str]]:
+    last = key.rsplit(".", 1)[-1]
+    if key.startswith("lifecycle.") and last == "handler":
+        options = CHOICES["hook.handler"]
+    elif last == "handler":
+        options = CHOICES["probe.handler"]
+    elif last == "scheme":
+        options = CHOICES["httpGet.scheme"]
+    elif key == "type":
+        options = ["", *forms_model.VOLUME_TYPES]
+    else:
+        options = CHOICES.get(key, [""])
+    result = [(o, o or "(not set)") for o in options]
+    if value not in options:
+        result.append((value, value))  # a value the list does not know stays selectable
+    return result
+
+
+def make_field(prefix: str, key: str, shown: dict[str, str], errors: dict[str, str]) -> FormField:
+    label, widget, help_text = _label(key)
+    name = f"{prefix}-{key}"
+    if key not in shown:
+        return FormField(name, _dom(prefix, key), label, "yaml", help="this value can only be edited in YAML")
+    value = shown[key]
+    result = FormField(
+        name, _dom(prefix, key), label, widget, value, help=help_text, error=errors.get(name, "")
+    )
+    if widget == "bool":
+        result.widget, result.choices = "select", list(BOOL_CHOICES)
+    elif widget == "select":
+        result.choices = _choices(key, value)
+    elif widget == "textarea":
+        result.rows = max(2, min(12, value.count("\n") + 2))
+    return result
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _container_groups(
+    prefix: str, container: dict[str, Any], role: str, init: bool, errors: dict[str, str]
+) -> list[FieldGroup]:
+    shown = forms_model.container_fields(container)
+    shown["role"] = role
+    mounts = format_mounts(container.get("volumeMounts"))
+    if mounts is not None:
+        shown["volumeMounts"] = mounts
+    env_from = format_env_from(container.get("envFrom"))
+    if env_from is not None:
+        shown["envFrom"] = env_from
+
+    def fields(keys: list[str]) -> list[FormField]:
+        return [make_field(prefix, k, shown, errors) for k in keys]
+
+    role_field = make_field(prefix, "role", shown, errors)
+    native = is_native_sidecar(container)
+    allowed = (
+        ["init"]
+        if init and not native
+        else (["sidecar", "adapter", "ambassador"] if init else ["main", "sidecar", "adapter", "ambassador"])
+    )
+    role_field.choices = [(r, r) for r in allowed] + ([(role, role)] if role not in allowed else [])
+    general = [
+        *fields(["name"]),
+        role_field,
+        *fields(["image", "imagePullPolicy", "command", "args", "workingDir"]),
+    ]
+    if init:
+        general += fields(["restartPolicy"])
+    groups = [
+        FieldGroup("General", general),
+        FieldGroup("Ports and environment", fields(["ports", "env", "envFrom"])),
+        FieldGroup("Volume mounts", fields(["volumeMounts"])),
+        FieldGroup(
+            "Resources",
+            fields(
+                [
+                    f"resources.{k}.{r}"
+                    for k in ("requests", "limits")
+                    for r in ("cpu", "memory", "ephemeral-storage")
+                ]
+            ),
+            open=False,
+        ),
+    ]
+    for probe in PROBES:
+        keys = (
+            [k for k, _ in forms_model._probe_fields(probe)] if hasattr(forms_model, "_probe_fields") else []
+        )
+        groups.append(FieldGroup(_label(probe)[0], fields([f"{probe}.handler", *keys]), open=False))
+    for hook in HOOKS:
+        keys = [k for k, _ in forms_model._hook_fields(hook)] if hasattr(forms_model, "_hook_fields") else []
+        groups.append(
+            FieldGroup(f"Lifecycle: {hook}", fields([f"lifecycle.{hook}.handler", *keys]), open=False)
+        )
+    security = [k for k, _ in forms_model.CONTAINER_FIELDS if k.startswith("securityContext.")]
+    groups.append(FieldGroup("Security context", fields(security), open=False))
+    groups.append(FieldGroup("Termination", fields(["terminationMessagePolicy"]), open=False))
+    return groups
+
+
+def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
+    """The pod, container and volume forms of a working copy, in document order."""
+    document = working.document
+    spec = pod_spec(document)
+    roles = working.roles
+    pod_shown = forms_model.pod_fields(document)
+    pod = {"fields": [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]}
+    containers = []
+    step = 0
+    for group, letter in GROUPS.items():
+        for index, c in enumerate(spec.get(group) or []):
+            if not isinstance(c, dict):
+                continue
+            name = str(c.get("name", ""))
+            native = is_native_sidecar(c)
+            init = group == "initContainers"
+            if init and not native:
+                step += 1
+            role = roles.get(name, "init" if init and not native else "sidecar")
+            prefix = f"c{letter}{index}"
+            containers.append(
+                {
+                    "dom_id": f"form-container-{name}" if not init or native else f"form-init-{name}",
+                    "name": name,
+                    "image": str(c.get("image", "")),
+                    "group": group,
+                    "index": index,
+                    "role": role,
+                    "native": native,
+                    "init": init,
+                    "step": step,
+                    "groups": _container_groups(prefix, c, role, init, errors),
+                    "has_error": any(k.startswith(prefix + "-") for k in errors),
+                }
+            )
+    volumes = []
+    for index, v in enumerate(spec.get("volumes") or []):
+        if not isinstance(v, dict):
+            continue
+        shown = forms_model.volume_fields(v)
+        kind = shown.get("type", "")
+        keys = [
+            "name",
+            "type",
+            *[k for k, _ in forms_model.VOLUME_FIELDS if kind and k.startswith(kind + ".")],
+        ]
+        volumes.append(
+            {
+                "dom_id": f"form-volume-{v.get('name', index)}",
+                "name": str(v.get("name", "")),
+                "type": kind or next((k for k in v if k != "name"), "?"),
+                "index": index,
+                "fields": [make_field(f"v{index}", k, shown, errors) for k in keys],
+            }
+        )
+    return {"pod": pod, "containers": containers, "volumes": volumes}
+
+
+# --- posted fields -> working copy ---------------------------------------------------------
+
+
+def _posted(post: Any, prefix: str) -> dict[str, str]:
+    start = prefix + "-"
+    return {key[len(start) :]: str(post.get(key)) for key in post if key.startswith(start)}
+
+
+def _apply(
+    apply: Any, obj: dict[str, Any], fields: dict[str, str], prefix: str, errors: dict[str, str]
+) -> dict[str, Any]:
+    """Apply all fields at once; on a bad value apply them one by one to name each bad field."""
+    try:
+        return apply(obj, fields)
+    except edits.EditError:
+        pass
+    result = obj
+    for key, value in fields.items():
+        try:
+            result = apply(result, {key: value})
+        except edits.EditError as exc:
+            errors[f"{prefix}-{key}"] = str(exc)
+    return result
+
+
+def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
+    """The working copy with every posted field written back; field errors by post name.
+
+    Order matters: pod fields, then containers (a rename cascades into annotations), then
+    volumes (a rename cascades into the mounts just written).
+    """
+    from designer.editor import WorkingCopy
+
+    errors: dict[str, str] = {}
+    document = working.document
+    roles = working.role_map
+    pod_posted = _posted(post, "pod")
+    if pod_posted:
+        document = _apply(forms_model.apply_pod_fields, document, pod_posted, "pod", errors)
+    document = copy.deepcopy(document) if document is working.document else document
+    spec = pod_spec(document)
+    renames: list[tuple[str, str, str]] = []
+    for group, letter in GROUPS.items():
+        items = spec.get(group)
+        if not isinstance(items, list):
+            continue
+        for index, c in enumerate(items):
+            prefix = f"c{letter}{index}"
+            posted = _posted(post, prefix)
+            if not isinstance(c, dict) or not posted:
+                continue
+            role = posted.pop("role", None)
+            new_name = posted.pop("name", None)
+            mounts = posted.pop("volumeMounts", None)
+            env_from = posted.pop("envFrom", None)
+            updated = _apply(forms_model.apply_container_fields, c, posted, prefix, errors)
+            for key, text, parse in (
+                ("volumeMounts", mounts, parse_mounts),
+                ("envFrom", env_from, parse_env_from),
+            ):
+                if text is None:
+                    continue
+                try:
+                    updated = _write_list(updated, key, text, parse)
+                except edits.EditError as exc:
+                    errors[f"{prefix}-{key}"] = str(exc)
+            items[index] = updated
+            name = str(c.get("name", ""))
+            current_role = roles.get(name)
+            if role and (current_role is None or role != current_role.value):
+                try:
+                    roles = edits.set_role(roles, name, Role(role))
+                except ValueError:
+                    errors[f"{prefix}-role"] = f"{role!r} is not a role"
+            if new_name is not None and new_name.strip() != name:
+                renames.append((prefix, name, new_name.strip()))
+    for prefix, old, new in renames:
+        try:
+            document, roles = edits.rename_container(document, roles, old, new)
+        except edits.EditError as exc:
+            errors[f"{prefix}-name"] = str(exc)
+    spec = pod_spec(document)
+    volume_renames: list[tuple[str, str, str]] = []
+    for index, v in enumerate(spec.get("volumes") or []):
+        prefix = f"v{index}"
+        posted = _posted(post, prefix)
+        if not isinstance(v, dict) or not posted:
+            continue
+        new_name = posted.pop("name", None)
+        spec["volumes"][index] = _apply(forms_model.apply_volume_fields, v, posted, prefix, errors)
+        if new_name is not None and new_name.strip() != v.get("name"):
+            volume_renames.append((prefix, str(v.get("name")), new_name.strip()))
+    for prefix, old, new in volume_renames:
+        try:
+            document = edits.rename_volume(document, old, new)
+        except edits.EditError as exc:
+            errors[f"{prefix}-name"] = str(exc)
+    result = WorkingCopy(document, working.companions, {}, working.base)
+    result.set_roles(roles)
+    result.normalise()
+    return result, errors
+
+
+def _write_list(container: dict[str, Any], key: str, text: str, parse: Any) -> dict[str, Any]:
+    current = container.get(key)
+    formatter = format_mounts if key == "volumeMounts" else format_env_from
+    shown = formatter(current) if current is not None else ""
+    if shown is not None and text.strip() == shown:
+        return container
+    if shown is None and not text.strip():
+        return container  # never posted for values the form cannot show; be safe anyway
+    result = copy.deepcopy(container)
+    items = parse(text)
+    if not items:
+        result.pop(key, None)
+        return result
+    pool = [i for i in current or [] if isinstance(i, dict)] if isinstance(current, list) else []
+    merged = []
+    for item in items:
+        match = next((o for o in pool if o == item), None)
+        if match is not None:
+            pool.remove(match)
+        merged.append(copy.deepcopy(match) if match is not None else item)
+    result[key] = merged
+    return result
+
+
+# --- volumeMounts and envFrom, one a line ----------------------------------------------------
+
+_PLAIN = re.compile(r"^\S+$")
+
+
+def format_mounts(mounts: Any) -> str | None:
+    """'logs /var/log/app ro subPath=x' lines; None when a mount has more than the form shows."""
+    if mounts is None:
+        return ""
+    if not isinstance(mounts, list):
+        return None
+    lines = []
+    for m in mounts:
+        if not isinstance(m, dict) or not set(m) <= {"name", "mountPath", "readOnly", "subPath"}:
+            return None
+        name, path = m.get("name"), m.get("mountPath")
+        if not (
+            isinstance(name, str) and _PLAIN.match(name) and isinstance(path, str) and _PLAIN.match(path)
+        ):
+            return None
+        words = [name, path]
+        if "readOnly" in m:
+            if not isinstance(m["readOnly"], bool):
+                return None
+            words.append("ro" if m["readOnly"] else "rw")
+        if "subPath" in m:
+            if not (isinstance(m["subPath"], str) and _PLAIN.match(m["subPath"])):
+                return None
+            words.append(f"subPath={m['subPath']}")
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def parse_mounts(text: str) -> list[dict[str, Any]]:
+    result = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if len(words) < 2:
+            raise edits.EditError(f"volumeMounts: {line.strip()!r}: expected VOLUME /mount/path")
+        mount: dict[str, Any] = {"name": words[0], "mountPath": words[1]}
+        for word in words[2:]:
+            if word in ("ro", "rw"):
+                mount["readOnly"] = word == "ro"
+            elif word.startswith("subPath="):
+                mount["subPath"] = word.partition("=")[2]
+            else:
+                raise edits.EditError(f"volumeMounts: {word!r}: expected ro, rw or subPath=")
+        result.append(mount)
+    return result
+
+
+def format_env_from(sources: Any) -> str | None:
+    """'configMap NAME prefix=X optional=true' lines; None when a source has more than that."""
+    if sources is None:
+        return ""
+    if not isinstance(sources, list):
+        return None
+    lines = []
+    for s in sources:
+        if not isinstance(s, dict):
+            return None
+        refs = [k for k in s if k in ("configMapRef", "secretRef")]
+        if len(refs) != 1 or not set(s) <= {refs[0], "prefix"}:
+            return None
+        ref = s[refs[0]]
+        if (
+            not isinstance(ref, dict)
+            or not set(ref) <= {"name", "optional"}
+            or not isinstance(ref.get("name"), str)
+        ):
+            return None
+        if not _PLAIN.match(ref["name"]):
+            return None
+        words = ["configMap" if refs[0] == "configMapRef" else "secret", ref["name"]]
+        if "prefix" in s:
+            if not (isinstance(s["prefix"], str) and _PLAIN.match(s["prefix"])):
+                return None
+            words.append(f"prefix={s['prefix']}")
+        if "optional" in ref:
+            if not isinstance(ref["optional"], bool):
+                return None
+            words.append(f"optional={'true' if ref['optional'] else 'false'}")
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def parse_env_from(text: str) -> list[dict[str, Any]]:
+    result = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if len(words) < 2 or words[0] not in ("configMap", "secret"):
+            raise edits.EditError(f"envFrom: {line.strip()!r}: expected configMap NAME or secret NAME")
+        source: dict[str, Any] = {}
+        ref: dict[str, Any] = {"name": words[1]}
+        for word in words[2:]:
+            key, _, value = word.partition("=")
+            if key == "prefix":
+                source["prefix"] = value
+            elif key == "optional" and value in ("true", "false"):
+                ref["optional"] = value == "true"
+            else:
+                raise edits.EditError(f"envFrom: {word!r}: expected prefix=X or optional=true")
+        result.append({"configMapRef" if words[0] == "configMap" else "secretRef": ref, **source})
+    return result
+
+
+# --- findings -> fields ----------------------------------------------------------------------
+
+_CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\]\.?(.*)$")
+_VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]\.?(.*)$")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _best_key(rest: str, keys: list[str]) -> str | None:
+    plain = _INDEX.sub("", rest)
+    best = None
+    for key in keys:
+        if (plain == key or plain.startswith(key + ".")) and (best is None or len(key) > len(best)):
+            best = key
+    return best
+
+
+def findings_groups(findings: list[Finding], sections: dict[str, Any]) -> list[dict[str, Any]]:
+    """Findings grouped by container, each with the form section and field it is about."""
+    by_position = {(c["group"], c["index"]): c for c in sections["containers"]}
+    pod_keys = {f.name: f for f in sections["pod"]["fields"]}
+    order = {"error": 0, "warning": 1, "info": 2}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        section_id, field_id = "form-pod", ""
+        match = _CONTAINER_PATH.search(finding.path)
+        volume = _VOLUME_PATH.search(finding.path)
+        if match and (match.group(1), int(match.group(2))) in by_position:
+            c = by_position[(match.group(1), int(match.group(2)))]
+            section_id = c["dom_id"]
+            fields = [f for g in c["groups"] for f in g.fields]
+            key = _best_key(match.group(3), [f.name.split("-", 1)[1] for f in fields])
+            field_id = next((f.id for f in fields if key and f.name.endswith("-" + key)), "")
+        elif volume and int(volume.group(1)) < len(sections["volumes"]):
+            v = sections["volumes"][int(volume.group(1))]
+            section_id = v["dom_id"]
+            key = _best_key(volume.group(2), [f.name.split("-", 1)[1] for f in v["fields"]])
+            field_id = next((f.id for f in v["fields"] if key and f.name.endswith("-" + key)), "")
+        else:
+            tail = re.sub(r"^(spec\.template\.|spec\.jobTemplate\.spec\.template\.)?", "", finding.path)
+            tail = re.sub(r"^(metadata|spec)\.", "", tail)
+            key = _best_key(tail, [n.split("-", 1)[1] for n in pod_keys])
+            field_id = pod_keys[f"pod-{key}"].id if key else ""
+        groups.setdefault(finding.container or "", []).append(
+            {"finding": finding, "section_id": section_id, "field_id": field_id}
+        )
+    return [
+        {
+            "name": name,
+            "items": sorted(
+                items, key=lambda i: (i["finding"].waived is not None, order.get(i["finding"].severity, 3))
+            ),
+        }
+        for name, items in sorted(groups.items(), key=lambda kv: (kv[0] != "", kv[0]))
+    ]

@@ -1,0 +1,177 @@
+// The editor page, enhanced: which side was edited last (forms or YAML), diagram nodes that open
+// their form, finding links that focus their field, open sections kept across htmx swaps, a
+// leave-page guard while changes are unsaved, and a Copy YAML button. Without this file the
+// page still works through full-page posts.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("editor-form");
+  if (!form) return;
+  const source = document.getElementById("editor-source");
+  const openState = new Map(); // details id -> open?
+  let typedSinceAnswer = false;
+  let submitting = false;
+
+  function isDirty() {
+    const status = document.getElementById("editor-status");
+    return typedSinceAnswer || (status && status.dataset.dirty === "1");
+  }
+
+  // --- forms or YAML: the server applies whichever the user edited last ----------------------
+  function noteEdit(event) {
+    const target = event.target;
+    if (!(target instanceof Element) || target.closest(".no-preview")) return;
+    if (target.closest("#yaml-panel")) source.value = "yaml";
+    else if (target.closest("#form-panel")) source.value = "form";
+    typedSinceAnswer = true;
+  }
+  form.addEventListener("input", noteEdit, true);
+  form.addEventListener("change", noteEdit, true);
+
+  // --- leave-page guard -------------------------------------------------------------------
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!submitting && isDirty()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // --- opening a form: from a diagram node, a finding, a line link -------------------------
+  function reveal(element) {
+    for (let node = element; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") node.open = true;
+    }
+  }
+
+  function openSection(sectionId, fieldId) {
+    const section = document.getElementById(sectionId);
+    if (!section) return false;
+    section.open = true;
+    let target = fieldId ? document.getElementById(fieldId) : null;
+    if (!target) {
+      const group = section.querySelector("details.field-group");
+      if (group) group.open = true;
+      target = section.querySelector("input:not([type=hidden]), select, textarea");
+    }
+    if (target) {
+      reveal(target);
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    } else {
+      section.querySelector("summary").focus();
+    }
+    return true;
+  }
+
+  function sectionForNode(id) {
+    const clean = id.replace(/^a_/, "");
+    const match = /^(container|init|volume)-(.+)$/.exec(clean);
+    if (!match) return null;
+    if (match[1] === "init") return document.getElementById("form-init-" + match[2]) ? "form-init-" + match[2] : "form-container-" + match[2];
+    return "form-" + match[1] + "-" + match[2];
+  }
+
+  function nodeOf(target) {
+    return target instanceof Element ? target.closest("g[id^='container-'], g[id^='init-'], g[id^='volume-']") : null;
+  }
+
+  document.addEventListener("click", function (event) {
+    const node = nodeOf(event.target);
+    if (node && node.closest("#diagram-panel")) {
+      const section = sectionForNode(node.id);
+      if (section && openSection(section)) event.preventDefault();
+      return;
+    }
+    const link = event.target instanceof Element ? event.target.closest("a.finding-link") : null;
+    if (link && openSection(link.dataset.section, link.dataset.field)) {
+      event.preventDefault();
+      return;
+    }
+    const lineLink = event.target instanceof Element ? event.target.closest("a.line-link") : null;
+    if (lineLink) {
+      event.preventDefault();
+      selectLine(Number(lineLink.dataset.line));
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const node = nodeOf(event.target);
+    if (node && node.closest("#diagram-panel")) {
+      const section = sectionForNode(node.id);
+      if (section && openSection(section)) event.preventDefault();
+    }
+  });
+
+  function selectLine(line) {
+    const area = document.getElementById("yaml-text");
+    if (!area || !line) return;
+    const lines = area.value.split("\n");
+    let start = 0;
+    for (let i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+    const end = start + (lines[line - 1] || "").length;
+    area.focus();
+    area.setSelectionRange(start, end);
+    const lineHeight = area.scrollHeight / Math.max(lines.length, 1);
+    area.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  }
+
+  // Diagram nodes are reachable with the keyboard too.
+  function enhanceDiagram() {
+    document.querySelectorAll("#diagram-panel g[id^='container-'], #diagram-panel g[id^='init-'], #diagram-panel g[id^='volume-']").forEach(function (node) {
+      if (!sectionForNode(node.id)) return;
+      const title = node.querySelector("title");
+      node.setAttribute("tabindex", "0");
+      node.setAttribute("role", "button");
+      node.setAttribute("aria-label", "Edit " + (title ? title.textContent : node.id));
+    });
+  }
+
+  // --- htmx: keep open sections and focus across swaps; note the answer ------------------------
+  document.addEventListener("toggle", function (event) {
+    const details = event.target;
+    if (details.tagName === "DETAILS" && details.id) openState.set(details.id, details.open);
+  }, true);
+
+  let focusedAction = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    focusedAction = elt && elt.tagName === "BUTTON" ? elt.value : null;
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    openState.forEach(function (open, id) {
+      const details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") details.open = open;
+    });
+    enhanceDiagram();
+    enhanceCopy();
+    if (focusedAction !== null && (document.activeElement === document.body || !document.activeElement)) {
+      const same = Array.from(form.querySelectorAll("button[name=action]")).find(function (b) { return b.value === focusedAction; });
+      (same || document.getElementById("containers-heading") || form).focus();
+    }
+    focusedAction = null;
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) typedSinceAnswer = false;
+  });
+
+  // --- Copy YAML ---------------------------------------------------------------------------
+  function enhanceCopy() {
+    const button = document.getElementById("copy-yaml");
+    if (!button || !navigator.clipboard) return;
+    button.hidden = false;
+    button.onclick = function () {
+      const area = document.querySelector(button.dataset.copy);
+      navigator.clipboard.writeText(area ? area.value : "").then(function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = "Copy YAML"; }, 1500);
+      });
+    };
+  }
+
+  enhanceDiagram();
+  enhanceCopy();
+})();

@@ -1,0 +1,349 @@
+"""The editor page through the Django test client: full-page (no-JS) flows and the htmx preview."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from designer.models import Design
+from designer.pod.manifest import load_manifest
+from designer.pod.workloads import pod_spec
+from tests.views.editor_helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client: Any, design: Design) -> bytes:
+    response = client.get(f"/designs/{design.pk}/")
+    assert response.status_code == 200
+    return response.content
+
+
+def _post(client: Any, design: Design, data: dict[str, str], preview: bool = False) -> Any:
+    url = f"/designs/{design.pk}/preview" if preview else f"/designs/{design.pk}/"
+    headers = {"HTTP_HX_REQUEST": "true"} if preview else {}
+    return client.post(url, data, **headers)
+
+
+def _oob(html: str, panel: str) -> bool:
+    return re.search(rf'<\w+ id="{panel}"[^>]*hx-swap-oob="true"', html) is not None
+
+
+def _working(html: bytes) -> dict[str, Any]:
+    return json.loads(form_data(html)["working"])
+
+
+def _containers(html: bytes) -> list[dict[str, Any]]:
+    spec = pod_spec(_working(html)["document"])
+    return [*(spec.get("initContainers") or []), *spec["containers"]]
+
+
+def test_it_shows_the_forms_diagram_findings_and_yaml(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design).decode()
+    assert 'id="form-container-app"' in html and 'id="form-container-shipper"' in html
+    assert 'id="form-volume-logs"' in html
+    assert 'id="container-app"' in html  # the diagram node a click opens the form from
+    assert 'id="findings-panel"' in html and 'id="yaml-text"' in html
+    data = form_data(html)
+    assert data["base"] == "1"
+    assert data["cc0-image"] == "registry.example.com/web:1.4.2"
+    assert data["cc0-role"] == "main"
+
+
+def test_it_applies_edited_fields_without_javascript(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply")
+    data["cc0-image"] = "registry.example.com/web:2.0.0"
+    data["cc0-resources.limits.memory"] = "256Mi"
+    response = _post(alice_client, design, data)
+    assert response.status_code == 200
+    app = _containers(response.content)[0]
+    assert app["image"] == "registry.example.com/web:2.0.0"
+    assert app["resources"] == {"limits": {"memory": "256Mi"}}
+    assert b"Unsaved changes" in response.content
+    design.refresh_from_db()
+    assert design.revision_count == 1  # nothing saved yet
+
+
+def test_it_saves_a_revision_with_a_message(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="save", message="bigger limits")
+    data["cc0-resources.limits.memory"] = "512Mi"
+    response = _post(alice_client, design, data)
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert design.revision_count == 2
+    assert design.latest.message == "bigger limits"
+    assert pod_spec(design.latest.document)["containers"][0]["resources"] == {"limits": {"memory": "512Mi"}}
+    # Unknown fields survive the round trip through the forms.
+    assert design.latest.document["spec"]["volumes"] == [{"name": "logs", "emptyDir": {}}]
+
+
+def test_it_keeps_fields_the_forms_do_not_know(alice_client: Any, make_design: Any) -> None:
+    text = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: In, values: [a]}]}]}}}
+  containers:
+  - name: app
+    image: nginx:1.27
+    env:
+    - name: POD_IP
+      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+    x-unknown: kept
+"""
+    design = make_design(text)
+    html = _page(alice_client, design)
+    data = form_data(html, action="save")
+    assert "cc0-env" not in data  # valueFrom cannot be shown: YAML only, never posted
+    data["cc0-image"] = "nginx:1.28"
+    assert _post(alice_client, design, data).status_code == 302
+    design.refresh_from_db()
+    spec = design.latest.document["spec"]
+    assert "affinity" in spec
+    assert spec["containers"][0]["env"] == [
+        {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
+    ]
+    assert spec["containers"][0]["x-unknown"] == "kept"
+
+
+def test_it_names_the_field_of_a_bad_value(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply")
+    data["cc0-ports"] = "eighty/TCP"
+    response = _post(alice_client, design, data)
+    assert response.status_code == 200
+    assert b'id="f-cc0-ports-error"' in response.content
+    assert b"is not a whole number" in response.content
+
+
+def test_it_runs_structural_actions_without_javascript(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design)
+    html = _post(alice_client, design, form_data(html, action="add-container")).content
+    names = [c["name"] for c in _containers(html)]
+    assert names == ["app", "shipper", "helper"]
+    html = _post(alice_client, design, form_data(html, action="up-container:helper")).content
+    assert [c["name"] for c in _containers(html)] == ["app", "helper", "shipper"]
+    html = _post(alice_client, design, form_data(html, action="duplicate-container:helper")).content
+    assert [c["name"] for c in _containers(html)] == ["app", "helper", "helper-copy", "shipper"]
+    html = _post(alice_client, design, form_data(html, action="native-sidecar:shipper")).content
+    spec = pod_spec(_working(html)["document"])
+    assert spec["initContainers"][0]["name"] == "shipper"
+    assert spec["initContainers"][0]["restartPolicy"] == "Always"
+    html = _post(alice_client, design, form_data(html, action="remove-container:helper-copy")).content
+    assert [c["name"] for c in _containers(html)] == ["shipper", "app", "helper"]
+    html = _post(alice_client, design, form_data(html, action="add-volume:configMap")).content
+    assert [v["name"] for v in pod_spec(_working(html)["document"])["volumes"]] == ["logs", "configmap"]
+
+
+def test_it_reports_an_impossible_action(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design)
+    response = _post(alice_client, design, form_data(html, action="native-sidecar:app"))
+    assert response.status_code == 200
+    assert b"That action could not be done" in response.content
+
+
+def test_it_cascades_renames(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply")
+    data["cc0-name"] = "web"
+    data["v0-name"] = "applogs"
+    html = _post(alice_client, design, data).content
+    working = _working(html)
+    spec = pod_spec(working["document"])
+    assert [c["name"] for c in spec["containers"]] == ["web", "shipper"]
+    assert working["roles"]["web"] == "main"
+    assert spec["volumes"][0]["name"] == "applogs"
+    assert {m["name"] for c in spec["containers"] for m in c["volumeMounts"]} == {"applogs"}
+
+
+def test_it_edits_mounts_and_env_from(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply")
+    assert data["cc1-volumeMounts"] == "logs /var/log/app ro"
+    data["cc1-volumeMounts"] = "logs /var/log/app ro subPath=app"
+    data["cc1-envFrom"] = "configMap shipper-config prefix=FB_"
+    shipper = _containers(_post(alice_client, design, data).content)[1]
+    assert shipper["volumeMounts"] == [
+        {"name": "logs", "mountPath": "/var/log/app", "readOnly": True, "subPath": "app"}
+    ]
+    assert shipper["envFrom"] == [{"configMapRef": {"name": "shipper-config"}, "prefix": "FB_"}]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "log-shipper",
+        "metrics-adapter",
+        "db-ambassador",
+        "http-ambassador",
+        "init-wait-for-service",
+        "init-fetch-content",
+    ],
+)
+def test_it_runs_each_pattern_action_to_a_design_without_errors(
+    alice_client: Any, make_design: Any, action: str
+) -> None:
+    design = make_design(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "  - name: app\n    image: nginx:1.27\n    ports: [{containerPort: 8080, name: http}]\n"
+    )
+    html = _page(alice_client, design)
+    response = _post(alice_client, design, form_data(html, action=f"pattern:{action}"))
+    assert response.status_code == 200
+    assert len(_containers(response.content)) == 2
+    assert b'<span class="badge badge-error">0 errors</span>' in response.content
+
+
+def test_it_replaces_the_working_copy_from_valid_yaml(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply-yaml")
+    data["yaml"] = data["yaml"].replace("registry.example.com/web:1.4.2", "registry.example.com/web:9.9.9")
+    response = _post(alice_client, design, data)
+    assert response.status_code == 200
+    assert form_data(response.content)["cc0-image"] == "registry.example.com/web:9.9.9"
+
+
+def test_it_keeps_invalid_yaml_and_shows_line_and_column(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply-yaml")
+    broken = data["yaml"] + "  bad: [unclosed\n"
+    data["yaml"] = broken
+    response = _post(alice_client, design, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert form_data(html)["yaml"] == broken  # the text is kept as typed
+    assert 'id="yaml-error"' in html and "Line " in html and "column" in html
+    assert form_data(html)["cc0-image"] == "registry.example.com/web:1.4.2"  # forms keep the last valid copy
+
+
+def test_the_preview_answers_with_out_of_band_panels(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design))
+    data["cc0-ports"] = "8080/TCP name=http\n8080/TCP name=again"
+    response = _post(alice_client, design, data, preview=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for panel in ("diagram-panel", "findings-panel", "yaml-panel", "editor-status"):
+        assert _oob(html, panel)
+    assert 'id="form-panel"' not in html  # typing keeps the form (focus and caret) in place
+    assert "containerPort: 8080" in html and "Unsaved changes" in html
+
+
+def test_the_preview_from_yaml_keeps_the_yaml_and_refreshes_the_forms(
+    alice_client: Any, make_design: Any
+) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), source="yaml")
+    data["yaml"] = data["yaml"].replace("fluent/fluent-bit:3.1.4", "fluent/fluent-bit:3.2.0")
+    html = _post(alice_client, design, data, preview=True).content.decode()
+    assert 'id="yaml-panel"' not in html  # the textarea being typed in is not replaced
+    assert _oob(html, "form-panel")
+    assert 'value="fluent/fluent-bit:3.2.0"' in html
+
+
+def test_the_preview_of_an_action_refreshes_the_forms(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="pattern:metrics-adapter")
+    html = _post(alice_client, design, data, preview=True).content.decode()
+    assert _oob(html, "form-panel") and _oob(html, "yaml-panel")
+
+
+def test_a_stale_save_shows_both_versions(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design)
+    theirs = form_data(html, action="save", message="theirs")
+    theirs["cc0-image"] = "registry.example.com/web:3.0.0"
+    assert _post(alice_client, design, theirs).status_code == 302
+    mine = form_data(html, action="save", message="mine")
+    mine["cc1-image"] = "fluent/fluent-bit:9.9.9"
+    response = _post(alice_client, design, mine)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "registry.example.com/web:3.0.0" in page and "fluent/fluent-bit:9.9.9" in page
+    assert "Save mine on top" in page
+    design.refresh_from_db()
+    assert design.revision_count == 2  # mine was not saved silently
+    # Save mine on top: a new revision based on theirs.
+    response = _post(alice_client, design, form_data(page, form_id="conflict-form", action="save"))
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert design.revision_count == 3
+    assert design.latest.parent_number == 2
+    assert pod_spec(design.latest.document)["containers"][1]["image"] == "fluent/fluent-bit:9.9.9"
+
+
+def test_a_conflict_can_be_forked_or_discarded(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design)
+    assert _post(alice_client, design, form_data(html, action="save")).status_code == 302
+    mine = form_data(html, action="save")
+    mine["cc0-image"] = "mine:1"
+    page = _post(alice_client, design, mine).content
+    response = _post(alice_client, design, form_data(page, form_id="conflict-form", action="fork"))
+    fork = Design.objects.exclude(pk=design.pk).get()
+    assert response["Location"] == fork.get_absolute_url()
+    assert fork.forked_from == design and pod_spec(fork.latest.document)["containers"][0]["image"] == "mine:1"
+    response = _post(alice_client, design, form_data(page, form_id="conflict-form", action="discard"))
+    assert response.status_code == 302 and response["Location"] == design.get_absolute_url()
+    design.refresh_from_db()
+    assert design.revision_count == 2
+
+
+def test_it_saves_the_target_version(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="save", k8s_version="1.29")
+    assert _post(alice_client, design, data).status_code == 302
+    design.refresh_from_db()
+    assert design.k8s_version == "1.29"
+
+
+def test_a_tampered_working_copy_reloads_the_latest(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    response = _post(alice_client, design, {"working": "{not json", "base": "1", "action": "save"})
+    assert response.status_code == 400
+    assert b"the working copy cannot be read" in response.content
+    design.refresh_from_db()
+    assert design.revision_count == 1
+
+
+def test_others_get_404_and_viewers_cannot_save(client: Any, alice: Any, bob: Any, make_design: Any) -> None:
+    design = make_design()
+    client.force_login(bob)
+    assert client.get(f"/designs/{design.pk}/").status_code == 404
+    assert client.post(f"/designs/{design.pk}/preview", {}).status_code == 404
+    assert client.post(f"/designs/{design.pk}/", {"action": "save"}).status_code == 404
+    design.visibility = Design.Visibility.SHARED
+    design.save()
+    html = client.get(f"/designs/{design.pk}/").content
+    assert b'id="save-button"' not in html
+    assert client.post(f"/designs/{design.pk}/", form_data(html, action="save")).status_code == 404
+    response = client.post(f"/designs/{design.pk}/", form_data(html, action="fork"))
+    assert response.status_code == 302
+    assert Design.objects.filter(owner=bob, forked_from=design).exists()
+
+
+def test_anonymous_users_are_sent_to_sign_in(client: Any, make_design: Any) -> None:
+    design = make_design()
+    assert client.get(f"/designs/{design.pk}/").status_code == 302
+    assert client.post(f"/designs/{design.pk}/preview", {}).status_code == 302
+
+
+def test_the_saved_yaml_passes_the_projects_lint(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _page(alice_client, design)
+    html = _post(alice_client, design, form_data(html, action="pattern:metrics-adapter")).content
+    assert _post(alice_client, design, form_data(html, action="save")).status_code == 302
+    text = alice_client.get(f"/designs/{design.pk}/export.yaml").content.decode()
+    from designer.pod.rules.lint import lint
+
+    manifest = load_manifest(text)
+    assert [f for f in lint(manifest.document) if f.severity == "error"] == []
