@@ -615,6 +615,15 @@ def _mount_edges(
     return lines
 
 
+def _grid(nodes: list[str], rows: int = 4) -> list[str]:
+    """Lay nodes out in columns of `rows` (rank=same each), joined by invisible edges."""
+    columns = [nodes[i : i + rows] for i in range(0, len(nodes), rows)]
+    lines = ["      {rank=same; " + "; ".join(column) + "}" for column in columns if len(column) > 1]
+    for left, right in zip(columns, columns[1:], strict=False):
+        lines.append(f'      {left[0]} -> {right[0]} [style="invis"];')
+    return lines
+
+
 def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None = None) -> str:
     """Start order (init 1 → init 2 → native sidecars up → app) and stop order (app, sidecars reversed)."""
     if not isinstance(document, dict):
@@ -642,30 +651,34 @@ def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None =
             f'color="{border}" label=<{text}<B>{_h(item.name, 40)}</B><BR/><FONT POINT-SIZE="8">{badge}</FONT>>];'
         )
 
+    start_at = len(out)
     out += [
         "  subgraph cluster_start {",
         '    id="lifecycle-start" label="start sequence" labeljust="l" style="rounded" color="#198754";',
         '    begin [id="lifecycle-begin" shape="circle" fillcolor="#198754" fontcolor="white" fontsize="8" '
         'width="0.5" fixedsize="true" label="pod"];',
     ]
-    previous = "begin"
+    previous, label = "begin", ""
     for step, item in enumerate(inits, start=1):
         verb = "up: " if item.native else "run: "
         out.append(node("up", item, f"{step}. {verb}"))
-        label = 'xlabel="started"' if item.native else 'xlabel="completed"'
-        out.append(f"    {previous} -> up{item.node} [{label if previous != 'begin' else ''}];")
-        previous = f"up{item.node}"
+        out.append(f"    {previous} -> up{item.node} [{label}];")
+        # The next step waits for this one to complete, or (native sidecar) to have started.
+        previous, label = f"up{item.node}", 'label="started"' if item.native else 'label="completed"'
     out += [
         "    subgraph cluster_app_start {",
         '      id="lifecycle-app-start" label="app containers start together" style="rounded" color="#6c757d";',
     ]
     out += ["  " + node("up", item, "") for item in apps]
+    out += _grid([f"up{item.node}" for item in apps])
     if not apps:
         out.append('      upnone [id="lifecycle-up-none" style="dashed" label="no containers"];')
     out.append("    }")
     first = f"up{apps[0].node}" if apps else "upnone"
-    out.append(f'    {previous} -> {first} [lhead="cluster_app_start"];')
+    out.append(f'    {previous} -> {first} [lhead="cluster_app_start" {label}];')
     out.append("  }")
+    start_block = out[start_at:]
+    del out[start_at:]
 
     out += [
         "  subgraph cluster_stop {",
@@ -674,6 +687,7 @@ def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None =
         '      id="lifecycle-app-stop" label="app containers stop first" style="rounded" color="#6c757d";',
     ]
     out += ["  " + node("down", item, "") for item in apps]
+    out += _grid([f"down{item.node}" for item in apps])
     if not apps:
         out.append('      downnone [id="lifecycle-down-none" style="dashed" label="no containers"];')
     out.append("    }")
@@ -689,5 +703,7 @@ def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None =
     )
     out.append(f"    {previous} -> end [{tail.strip()}];")
     out.append("  }")
+    # Emitted after the stop sequence so that dot draws the start sequence on top.
+    out += start_block
     out.append("}")
     return "\n".join(out) + "\n"

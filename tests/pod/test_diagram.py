@@ -368,11 +368,15 @@ def test_it_renders_the_lifecycle(engine: str) -> None:
 
 def test_it_orders_the_lifecycle_start_and_stop() -> None:
     dot = build_lifecycle_dot(NATIVE)
-    chain = [e.split(" [")[0] for e in edges(dot)]
-    assert chain[:4] == ["begin -> upi0", "upi0 -> upi1", "upi1 -> upi2", "upi2 -> upc0"]
+    chain = [e.split(" [")[0] for e in edges(dot) if "invis" not in e]
+    start = [e for e in chain if e.startswith(("begin", "up"))]
+    stop = [e for e in chain if e.startswith("down")]
+    assert start == ["begin -> upi0", "upi0 -> upi1", "upi1 -> upi2", "upi2 -> upc0"]
     # Stop: app containers first, then native sidecars in reverse start order.
-    assert chain[4:] == ["downc0 -> downi2", "downi2 -> downi1", "downi1 -> end"]
-    assert "setup" not in dot[dot.index("cluster_stop") :]
+    assert stop == ["downc0 -> downi2", "downi2 -> downi1", "downi1 -> end"]
+    assert 'upi1 -> upi2 [label="started"]' in dot and 'upi0 -> upi1 [label="completed"]' in dot
+    stop_block = dot[dot.index("cluster_stop") : dot.index("cluster_start")]
+    assert "setup" not in stop_block and "proxy" in stop_block
 
 
 def test_it_finds_an_engine() -> None:
