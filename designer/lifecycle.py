@@ -26,6 +26,19 @@ def teams_for_saving(user: Any) -> list[Team]:
     return list(Team.objects.filter(memberships__user=user, memberships__level__in=levels).order_by("name"))
 
 
+def update_settings(design: Design, name: str, description: str, tags: str, k8s_version: str) -> None:
+    """Rename/describe/tag a design; the search text follows (it holds the name and description)."""
+    from designer.revisions import _search_text  # the one definition of what the library searches
+
+    design.name, design.description = name, description
+    design.tags, design.k8s_version = Design.encode_tags(tags), k8s_version
+    fields = ["name", "description", "tags", "k8s_version"]
+    if design.latest is not None:
+        design.search_text = _search_text(design, Content.of(design.latest))
+        fields.append("search_text")
+    design.save(update_fields=fields)
+
+
 def set_visibility(design: Design, visibility: str) -> None:
     if visibility not in Design.Visibility.values:
         raise NotAllowed("Unknown visibility.")

@@ -85,9 +85,7 @@ def rename_design(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _settings_page(request, design, status=400, rename=form)
     data = form.cleaned_data
-    design.name, design.description = data["name"], data["description"]
-    design.tags, design.k8s_version = Design.encode_tags(data["tags"]), data["k8s_version"]
-    design.save(update_fields=["name", "description", "tags", "k8s_version"])
+    lifecycle.update_settings(design, data["name"], data["description"], data["tags"], data["k8s_version"])
     messages.success(request, "Saved the design's settings.")
     return redirect("designer:settings", design.pk)
 

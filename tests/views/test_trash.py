@@ -58,13 +58,15 @@ def test_it_changes_name_visibility_and_space(alice_client: Any, alice: Any, mak
     team = Team.objects.create(name="T", slug="t")
     Membership.objects.create(team=team, user=alice, level="editor")
     design = make_design(name="web")
-    data = {"name": "web 2", "description": "d", "tags": "Mesh, logging", "k8s_version": "1.30"}
+    data = {"name": "checkout", "description": "d", "tags": "Mesh, logging", "k8s_version": "1.30"}
     assert alice_client.post(f"/designs/{design.pk}/rename", data).status_code == 302
     refused = alice_client.post(f"/designs/{design.pk}/share", {"visibility": "team"})
     assert refused.status_code == 400  # no team yet
     alice_client.post(f"/designs/{design.pk}/move", {"team": str(team.pk)})
     alice_client.post(f"/designs/{design.pk}/share", {"visibility": "shared"})
     design.refresh_from_db()
-    assert (design.name, design.tags, design.k8s_version) == ("web 2", ",logging,mesh,", "1.30")
+    assert (design.name, design.tags, design.k8s_version) == ("checkout", ",logging,mesh,", "1.30")
     assert (design.team, design.visibility) == (team, "shared")
     assert alice_client.get(f"/designs/{design.pk}/settings/").status_code == 200
+    # The library finds the design under its new name.
+    assert [d.pk for d in alice_client.get("/?q=checkout").context["page"].object_list] == [design.pk]
