@@ -95,8 +95,13 @@ def validate_dns(spec: dict[str, Any], path: str) -> list[Finding]:
         if not isinstance(config, dict):
             out.append(fp.required(rule, config_path, "must provide `dnsConfig` when `dnsPolicy` is None"))
         elif not nameservers:
-            out.append(fp.required(rule, child(config_path, "nameservers"),
-                                   "must provide at least one DNS nameserver when `dnsPolicy` is None"))  # fmt: skip
+            out.append(
+                fp.required(
+                    rule,
+                    child(config_path, "nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                )
+            )
     if not isinstance(config, dict):
         return out
     if len(nameservers) > 3:
@@ -113,8 +118,14 @@ def validate_dns(spec: dict[str, Any], path: str) -> list[Finding]:
     if len(searches) > 32:
         out.append(fp.invalid(rule, search_path, searches, "must not have more than 32 search paths"))
     if len(" ".join(searches)) > 2048:
-        out.append(fp.invalid(rule, search_path, searches,
-                              "must not have more than 2048 characters (including spaces) in the search list"))  # fmt: skip
+        out.append(
+            fp.invalid(
+                rule,
+                search_path,
+                searches,
+                "must not have more than 2048 characters (including spaces) in the search list",
+            )
+        )
     for i, search in enumerate(as_list(config.get("searches"))):
         if not isinstance(search, str) or search == ".":
             continue
@@ -184,8 +195,14 @@ def validate_pod_security_context(spec: dict[str, Any], path: str) -> list[Findi
         if isinstance(value, str) and value not in allowed:
             out.append(fp.not_supported(rule, child(sc_path, key), value, allowed))
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
-        out.append(fp.invalid("K8S-POD-SHAREPID-HOSTPID", child(sc_path, "shareProcessNamespace"), True,
-                              "ShareProcessNamespace and HostPID cannot both be enabled"))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-POD-SHAREPID-HOSTPID",
+                child(sc_path, "shareProcessNamespace"),
+                True,
+                "ShareProcessNamespace and HostPID cannot both be enabled",
+            )
+        )
     out += validate_sysctls(sc.get("sysctls"), child(sc_path, "sysctls"), spec)
     out += validate_profile(sc.get("seccompProfile"), child(sc_path, "seccompProfile"), "seccomp", None)
     out += validate_profile(sc.get("appArmorProfile"), child(sc_path, "appArmorProfile"), "AppArmor", None)
@@ -205,8 +222,14 @@ def validate_sysctls(sysctls: Any, path: str, spec: dict[str, Any]) -> list[Find
         if not isinstance(name, str):
             continue
         if len(name) > 253 or not _SYSCTL_RE.match(name):
-            out.append(fp.invalid(rule, name_path, name,
-                                  f"must have at most 253 characters and match regex {_SYSCTL_RE.pattern}"))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    rule,
+                    name_path,
+                    name,
+                    f"must have at most 253 characters and match regex {_SYSCTL_RE.pattern}",
+                )
+            )
         elif name in names:
             out.append(fp.duplicate(rule, name_path, name))
         if spec.get("hostNetwork") is True and name.startswith("net."):
@@ -229,13 +252,29 @@ def validate_host_users(spec: dict[str, Any], path: str) -> list[Finding]:
 
 
 _WINDOWS_POD_SC = (
-    "seLinuxOptions", "seccompProfile", "appArmorProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
-    "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy",
-)  # fmt: skip
+    "seLinuxOptions",
+    "seccompProfile",
+    "appArmorProfile",
+    "fsGroup",
+    "fsGroupChangePolicy",
+    "sysctls",
+    "runAsUser",
+    "runAsGroup",
+    "supplementalGroups",
+    "supplementalGroupsPolicy",
+)
 _WINDOWS_CTR_SC = (
-    "seLinuxOptions", "seccompProfile", "appArmorProfile", "capabilities", "readOnlyRootFilesystem", "privileged",
-    "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup",
-)  # fmt: skip
+    "seLinuxOptions",
+    "seccompProfile",
+    "appArmorProfile",
+    "capabilities",
+    "readOnlyRootFilesystem",
+    "privileged",
+    "allowPrivilegeEscalation",
+    "procMount",
+    "runAsUser",
+    "runAsGroup",
+)
 
 
 def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
@@ -289,8 +328,14 @@ def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
             out.append(fp.forbidden(rule, child(child(path, "securityContext"), "windowsOptions"), msg))
         for ctr, ctr_path in containers:
             if as_dict(ctr.get("securityContext")).get("windowsOptions") is not None:
-                out.append(fp.forbidden(rule, child(child(ctr_path, "securityContext"), "windowsOptions"), msg,
-                                        container=as_str(ctr.get("name")) or None))  # fmt: skip
+                out.append(
+                    fp.forbidden(
+                        rule,
+                        child(child(ctr_path, "securityContext"), "windowsOptions"),
+                        msg,
+                        container=as_str(ctr.get("name")) or None,
+                    )
+                )
     return out
 
 
@@ -304,9 +349,15 @@ def validate_host_network_ports(spec: dict[str, Any], path: str) -> list[Finding
             port = as_dict(port)
             host, number = as_int(port.get("hostPort")), as_int(port.get("containerPort"))
             if host is not None and number is not None and host != number:
-                out.append(fp.invalid("K8S-HOSTNET-PORTS", child(index(child(index(child(path, "containers"), i), "ports"), j), "hostPort"),
-                                      host, "must match `containerPort` when `hostNetwork` is true",
-                                      container=as_str(as_dict(ctr).get("name")) or None))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        "K8S-HOSTNET-PORTS",
+                        child(index(child(index(child(path, "containers"), i), "ports"), j), "hostPort"),
+                        host,
+                        "must match `containerPort` when `hostNetwork` is true",
+                        container=as_str(as_dict(ctr).get("name")) or None,
+                    )
+                )
     return out
 
 
@@ -322,8 +373,16 @@ def validate_sa_token_needs_sa(spec: dict[str, Any], path: str) -> list[Finding]
                     index(child(child(index(child(path, "volumes"), i), "projected"), "sources"), j),
                     "serviceAccountToken",
                 )
-                out.append(fp.forbidden("K8S-POD-SATOKEN-NEEDS-SA", where, "must not be specified when serviceAccountName is not set",
-                                        hint="Set spec.serviceAccountName (the ServiceAccount admission plugin usually sets 'default')."))  # fmt: skip
+                # A warning, not an error: the ServiceAccount admission plugin (on by default) sets
+                # serviceAccountName to "default" before validation runs, so clusters admit this.
+                finding = fp.forbidden(
+                    "K8S-POD-SATOKEN-NEEDS-SA",
+                    where,
+                    "must not be specified when serviceAccountName is not set",
+                    hint="Set spec.serviceAccountName; without the ServiceAccount admission plugin "
+                    "(which sets 'default') the API server rejects this.",
+                )
+                out.append(dataclasses.replace(finding, severity="warning"))
     return out
 
 
@@ -362,7 +421,7 @@ def port_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
             number = port.get("containerPort")
             if isinstance(number, list | dict):
                 continue
-            key = (number, port.get("protocol"))
+            key = (number if isinstance(number, int | str | None) else repr(number), as_str(port.get("protocol")))
             for other_path, other in by_key.get(key, []):
                 other_ip, other_port = as_str(other.get("hostIP")), as_int(other.get("hostPort")) or 0
                 if host_ip == other_ip and host_port == other_port:
@@ -384,8 +443,14 @@ def port_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
                         )
                     )
                 elif host_port == other_port and (host_ip == "") != (other_ip == ""):
-                    out.append(fp.warning("K8S-WARN-PORT-DUP", pp, f"dangerously ambiguous port definition with {other_path}",
-                                          container=name))  # fmt: skip
+                    out.append(
+                        fp.warning(
+                            "K8S-WARN-PORT-DUP",
+                            pp,
+                            f"dangerously ambiguous port definition with {other_path}",
+                            container=name,
+                        )
+                    )
             by_key.setdefault(key, []).append((pp, port))
     return out
 
@@ -405,9 +470,15 @@ def container_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
                 ref = f"$({env_name})"
                 value = as_str(env.get("value"))
                 if env.get("valueFrom") is not None or value == ref or ref not in value:
-                    out.append(fp.warning("K8S-WARN-ENV-DUP", index(child(ctr_path, "env"), i),
-                                          f"hides previous definition of {fp.format_value(env_name)}, "
-                                          "which may be dropped when using apply", container=name))  # fmt: skip
+                    out.append(
+                        fp.warning(
+                            "K8S-WARN-ENV-DUP",
+                            index(child(ctr_path, "env"), i),
+                            f"hides previous definition of {fp.format_value(env_name)}, "
+                            "which may be dropped when using apply",
+                            container=name,
+                        )
+                    )
             seen.add(env_name)
         resources = as_dict(ctr.get("resources"))
         for group in ("limits", "requests"):
@@ -415,9 +486,14 @@ def container_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
                 raw = as_dict(resources.get(group)).get(resource)
                 value = fp.parse_quantity(raw) if raw is not None else None
                 if value is not None and value.denominator != 1:
-                    out.append(fp.warning("K8S-WARN-FRACTIONAL-BYTES", fp.key(child(child(ctr_path, "resources"), group), resource),
-                                          f"fractional byte value {fp.format_value(fp.format_quantity(raw))} is invalid, must be an integer",
-                                          container=name))  # fmt: skip
+                    out.append(
+                        fp.warning(
+                            "K8S-WARN-FRACTIONAL-BYTES",
+                            fp.key(child(child(ctr_path, "resources"), group), resource),
+                            f"fractional byte value {fp.format_value(fp.format_quantity(raw))} is invalid, must be an integer",
+                            container=name,
+                        )
+                    )
     return out
 
 
@@ -426,8 +502,13 @@ def pod_warnings(spec: dict[str, Any], path: str, raw_spec: dict[str, Any]) -> l
     out: list[Finding] = []
     tgps = as_int(raw_spec.get("terminationGracePeriodSeconds"))
     if tgps is not None and tgps < 0:
-        out.append(fp.warning("K8S-WARN-TGPS-NEG", child(path, "terminationGracePeriodSeconds"),
-                              "must be >= 0; negative values are invalid and will be treated as 1"))  # fmt: skip
+        out.append(
+            fp.warning(
+                "K8S-WARN-TGPS-NEG",
+                child(path, "terminationGracePeriodSeconds"),
+                "must be >= 0; negative values are invalid and will be treated as 1",
+            )
+        )
     seen: set[str] = set()
     for i, secret in enumerate(as_list(spec.get("imagePullSecrets"))):
         if not isinstance(secret, dict):
@@ -476,12 +557,22 @@ def _attach_cascade(
     return out
 
 
-def validate_pod_spec(spec: dict[str, Any], path: str, version: tuple[int, int], kind: str, pod_name: str,
-                      raw_spec: dict[str, Any]) -> list[Finding]:  # fmt: skip
+def validate_pod_spec(
+    spec: dict[str, Any],
+    path: str,
+    version: tuple[int, int],
+    kind: str,
+    pod_name: str,
+    raw_spec: dict[str, Any],
+    claim_templates: tuple[str, ...] = (),
+) -> list[Finding]:
     """ValidatePodSpec (on the defaulted spec) plus pod-level warnings."""
     claim_names = {as_str(as_dict(c).get("name")) for c in as_list(spec.get("resourceClaims"))}
-    vol_findings, registered, broken = validate_volumes(spec.get("volumes"), child(path, "volumes"),
-                                                        pod_name if kind == "Pod" else "", claim_names)  # fmt: skip
+    vol_findings, registered, broken = validate_volumes(
+        spec.get("volumes"), child(path, "volumes"), pod_name if kind == "Pod" else "", claim_names
+    )
+    for name in claim_templates:  # a StatefulSet's volumeClaimTemplates are volumes of its pods
+        registered.setdefault(name, {"name": name, "persistentVolumeClaim": {"claimName": name}})
     grace = as_int(spec.get("terminationGracePeriodSeconds"))
     info = PodInfo(
         version=version,
@@ -514,7 +605,8 @@ def validate_pod_spec(spec: dict[str, Any], path: str, version: tuple[int, int],
     out += validate_host_users(spec, path)
     out += validate_os(spec, path)
     out += validate_host_network_ports(spec, path)
-    out += validate_sa_token_needs_sa(spec, path)
+    if kind == "Pod":
+        out += validate_sa_token_needs_sa(spec, path)
     out = _attach_cascade(out, info.cascade, as_list(spec.get("volumes")), child(path, "volumes"))
     out += port_warnings(spec, path)
     out += container_warnings(spec, path)
@@ -540,5 +632,11 @@ def check(ctx: LintContext) -> list[Finding]:
         return out  # a spec of the wrong type: the schema layer reports it
     spec = pod_spec(defaulted)
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
-    out += validate_pod_spec(spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document))
+    claim_templates: tuple[str, ...] = ()
+    if kind == "StatefulSet":
+        templates = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
+        claim_templates = tuple(as_str(as_dict(as_dict(t).get("metadata")).get("name")) for t in templates)
+    out += validate_pod_spec(
+        spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document), claim_templates
+    )
     return out

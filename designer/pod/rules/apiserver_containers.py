@@ -51,23 +51,41 @@ PORT_RANGE_MSG = "must be between 1 and 65535, inclusive"
 ID_RANGE_MSG = "must be between 0 and 2147483647, inclusive"
 NONNEG_MSG = "must be greater than or equal to 0"
 ENV_FIELD_PATHS = (
-    "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-    "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
-)  # fmt: skip
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+)
 _CONVERTIBLE_FIELD_PATHS = {
     "metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid",
     "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName", "spec.schedulerName", "status.phase",
     "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs", "spec.host",
 }  # fmt: skip
 RESOURCE_FIELD_PATHS = (
-    "limits.cpu", "limits.ephemeral-storage", "limits.memory",
-    "requests.cpu", "requests.ephemeral-storage", "requests.memory",
-)  # fmt: skip
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+)
 _SUBSCRIPTED = re.compile(r"^([^\[]+)\['(.*)'\]$")
 _EPHEMERAL_FORBIDDEN = (
-    "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "resources", "resizePolicy",
-    "restartPolicy", "restartPolicyRules",
-)  # fmt: skip
+    "ports",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "resources",
+    "resizePolicy",
+    "restartPolicy",
+    "restartPolicyRules",
+)
 _HOST_PORT_QUALIFIED = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 
 
@@ -130,10 +148,16 @@ def validate_container_name(ctr: dict[str, Any], path: str, name: str | None) ->
     if not value:
         return [fp.required("K8S-CTR-NAME-REQUIRED", child(path, "name"), container=name)]
     return [
-        fp.invalid("K8S-CTR-NAME-DNS1123", child(path, "name"), value, msg, container=name,
-                   hint="Use lower-case letters, digits and '-', e.g. 'log-shipper'.")
+        fp.invalid(
+            "K8S-CTR-NAME-DNS1123",
+            child(path, "name"),
+            value,
+            msg,
+            container=name,
+            hint="Use lower-case letters, digits and '-', e.g. 'log-shipper'.",
+        )
         for msg in fp.is_dns1123_label(value)
-    ]  # fmt: skip
+    ]
 
 
 def validate_image(ctr: dict[str, Any], path: str, name: str | None, info: PodInfo) -> list[Finding]:
@@ -145,9 +169,14 @@ def validate_image(ctr: dict[str, Any], path: str, name: str | None, info: PodIn
         return []
     if info.is_pod and image != image.strip():
         return [
-            fp.invalid("K8S-CTR-IMAGE-WHITESPACE", child(path, "image"), image,
-                       "must not have leading or trailing whitespace", container=name)
-        ]  # fmt: skip
+            fp.invalid(
+                "K8S-CTR-IMAGE-WHITESPACE",
+                child(path, "image"),
+                image,
+                "must not have leading or trailing whitespace",
+                container=name,
+            )
+        ]
     return []
 
 
@@ -155,9 +184,14 @@ def validate_pull_policy(ctr: dict[str, Any], path: str, name: str | None) -> li
     value = ctr.get("imagePullPolicy")
     if isinstance(value, str) and value not in ("Always", "IfNotPresent", "Never"):
         return [
-            fp.not_supported("K8S-CTR-PULL-POLICY", child(path, "imagePullPolicy"), value,
-                             ["Always", "IfNotPresent", "Never"], container=name)
-        ]  # fmt: skip
+            fp.not_supported(
+                "K8S-CTR-PULL-POLICY",
+                child(path, "imagePullPolicy"),
+                value,
+                ["Always", "IfNotPresent", "Never"],
+                container=name,
+            )
+        ]
     return []
 
 
@@ -165,9 +199,14 @@ def validate_termination_message_policy(ctr: dict[str, Any], path: str, name: st
     value = ctr.get("terminationMessagePolicy")
     if isinstance(value, str) and value not in ("File", "FallbackToLogsOnError"):
         return [
-            fp.not_supported("K8S-CTR-TERMMSG", child(path, "terminationMessagePolicy"), value,
-                             ["File", "FallbackToLogsOnError"], container=name)
-        ]  # fmt: skip
+            fp.not_supported(
+                "K8S-CTR-TERMMSG",
+                child(path, "terminationMessagePolicy"),
+                value,
+                ["File", "FallbackToLogsOnError"],
+                container=name,
+            )
+        ]
     return []
 
 
@@ -211,9 +250,15 @@ def validate_ports(ports: Any, path: str, name: str | None) -> list[Finding]:
         protocol = port.get("protocol")
         if isinstance(protocol, str) and protocol not in ("TCP", "UDP", "SCTP"):
             out.append(
-                fp.not_supported("K8S-PORT-PROTOCOL", child(ip, "protocol"), protocol, ["SCTP", "TCP", "UDP"],
-                                 container=name, hint="Protocols are case-sensitive: TCP, UDP or SCTP.")
-            )  # fmt: skip
+                fp.not_supported(
+                    "K8S-PORT-PROTOCOL",
+                    child(ip, "protocol"),
+                    protocol,
+                    ["SCTP", "TCP", "UDP"],
+                    container=name,
+                    hint="Protocols are case-sensitive: TCP, UDP or SCTP.",
+                )
+            )
     return out
 
 
@@ -232,9 +277,13 @@ def host_port_conflicts(
             key = f"{as_str(port.get('protocol'))}/{as_str(port.get('hostIP'))}/{host}"
             if key in seen:
                 out.append(
-                    fp.duplicate(rule, child(index(child(ctr_path, "ports"), j), "hostPort"), key,
-                                 container=as_str(ctr.get("name")) or None)
-                )  # fmt: skip
+                    fp.duplicate(
+                        rule,
+                        child(index(child(ctr_path, "ports"), j), "hostPort"),
+                        key,
+                        container=as_str(ctr.get("name")) or None,
+                    )
+                )
             seen.add(key)
     return out
 
@@ -257,20 +306,39 @@ def validate_object_field_selector(
     if not isinstance(field_path, str):
         return []
     if isinstance(api_version, str) and api_version != "v1":
-        return [fp.invalid(rule, child(path, "fieldPath"), field_path,
-                           f"error converting fieldPath: unsupported pod version: {api_version}", container=name)]  # fmt: skip
+        return [
+            fp.invalid(
+                rule,
+                child(path, "fieldPath"),
+                field_path,
+                f"error converting fieldPath: unsupported pod version: {api_version}",
+                container=name,
+            )
+        ]
     sub = _SUBSCRIPTED.match(field_path)
     if sub:
         base = sub.group(1)
         if base in ("metadata.annotations", "metadata.labels"):
             return []
-        return [fp.invalid(rule, child(path, "fieldPath"), field_path,
-                           f"error converting fieldPath: field label does not support subscript: {field_path}",
-                           container=name)]  # fmt: skip
+        return [
+            fp.invalid(
+                rule,
+                child(path, "fieldPath"),
+                field_path,
+                f"error converting fieldPath: field label does not support subscript: {field_path}",
+                container=name,
+            )
+        ]
     if field_path not in _CONVERTIBLE_FIELD_PATHS:
-        return [fp.invalid(rule, child(path, "fieldPath"), field_path,
-                           f"error converting fieldPath: field label not supported: {field_path}",
-                           container=name)]  # fmt: skip
+        return [
+            fp.invalid(
+                rule,
+                child(path, "fieldPath"),
+                field_path,
+                f"error converting fieldPath: field label not supported: {field_path}",
+                container=name,
+            )
+        ]
     if field_path == "spec.host":
         field_path = "spec.nodeName"
     if field_path not in allowed:
@@ -302,8 +370,15 @@ def validate_resource_field_selector(
     quantity = fp.parse_quantity(divisor)
     if resource.endswith(".cpu"):
         if quantity not in (fp.parse_quantity("1m"), 1):
-            return [fp.invalid(rule, child(path, "divisor"), resource,
-                               "only divisor's values 1m and 1 are supported with the cpu resource", container=name)]  # fmt: skip
+            return [
+                fp.invalid(
+                    rule,
+                    child(path, "divisor"),
+                    resource,
+                    "only divisor's values 1m and 1 are supported with the cpu resource",
+                    container=name,
+                )
+            ]
     elif resource.endswith((".memory", ".ephemeral-storage")):
         allowed = [
             fp.parse_quantity(q)
@@ -311,9 +386,16 @@ def validate_resource_field_selector(
         ]
         if quantity not in allowed:
             what = "memory" if resource.endswith(".memory") else "local ephemeral storage"
-            return [fp.invalid(rule, child(path, "divisor"), resource,
-                               "only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei "
-                               f"are supported with the {what} resource", container=name)]  # fmt: skip
+            return [
+                fp.invalid(
+                    rule,
+                    child(path, "divisor"),
+                    resource,
+                    "only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei "
+                    f"are supported with the {what} resource",
+                    container=name,
+                )
+            ]
     return []
 
 
@@ -358,15 +440,35 @@ def validate_env_value_from(env: dict[str, Any], path: str, name: str | None) ->
         elif source in ("configMapKeyRef", "secretKeyRef"):
             out += _validate_key_selector(ref, ref_path, name)
     if sources == 0:
-        out.append(fp.invalid("K8S-ENV-VALUEFROM-ONE", path, "",
-                              "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
-                              container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-ENV-VALUEFROM-ONE",
+                path,
+                "",
+                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                container=name,
+            )
+        )
     elif as_str(env.get("value")):
-        out.append(fp.invalid("K8S-ENV-VALUEFROM-ONE", path, "", "may not be specified when `value` is not empty",
-                              container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-ENV-VALUEFROM-ONE",
+                path,
+                "",
+                "may not be specified when `value` is not empty",
+                container=name,
+            )
+        )
     elif sources > 1:
-        out.append(fp.invalid("K8S-ENV-VALUEFROM-ONE", path, "",
-                              "may not have more than one field specified at a time", container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-ENV-VALUEFROM-ONE",
+                path,
+                "",
+                "may not have more than one field specified at a time",
+                container=name,
+            )
+        )
     return out
 
 
@@ -415,11 +517,25 @@ def validate_env_from(sources: Any, path: str, name: str | None, version: tuple[
                         )
                     )
         if count == 0:
-            out.append(fp.invalid("K8S-ENVFROM", path, "", "must specify one of: `configMapRef` or `secretRef`",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-ENVFROM",
+                    path,
+                    "",
+                    "must specify one of: `configMapRef` or `secretRef`",
+                    container=name,
+                )
+            )
         elif count > 1:
-            out.append(fp.invalid("K8S-ENVFROM", path, "", "may not have more than one field specified at a time",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-ENVFROM",
+                    path,
+                    "",
+                    "may not have more than one field specified at a time",
+                    container=name,
+                )
+            )
     return out
 
 
@@ -460,10 +576,16 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
         for j, header in enumerate(as_list(action.get("httpHeaders"))):
             header_name = as_dict(header).get("name")
             if isinstance(header_name, str) and not _HTTP_HEADER.match(header_name):
-                out.append(fp.invalid(rule, child(index(child(path, "httpHeaders"), j), "name"), header_name,
-                                      "a valid HTTP header must consist of alphanumeric characters or '-' "
-                                      "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",
-                                      container=name))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        rule,
+                        child(index(child(path, "httpHeaders"), j), "name"),
+                        header_name,
+                        "a valid HTTP header must consist of alphanumeric characters or '-' "
+                        "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",
+                        container=name,
+                    )
+                )
     elif kind == "tcpSocket":
         out += validate_port_num_or_name(action.get("port"), child(path, "port"), rule, name)
     elif kind == "grpc":
@@ -478,9 +600,14 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
 
 
 def validate_handler(
-    handler: dict[str, Any], path: str, kinds: tuple[str, ...], rule: str, name: str | None, grace: int | None,
+    handler: dict[str, Any],
+    path: str,
+    kinds: tuple[str, ...],
+    rule: str,
+    name: str | None,
+    grace: int | None,
     version: tuple[int, int],
-) -> list[Finding]:  # fmt: skip
+) -> list[Finding]:
     """validateHandler / validateLifecycleHandler: exactly one handler type."""
     out: list[Finding] = []
     count = 0
@@ -551,15 +678,32 @@ def validate_probe(
     tgps = probe.get("terminationGracePeriodSeconds")
     if kind == "readinessProbe":
         if tgps is not None:
-            out.append(fp.invalid("K8S-PROBE-TGPS", child(path, "terminationGracePeriodSeconds"), tgps,
-                                  "must not be set for readinessProbes", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-PROBE-TGPS",
+                    child(path, "terminationGracePeriodSeconds"),
+                    tgps,
+                    "must not be set for readinessProbes",
+                    container=name,
+                )
+            )
     elif as_int(tgps) is not None and tgps <= 0:
-        out.append(fp.invalid("K8S-PROBE-TGPS", child(path, "terminationGracePeriodSeconds"), tgps,
-                              "must be greater than 0", container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-PROBE-TGPS",
+                child(path, "terminationGracePeriodSeconds"),
+                tgps,
+                "must be greater than 0",
+                container=name,
+            )
+        )
     success = as_int(probe.get("successThreshold"))
     if kind in ("livenessProbe", "startupProbe") and success is not None and success != 1:
-        out.append(fp.invalid("K8S-PROBE-SUCCESS-1", child(path, "successThreshold"), success, "must be 1",
-                              container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                "K8S-PROBE-SUCCESS-1", child(path, "successThreshold"), success, "must be 1", container=name
+            )
+        )
     return out
 
 
@@ -573,8 +717,15 @@ def validate_probes_and_lifecycle(
         for hook in ("postStart", "preStop"):
             handler = lifecycle.get(hook)
             if isinstance(handler, dict):
-                out += validate_handler(handler, child(child(path, "lifecycle"), hook), _LIFECYCLE_HANDLERS,
-                                        "K8S-LIFECYCLE-HANDLER", name, info.grace_period, info.version)  # fmt: skip
+                out += validate_handler(
+                    handler,
+                    child(child(path, "lifecycle"), hook),
+                    _LIFECYCLE_HANDLERS,
+                    "K8S-LIFECYCLE-HANDLER",
+                    name,
+                    info.grace_period,
+                    info.version,
+                )
     for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = ctr.get(kind)
         if isinstance(probe, dict):
@@ -629,9 +780,16 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
             value = fp.parse_quantity(quantity)
             if value is None:
                 if isinstance(quantity, str):
-                    out.append(fp.invalid("K8S-RES-QUANTITY", rp, quantity,
-                                          "quantities must match the regular expression "
-                                          "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", container=name))  # fmt: skip
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-QUANTITY",
+                            rp,
+                            quantity,
+                            "quantities must match the regular expression "
+                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+                            container=name,
+                        )
+                    )
                 continue
             if value < 0:
                 out.append(
@@ -640,8 +798,15 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                     )
                 )
             elif not _is_native(str(resource)) and value.denominator != 1:
-                out.append(fp.invalid("K8S-RES-QUANTITY", rp, fp.format_quantity(quantity), "must be an integer",
-                                      container=name))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        "K8S-RES-QUANTITY",
+                        rp,
+                        fp.format_quantity(quantity),
+                        "must be an integer",
+                        container=name,
+                    )
+                )
             if str(resource) in ("cpu", "memory"):
                 cpu_or_memory = True
             if str(resource).startswith("hugepages-"):
@@ -653,15 +818,34 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
             if str(resource) in limits and limit is not None:
                 limit_text = fp.format_quantity(limits[resource])
                 if value != limit and not _overcommit_allowed(str(resource)):
-                    out.append(fp.invalid("K8S-RES-NONOVERCOMMIT", req_path, fp.format_quantity(quantity),
-                                          f"must be equal to {resource} limit of {limit_text}", container=name))  # fmt: skip
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-NONOVERCOMMIT",
+                            req_path,
+                            fp.format_quantity(quantity),
+                            f"must be equal to {resource} limit of {limit_text}",
+                            container=name,
+                        )
+                    )
                 elif value > limit:
-                    out.append(fp.invalid("K8S-RES-REQ-LE-LIMIT", req_path, fp.format_quantity(quantity),
-                                          f"must be less than or equal to {resource} limit of {limit_text}",
-                                          container=name))  # fmt: skip
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-REQ-LE-LIMIT",
+                            req_path,
+                            fp.format_quantity(quantity),
+                            f"must be less than or equal to {resource} limit of {limit_text}",
+                            container=name,
+                        )
+                    )
             elif str(resource) not in limits and not _overcommit_allowed(str(resource)):
-                out.append(fp.required("K8S-RES-NONOVERCOMMIT", lim_path,
-                                       "Limit must be set for non overcommitable resources", container=name))  # fmt: skip
+                out.append(
+                    fp.required(
+                        "K8S-RES-NONOVERCOMMIT",
+                        lim_path,
+                        "Limit must be set for non overcommitable resources",
+                        container=name,
+                    )
+                )
     if hugepages and not cpu_or_memory:
         out.append(fp.forbidden("K8S-RES-HUGEPAGES", path, "HugePages require cpu or memory", container=name))
     return out
@@ -709,11 +893,25 @@ def validate_resize_policy(
         if restart in (None, ""):
             out.append(fp.required("K8S-CTR-RESIZE-POLICY", path, container=name))
         elif isinstance(restart, str) and restart not in ("NotRequired", "RestartContainer"):
-            out.append(fp.not_supported("K8S-CTR-RESIZE-POLICY", path, restart, ["NotRequired", "RestartContainer"],
-                                        container=name))  # fmt: skip
+            out.append(
+                fp.not_supported(
+                    "K8S-CTR-RESIZE-POLICY",
+                    path,
+                    restart,
+                    ["NotRequired", "RestartContainer"],
+                    container=name,
+                )
+            )
         if pod_restart_policy == "Never" and isinstance(restart, str) and restart != "NotRequired":
-            out.append(fp.invalid("K8S-CTR-RESIZE-POLICY", path, restart,
-                                  "must be 'NotRequired' when `restartPolicy` is 'Never'", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-CTR-RESIZE-POLICY",
+                    path,
+                    restart,
+                    "must be 'NotRequired' when `restartPolicy` is 'Never'",
+                    container=name,
+                )
+            )
     return out
 
 
@@ -731,17 +929,33 @@ def validate_profile(profile: Any, path: str, what: str, name: str | None) -> li
     if kind in (None, ""):
         out.append(fp.required(rule, child(path, "type"), container=name))
     elif isinstance(kind, str) and kind not in ("Localhost", "RuntimeDefault", "Unconfined"):
-        out.append(fp.not_supported(rule, child(path, "type"), kind, ["Localhost", "RuntimeDefault", "Unconfined"],
-                                    container=name))  # fmt: skip
+        out.append(
+            fp.not_supported(
+                rule, child(path, "type"), kind, ["Localhost", "RuntimeDefault", "Unconfined"], container=name
+            )
+        )
     if kind == "Localhost":
         if local in (None, ""):
-            out.append(fp.required(rule, child(path, "localhostProfile"),
-                                   f"must be set when {what} type is Localhost", container=name))  # fmt: skip
+            out.append(
+                fp.required(
+                    rule,
+                    child(path, "localhostProfile"),
+                    f"must be set when {what} type is Localhost",
+                    container=name,
+                )
+            )
         elif isinstance(local, str) and what == "seccomp":
             out += local_descending_path(rule, local, child(path, "localhostProfile"), name)
     elif local is not None:
-        out.append(fp.invalid(rule, child(path, "localhostProfile"), profile,
-                              f"can only be set when {what} type is Localhost", container=name))  # fmt: skip
+        out.append(
+            fp.invalid(
+                rule,
+                child(path, "localhostProfile"),
+                profile,
+                f"can only be set when {what} type is Localhost",
+                container=name,
+            )
+        )
     return out
 
 
@@ -757,23 +971,49 @@ def validate_security_context(sc: Any, path: str, name: str | None, host_users: 
     proc = sc.get("procMount")
     if isinstance(proc, str):
         if proc not in ("Default", "Unmasked"):
-            out.append(fp.not_supported("K8S-SC-PROCMOUNT", child(path, "procMount"), proc, ["Default", "Unmasked"],
-                                        container=name))  # fmt: skip
+            out.append(
+                fp.not_supported(
+                    "K8S-SC-PROCMOUNT",
+                    child(path, "procMount"),
+                    proc,
+                    ["Default", "Unmasked"],
+                    container=name,
+                )
+            )
         elif proc == "Unmasked" and host_users:
-            out.append(fp.invalid("K8S-SC-PROCMOUNT", child(path, "procMount"), proc,
-                                  "`hostUsers` must be false to use `Unmasked`", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-SC-PROCMOUNT",
+                    child(path, "procMount"),
+                    proc,
+                    "`hostUsers` must be false to use `Unmasked`",
+                    container=name,
+                )
+            )
     out += validate_profile(sc.get("seccompProfile"), child(path, "seccompProfile"), "seccomp", name)
     out += validate_profile(sc.get("appArmorProfile"), child(path, "appArmorProfile"), "AppArmor", name)
     if sc.get("allowPrivilegeEscalation") is False:
         if sc.get("privileged") is True:
-            out.append(fp.invalid("K8S-SC-APE-PRIV", path, sc,
-                                  "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-SC-APE-PRIV",
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                    container=name,
+                )
+            )
         adds = as_list(as_dict(sc.get("capabilities")).get("add"))
         if "CAP_SYS_ADMIN" in adds:
-            out.append(fp.invalid("K8S-SC-APE-PRIV", path, sc,
-                                  "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-SC-APE-PRIV",
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+                    container=name,
+                )
+            )
     return out
 
 
@@ -785,8 +1025,8 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
     out: list[Finding] = []
     mount_paths: set[str] = set()
     devices = [as_dict(d) for d in as_list(ctr.get("volumeDevices"))]
-    device_names = {d.get("name") for d in devices}
-    device_paths = {d.get("devicePath") for d in devices}
+    device_names = {as_str(d.get("name")) for d in devices}
+    device_paths = {as_str(d.get("devicePath")) for d in devices}
     privileged = as_dict(ctr.get("securityContext")).get("privileged") is True
     for i, mount in enumerate(as_list(ctr.get("volumeMounts"))):
         if not isinstance(mount, dict):
@@ -798,8 +1038,13 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
         if isinstance(mount_name, str) or mount_name is None:
             vol_name = as_str(mount_name)
             if vol_name not in info.volumes:
-                finding = fp.not_found("K8S-MOUNT-VOLUME-EXISTS", child(ip, "name"), vol_name, container=name,
-                                       hint="Declare the volume in spec.volumes or fix the mount's name.")  # fmt: skip
+                finding = fp.not_found(
+                    "K8S-MOUNT-VOLUME-EXISTS",
+                    child(ip, "name"),
+                    vol_name,
+                    container=name,
+                    hint="Declare the volume in spec.volumes or fix the mount's name.",
+                )
                 if vol_name in info.broken_volumes:
                     info.cascade.setdefault(vol_name, []).append(finding)
                 else:
@@ -809,54 +1054,115 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
             out.append(fp.required("K8S-MOUNT-PATH-REQUIRED", child(ip, "mountPath"), container=name))
         elif isinstance(mount_path, str):
             if mount_path in mount_paths:
-                out.append(fp.invalid("K8S-MOUNT-PATH-UNIQUE", child(ip, "mountPath"), mount_path, "must be unique",
-                                      container=name))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        "K8S-MOUNT-PATH-UNIQUE",
+                        child(ip, "mountPath"),
+                        mount_path,
+                        "must be unique",
+                        container=name,
+                    )
+                )
             mount_paths.add(mount_path)
             if mount_path in device_paths:
-                out.append(fp.invalid("K8S-MOUNT-DEVICE", child(ip, "mountPath"), mount_path,
-                                      "must not already exist as a path in volumeDevices", container=name))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        "K8S-MOUNT-DEVICE",
+                        child(ip, "mountPath"),
+                        mount_path,
+                        "must not already exist as a path in volumeDevices",
+                        container=name,
+                    )
+                )
         if isinstance(mount_name, str) and mount_name and mount_name in device_names:
-            out.append(fp.invalid("K8S-MOUNT-DEVICE", child(ip, "name"), mount_name,
-                                  "must not already exist in volumeDevices", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-MOUNT-DEVICE",
+                    child(ip, "name"),
+                    mount_name,
+                    "must not already exist in volumeDevices",
+                    container=name,
+                )
+            )
         sub_path = as_str(mount.get("subPath"))
         sub_expr = as_str(mount.get("subPathExpr"))
         volume = info.volumes.get(as_str(mount_name))
         if volume is not None and isinstance(volume.get("image"), dict):
             for key, value in (("subPath", sub_path), ("subPathExpr", sub_expr)):
                 if value:
-                    out.append(fp.invalid("K8S-MOUNT-SUBPATH", child(ip, key), value,
-                                          "not allowed in image volume sources", container=name))  # fmt: skip
+                    out.append(
+                        fp.invalid(
+                            "K8S-MOUNT-SUBPATH",
+                            child(ip, key),
+                            value,
+                            "not allowed in image volume sources",
+                            container=name,
+                        )
+                    )
         # validation.go reports these at volumeMounts.<field>, with no index.
         if sub_path:
             out += local_descending_path("K8S-MOUNT-SUBPATH", sub_path, child(path, "subPath"), name)
         if sub_expr:
             if sub_path:
-                out.append(fp.invalid("K8S-MOUNT-SUBPATH", child(path, "subPathExpr"), sub_expr,
-                                      "subPathExpr and subPath are mutually exclusive", container=name))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        "K8S-MOUNT-SUBPATH",
+                        child(path, "subPathExpr"),
+                        sub_expr,
+                        "subPathExpr and subPath are mutually exclusive",
+                        container=name,
+                    )
+                )
             out += local_descending_path("K8S-MOUNT-SUBPATH", sub_expr, child(path, "subPathExpr"), name)
         propagation = mount.get("mountPropagation")
         if isinstance(propagation, str):
             if propagation not in ("Bidirectional", "HostToContainer", "None"):
-                out.append(fp.not_supported("K8S-MOUNT-PROPAGATION", child(path, "mountPropagation"), propagation,
-                                            ["Bidirectional", "HostToContainer", "None"], container=name))  # fmt: skip
+                out.append(
+                    fp.not_supported(
+                        "K8S-MOUNT-PROPAGATION",
+                        child(path, "mountPropagation"),
+                        propagation,
+                        ["Bidirectional", "HostToContainer", "None"],
+                        container=name,
+                    )
+                )
             elif propagation == "Bidirectional" and not privileged:
-                out.append(fp.forbidden("K8S-MOUNT-PROPAGATION", child(path, "mountPropagation"),
-                                        "Bidirectional mount propagation is available only to privileged containers",
-                                        container=name))  # fmt: skip
+                out.append(
+                    fp.forbidden(
+                        "K8S-MOUNT-PROPAGATION",
+                        child(path, "mountPropagation"),
+                        "Bidirectional mount propagation is available only to privileged containers",
+                        container=name,
+                    )
+                )
         rro = mount.get("recursiveReadOnly")
         if isinstance(rro, str) and rro != "Disabled":
             rro_path = child(path, "recursiveReadOnly")
             if rro not in ("Enabled", "IfPossible"):
-                out.append(fp.not_supported("K8S-MOUNT-RRO", rro_path, rro, ["Disabled", "IfPossible", "Enabled"],
-                                            container=name))  # fmt: skip
+                out.append(
+                    fp.not_supported(
+                        "K8S-MOUNT-RRO", rro_path, rro, ["Disabled", "IfPossible", "Enabled"], container=name
+                    )
+                )
             else:
                 if mount.get("readOnly") is not True:
-                    out.append(fp.forbidden("K8S-MOUNT-RRO", rro_path, "may only be specified when readOnly is true",
-                                            container=name))  # fmt: skip
+                    out.append(
+                        fp.forbidden(
+                            "K8S-MOUNT-RRO",
+                            rro_path,
+                            "may only be specified when readOnly is true",
+                            container=name,
+                        )
+                    )
                 if isinstance(propagation, str) and propagation != "None":
-                    out.append(fp.forbidden("K8S-MOUNT-RRO", rro_path,
-                                            "may only be specified when mountPropagation is None or not specified",
-                                            container=name))  # fmt: skip
+                    out.append(
+                        fp.forbidden(
+                            "K8S-MOUNT-RRO",
+                            rro_path,
+                            "may only be specified when mountPropagation is None or not specified",
+                            container=name,
+                        )
+                    )
     return out
 
 
@@ -865,8 +1171,8 @@ def validate_volume_devices(ctr: dict[str, Any], path: str, name: str | None, in
     out: list[Finding] = []
     rule = "K8S-MOUNT-DEVICE"
     mounts = [as_dict(m) for m in as_list(ctr.get("volumeMounts"))]
-    mount_names = {m.get("name") for m in mounts}
-    mount_paths = {m.get("mountPath") for m in mounts}
+    mount_names = {as_str(m.get("name")) for m in mounts}
+    mount_paths = {as_str(m.get("mountPath")) for m in mounts}
     names: set[str] = set()
     paths: set[str] = set()
     for i, device in enumerate(as_list(ctr.get("volumeDevices"))):
@@ -883,9 +1189,15 @@ def validate_volume_devices(ctr: dict[str, Any], path: str, name: str | None, in
         if volume is not None and not (
             isinstance(volume.get("persistentVolumeClaim"), dict) or isinstance(volume.get("ephemeral"), dict)
         ):
-            out.append(fp.invalid(rule, child(ip, "name"), dev_name,
-                                  "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(ip, "name"),
+                    dev_name,
+                    "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+                    container=name,
+                )
+            )
         if volume is None:
             out.append(fp.not_found(rule, child(ip, "name"), dev_name, container=name))
         if not dev_path:
@@ -893,16 +1205,37 @@ def validate_volume_devices(ctr: dict[str, Any], path: str, name: str | None, in
         if dev_path and dev_path in paths:
             out.append(fp.invalid(rule, child(ip, "devicePath"), dev_path, "must be unique", container=name))
         if dev_path and ".." in dev_path.split("/"):
-            out.append(fp.invalid(rule, child(ip, "devicePath"), dev_path, "can not contain backsteps ('..')",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(ip, "devicePath"),
+                    dev_path,
+                    "can not contain backsteps ('..')",
+                    container=name,
+                )
+            )
         else:
             paths.add(dev_path)
         if dev_name and dev_name in mount_names:
-            out.append(fp.invalid(rule, child(ip, "name"), dev_name, "must not already exist in volumeMounts",
-                                  container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(ip, "name"),
+                    dev_name,
+                    "must not already exist in volumeMounts",
+                    container=name,
+                )
+            )
         if dev_path and dev_path in mount_paths:
-            out.append(fp.invalid(rule, child(ip, "devicePath"), dev_path,
-                                  "must not already exist as a path in volumeMounts", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(ip, "devicePath"),
+                    dev_path,
+                    "must not already exist as a path in volumeMounts",
+                    container=name,
+                )
+            )
         if dev_name:
             names.add(dev_name)
     return out
@@ -968,12 +1301,25 @@ def validate_containers(containers: Any, path: str, info: PodInfo) -> list[Findi
         restart = ctr.get("restartPolicy")
         if restart is not None:
             if not _restart_rules_enabled(info.version):
-                out.append(fp.forbidden("K8S-CTR-RESTARTPOLICY-FORBIDDEN", child(ctr_path, "restartPolicy"),
-                                        "may not be set for non-init containers", container=name,
-                                        hint="restartPolicy: Always belongs on an init container (a native sidecar)."))  # fmt: skip
+                out.append(
+                    fp.forbidden(
+                        "K8S-CTR-RESTARTPOLICY-FORBIDDEN",
+                        child(ctr_path, "restartPolicy"),
+                        "may not be set for non-init containers",
+                        container=name,
+                        hint="restartPolicy: Always belongs on an init container (a native sidecar).",
+                    )
+                )
             elif isinstance(restart, str) and restart not in ("Always", "OnFailure", "Never"):
-                out.append(fp.not_supported("K8S-CTR-RESTARTPOLICY-FORBIDDEN", child(ctr_path, "restartPolicy"),
-                                            restart, ["Always", "Never", "OnFailure"], container=name))  # fmt: skip
+                out.append(
+                    fp.not_supported(
+                        "K8S-CTR-RESTARTPOLICY-FORBIDDEN",
+                        child(ctr_path, "restartPolicy"),
+                        restart,
+                        ["Always", "Never", "OnFailure"],
+                        container=name,
+                    )
+                )
     out += host_port_conflicts(items, path, set(), "K8S-HOSTPORT-CONFLICT")
     return out
 
@@ -993,16 +1339,30 @@ def validate_init_containers(init: Any, containers: Any, path: str, info: PodInf
         if restart is not None:
             rp = child(ctr_path, "restartPolicy")
             if not _sidecars_enabled(info.version):
-                out.append(fp.forbidden("K8S-INIT-RESTARTPOLICY-VALUE", rp,
-                                        f"may not be set for init containers before v1.29 (target v{info.version[0]}.{info.version[1]}: "
-                                        "the SidecarContainers feature gate is off by default)", container=name))  # fmt: skip
+                out.append(
+                    fp.forbidden(
+                        "K8S-INIT-RESTARTPOLICY-VALUE",
+                        rp,
+                        f"may not be set for init containers before v1.29 (target v{info.version[0]}.{info.version[1]}: "
+                        "the SidecarContainers feature gate is off by default)",
+                        container=name,
+                    )
+                )
             else:
                 allowed = (
                     ["Always", "Never", "OnFailure"] if _restart_rules_enabled(info.version) else ["Always"]
                 )
                 if restart not in allowed:
-                    out.append(fp.not_supported("K8S-INIT-RESTARTPOLICY-VALUE", rp, restart, allowed, container=name,
-                                                hint="Only restartPolicy: Always is allowed: it makes a native sidecar."))  # fmt: skip
+                    out.append(
+                        fp.not_supported(
+                            "K8S-INIT-RESTARTPOLICY-VALUE",
+                            rp,
+                            restart,
+                            allowed,
+                            container=name,
+                            hint="Only restartPolicy: Always is allowed: it makes a native sidecar.",
+                        )
+                    )
                 restart_always = restart == "Always"
         ctr_name = as_str(ctr.get("name"))
         if ctr_name in names:
@@ -1016,13 +1376,25 @@ def validate_init_containers(init: Any, containers: Any, path: str, info: PodInf
         else:
             for key in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
                 if ctr.get(key) is not None:
-                    out.append(fp.forbidden("K8S-INIT-PROBES-FORBIDDEN", child(ctr_path, key),
-                                            "may not be set for init containers without restartPolicy=Always",
-                                            container=name,
-                                            hint="Add restartPolicy: Always to make it a native sidecar, or remove it."))  # fmt: skip
+                    out.append(
+                        fp.forbidden(
+                            "K8S-INIT-PROBES-FORBIDDEN",
+                            child(ctr_path, key),
+                            "may not be set for init containers without restartPolicy=Always",
+                            container=name,
+                            hint="Add restartPolicy: Always to make it a native sidecar, or remove it.",
+                        )
+                    )
         if as_list(ctr.get("resizePolicy")) and not (restart_always and info.version >= (1, 33)):
-            out.append(fp.invalid("K8S-CTR-RESIZE-POLICY", child(ctr_path, "resizePolicy"), ctr.get("resizePolicy"),
-                                  "must not be set for init containers", container=name))  # fmt: skip
+            out.append(
+                fp.invalid(
+                    "K8S-CTR-RESIZE-POLICY",
+                    child(ctr_path, "resizePolicy"),
+                    ctr.get("resizePolicy"),
+                    "must not be set for init containers",
+                    container=name,
+                )
+            )
     return out
 
 
@@ -1055,11 +1427,23 @@ def validate_ephemeral_containers(
             )
         for key in _EPHEMERAL_FORBIDDEN:
             if ctr.get(key) is not None:
-                out.append(fp.forbidden("K8S-EPH-FIELDS", child(ctr_path, key), "cannot be set for an Ephemeral Container",
-                                        container=name))  # fmt: skip
+                out.append(
+                    fp.forbidden(
+                        "K8S-EPH-FIELDS",
+                        child(ctr_path, key),
+                        "cannot be set for an Ephemeral Container",
+                        container=name,
+                    )
+                )
         for j, mount in enumerate(as_list(ctr.get("volumeMounts"))):
             for key in ("subPath", "subPathExpr"):
                 if as_str(as_dict(mount).get(key)):
-                    out.append(fp.forbidden("K8S-EPH-FIELDS", child(index(child(ctr_path, "volumeMounts"), j), key),
-                                            "cannot be set for an Ephemeral Container", container=name))  # fmt: skip
+                    out.append(
+                        fp.forbidden(
+                            "K8S-EPH-FIELDS",
+                            child(index(child(ctr_path, "volumeMounts"), j), key),
+                            "cannot be set for an Ephemeral Container",
+                            container=name,
+                        )
+                    )
     return out

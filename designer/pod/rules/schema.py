@@ -102,7 +102,8 @@ def _deref(node: Any, definitions: dict[str, Any]) -> tuple[Any, str | None]:
 class _Located:
     """Where an error sits: the apiserver-style path, the Go-style path and the struct name."""
 
-    def __init__(self, path: str, go_path: str, struct: str | None, schema: Any) -> None:
+    def __init__(self, path: str, go_path: str, struct: str | None, schema: Any, own: str | None) -> None:
+        self.own = own  # the definition the failing node itself is (for 'required')
         self.path = path
         self.go_path = go_path
         self.struct = struct
@@ -147,10 +148,10 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
         ):
             node = node[token]
         i += 1
-    node, _ = _deref(node, defs)
+    node, own = _deref(node, defs)
     for step in instance_path:  # anything the walk could not align
         path = fp.index(path, step) if isinstance(step, int) else fp.child(path, str(step))
-    return _Located(path, go_path, struct, node)
+    return _Located(path, go_path, struct, node, own)
 
 
 def _go_type(schema: Any, defs: dict[str, Any]) -> str:
@@ -230,7 +231,7 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
         ]
     if validator == "required":
         missing = [f for f in error.validator_value if isinstance(instance, dict) and f not in instance]
-        struct = loc.struct or ""
+        struct = loc.own or loc.struct or ""
         out = []
         for name in missing:
             if (struct, name) in COVERED_REQUIRED:
