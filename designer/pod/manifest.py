@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -353,6 +354,115 @@ def _split_list(
     return items, maps
 
 
+def _add_document(
+    document: dict[str, Any],
+    line_map: dict[str, tuple[int, int]],
+    documents: list[dict[str, Any]],
+    line_maps: list[dict[str, tuple[int, int]]],
+    limits: Limits,
+) -> None:
+    if document.get("kind") == "List" and isinstance(document.get("items"), list):
+        items, maps = _split_list(document, line_map)
+        for item in items:
+            if not isinstance(item, dict):
+                line, column = line_map.get("items", (None, None))
+                raise ManifestError("every item of a List must be a mapping", line, column)
+        documents.extend(items)
+        line_maps.extend(maps)
+    else:
+        documents.append(document)
+        line_maps.append(line_map)
+    if len(documents) > limits.max_documents:
+        raise ManifestError(f"too many documents: more than {limits.max_documents}")
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _load_json(text: str, limits: Limits) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+    """One JSON object, parsed by json.loads, with its exact line map; None to use YAML instead.
+
+    The line map comes from one pass over the tokens, which also enforces the limits and finds
+    duplicate keys (with their position) as YAML loading does.
+    """
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return None  # not plain JSON: YAML reads it or reports where it is broken
+    if not isinstance(document, dict):
+        return None
+    line_starts = [0]
+    find = text.find
+    position = find("\n")
+    while position >= 0:
+        line_starts.append(position + 1)
+        position = find("\n", position + 1)
+
+    def pos(offset: int) -> tuple[int, int]:
+        line = bisect_right(line_starts, offset)
+        return (line, offset - line_starts[line - 1] + 1)
+
+    line_map: dict[str, tuple[int, int]] = {}
+    # Each frame: [path, is_object, keys seen (object) / next index (array)]
+    stack: list[list[Any]] = []
+    value_path = ""
+    expect_key = False
+    nodes = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if expect_key:
+            if first == '"':
+                key = json.loads(token) if "\\" in token else token[1:-1]
+                frame = stack[-1]
+                if key in frame[2]:
+                    raise ManifestError(f"duplicate key {key!r} in mapping", *pos(match.start()))
+                frame[2].add(key)
+                value_path = _child(frame[0], key)
+                line_map[value_path] = pos(match.start())
+                expect_key = False
+            elif first == "}":  # an empty object
+                stack.pop()
+                expect_key = False
+            continue
+        if first in ",:":
+            if first == ",":
+                frame = stack[-1]
+                if frame[1]:
+                    expect_key = True
+                else:
+                    frame[2] += 1
+            continue
+        if first in "}]":
+            stack.pop()
+            continue
+        # A value starts here: an array item gets its own entry.
+        if stack and not stack[-1][1]:
+            value_path = f"{stack[-1][0]}[{stack[-1][2]}]"
+            line_map[value_path] = pos(match.start())
+        elif not stack:
+            line_map[""] = pos(match.start())
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise ManifestError(
+                f"document too large: more than {limits.max_nodes} values", *pos(match.start())
+            )
+        if first == "{":
+            if len(stack) >= limits.max_depth:
+                raise ManifestError(f"nesting deeper than {limits.max_depth} levels", *pos(match.start()))
+            stack.append([value_path, True, set()])
+            expect_key = True
+        elif first == "[":
+            if len(stack) >= limits.max_depth:
+                raise ManifestError(f"nesting deeper than {limits.max_depth} levels", *pos(match.start()))
+            stack.append([value_path, False, 0])
+    return document, line_map
+
+
 def load_stream(data: str | bytes, limits: Limits = Limits()) -> Loaded:  # noqa: B008
     """Every document of a YAML or JSON stream with its line map (v1 Lists flattened)."""
     text = _decode(data, limits)
@@ -360,6 +470,11 @@ def load_stream(data: str | bytes, limits: Limits = Limits()) -> Loaded:  # noqa
         raise ManifestError("empty input: no manifest found")
     documents: list[dict[str, Any]] = []
     line_maps: list[dict[str, tuple[int, int]]] = []
+    if text.lstrip().startswith("{"):
+        parsed = _load_json(text, limits)
+        if parsed is not None:
+            _add_document(*parsed, documents, line_maps, limits)
+            return Loaded(documents, line_maps)
     raw_count = 0
     loader = _Loader(text)
     try:
@@ -376,22 +491,8 @@ def load_stream(data: str | bytes, limits: Limits = Limits()) -> Loaded:  # noqa
                     f"document {raw_count}: the root must be a mapping (a Kubernetes object), found {kind}",
                     root,
                 )
-            builder = _Builder(limits)
-            document, line_map = builder.build(root)
-            if document.get("kind") == "List" and isinstance(document.get("items"), list):
-                items, maps = _split_list(document, line_map)
-                for item, _item_map in zip(items, maps, strict=True):
-                    if not isinstance(item, dict):
-                        raise ManifestError(
-                            "every item of a List must be a mapping", *line_map.get("items", (None, None))
-                        )
-                documents.extend(items)
-                line_maps.extend(maps)
-            else:
-                documents.append(document)
-                line_maps.append(line_map)
-            if len(documents) > limits.max_documents:
-                raise ManifestError(f"too many documents: more than {limits.max_documents}")
+            document, line_map = _Builder(limits).build(root)
+            _add_document(document, line_map, documents, line_maps, limits)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc)
     except RecursionError:

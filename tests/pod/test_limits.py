@@ -131,3 +131,12 @@ def test_it_accepts_a_utf8_byte_order_mark() -> None:
 def test_limits_apply_to_load_manifest() -> None:
     with pytest.raises(ManifestError, match="nesting"):
         load_manifest("kind: Pod\nspec: {a: {b: {c: 1}}}\n", limits=Limits(max_depth=2))
+
+
+def test_it_applies_limits_to_json_too() -> None:
+    with pytest.raises(ManifestError, match="nesting deeper than 100"):
+        load_stream('{"a": ' * 101 + "1" + "}" * 101)
+    with pytest.raises(ManifestError, match="nesting"):
+        load_stream('{"a": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    with pytest.raises(ManifestError, match="more than 10 values"):
+        load_stream('{"a": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}', Limits(max_nodes=10))

@@ -362,3 +362,21 @@ def test_it_exports_converted_documents_with_roles_and_companions() -> None:
     bare = export_text(BARE_POD, [], roles=roles, role_annotations=False, fmt="json")
     assert '"pod-designer/roles"' not in bare
     assert bare.endswith("}\n")
+
+
+def test_it_reads_json_with_empty_collections_and_escaped_keys() -> None:
+    text = '{"kind": "Pod", "a": {}, "b": [], "c": [{}, [], {"\\u00e9\\"": [1, {"d": null}]}]}'
+    loaded = load_stream(text)
+    assert loaded.documents[0] == {"kind": "Pod", "a": {}, "b": [], "c": [{}, [], {'é"': [1, {"d": None}]}]}
+    assert loaded.line_maps[0]['c[2][é"][1].d'] == (1, 67)
+    assert loaded.line_maps[0]["c[1]"] == (1, 45)
+
+
+def test_it_reports_duplicate_json_keys_with_their_position() -> None:
+    with pytest.raises(ManifestError) as info:
+        load_stream('{\n  "kind": "Pod",\n  "kind": "Job"\n}\n')
+    assert str(info.value) == "line 3, column 3: duplicate key 'kind' in mapping"
+
+
+def test_it_reads_json_that_only_yaml_accepts() -> None:
+    assert load_stream('{"a": 1, # comment\n "b": [2,],}\n').documents == [{"a": 1, "b": [2]}]

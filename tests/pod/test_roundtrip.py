@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from designer.pod.manifest import dump_json, dump_yaml, load_stream
 
+NOT_RAW_IN_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MANIFESTS = Path(__file__).parent.parent / "fixtures" / "manifests"
 FIXTURE_FILES = sorted(p for p in MANIFESTS.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
 
@@ -218,3 +220,20 @@ def test_it_round_trips_the_fixture_corpus(path: Path) -> None:
 
 def test_the_fixture_corpus_is_there() -> None:
     assert FIXTURE_FILES, "tests/fixtures/manifests/ holds the realistic manifests"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pods, st.booleans())
+def test_it_maps_json_lines_exactly_as_yaml_does(document: dict[str, Any], indented: bool) -> None:
+    if "inf" in repr(ordered(document)):
+        return  # JSON has no infinity
+    text = (
+        dump_json([document]) if indented else json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    )
+    assume(indented or not NOT_RAW_IN_YAML.search(text))  # dump_json escapes those; YAML rejects them raw
+    fast = load_stream(text)  # starts with '{': json.loads and the token scanner
+    slow = load_stream("#\n" + text)  # a comment first: the YAML path
+    assert_same(fast.documents, slow.documents)
+    assert fast.line_maps[0] == {
+        path: (line - 1, column) for path, (line, column) in slow.line_maps[0].items()
+    }
