@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from designer.views import diagrams, editor
-from designer.views import accounts, api, designs, history, library, manage, teams
-
+from designer.views import accounts, api, api_tools, designs, history, library, manage, teams
 
 designer_patterns = [
     path("", library.library, name="library"),
@@ -47,6 +46,8 @@ designer_patterns += [
 api_patterns = [
     path("designs", api.design_list, name="designs"),
     path("designs/<int:pk>", api.design_item, name="design"),
+    path("lint", api_tools.lint_manifest, name="lint"),
+    path("diagram", api_tools.diagram_manifest, name="diagram"),
 ]
 
 account_patterns = [
