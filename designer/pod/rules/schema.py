@@ -90,6 +90,94 @@ def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.V
     return cls(schema, registry=registry)
 
 
+# Keywords the fast pre-check understands; the rest of a node's keys are annotations. A node with
+# any other assertion keyword makes the pre-check unavailable (jsonschema alone then decides).
+_ANNOTATIONS = {"description", "format", "$schema", "$id", "default", "title"}
+_ASSERTIONS = {"type", "properties", "additionalProperties", "items", "required", "enum", "oneOf", "$ref"}
+_TYPE_TESTS: dict[str, Any] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
+    """A predicate that is True only where jsonschema finds no error (it may be stricter, never laxer)."""
+    if not isinstance(node, dict):
+        raise _Unsupported(node)
+    unknown = [
+        k for k in node if k not in _ASSERTIONS and k not in _ANNOTATIONS and not k.startswith("x-kubernetes")
+    ]
+    if unknown:
+        raise _Unsupported(unknown)
+    checks: list[Any] = []
+    ref = node.get("$ref")
+    if ref is not None:
+        if not isinstance(ref, str) or _DEFS_PREFIX not in ref:
+            raise _Unsupported(ref)
+        name = ref.split(_DEFS_PREFIX, 1)[1]
+        if name not in memo:
+            memo[name] = None  # recursion guard: resolved late through the memo
+            memo[name] = _compile(defs["$defs"][name], defs, memo)
+        checks.append(lambda v, name=name: memo[name](v))
+    types = node.get("type")
+    if types is not None:
+        tests = [_TYPE_TESTS[t] for t in (types if isinstance(types, list) else [types])]
+        checks.append(lambda v: any(test(v) for test in tests))
+    if "enum" in node:
+        allowed = [(type(e), e) for e in node["enum"]]
+        checks.append(lambda v: (type(v), v) in allowed)
+    if "required" in node:
+        required = list(node["required"])
+        checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
+    properties = {k: _compile(p, defs, memo) for k, p in node.get("properties", {}).items()}
+    extra = node.get("additionalProperties", True)
+    extra_check = None if extra is True else (False if extra is False else _compile(extra, defs, memo))
+    if properties or extra_check is not None:
+
+        def object_check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for k, value in v.items():
+                test = properties.get(k) if isinstance(k, str) else None
+                if test is not None:
+                    if not test(value):
+                        return False
+                elif extra_check is False or extra_check is not None and not extra_check(value):
+                    return False
+            return True
+
+        checks.append(object_check)
+    if "items" in node:
+        item_check = _compile(node["items"], defs, memo)
+        checks.append(lambda v: not isinstance(v, list) or all(item_check(x) for x in v))
+    if "oneOf" in node:
+        options = [_compile(o, defs, memo) for o in node["oneOf"]]
+        checks.append(lambda v: sum(1 for o in options if o(v)) == 1)
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: all(c(v) for c in checks)
+
+
+@functools.cache
+def fast_check_for(version: tuple[int, int], kind: str) -> Any:
+    """A compiled pre-check: True means jsonschema would report nothing (None if unavailable)."""
+    try:
+        return _compile(validator_for(version, kind).schema, _definitions(version), {})
+    except (_Unsupported, KeyError):
+        return None
+
+
 def _deref(node: Any, definitions: dict[str, Any]) -> tuple[Any, str | None]:
     """Follow a $ref into the definitions; returns the node and the definition's short name."""
     ref = node.get("$ref") if isinstance(node, dict) else None
@@ -247,7 +335,11 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
 def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], dict[str, Any], bool]:
     kind = ctx.document.get("kind")
     known = isinstance(kind, str) and kind in WORKLOAD_KINDS
-    validator = validator_for(tuple(ctx.version), kind if known else "Pod")  # type: ignore[arg-type]
+    version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
+    validator = validator_for(version, kind if known else "Pod")
+    fast = fast_check_for(version, kind if known else "Pod")
+    if known and fast is not None and fast(ctx.document):
+        return (), validator.schema, known  # the common case: a valid document, no error to look for
     return validator.iter_errors(ctx.document), validator.schema, known
 
 

@@ -180,6 +180,15 @@ def test_it_checks_an_unknown_kind_as_a_bare_pod() -> None:
     assert check(doc) == []
 
 
+def test_it_agrees_with_jsonschema_in_its_fast_path_on_the_fixtures() -> None:
+    for _, doc in _fixture_documents():
+        for version in ((1, 25), (1, 28), (1, 33), (1, 37)):
+            kind = doc["kind"]
+            fast = schema.fast_check_for(version, kind)
+            assert fast is not None
+            assert fast(doc) == (list(schema.validator_for(version, kind).iter_errors(doc)) == [])
+
+
 def test_it_builds_one_validator_per_version_and_kind() -> None:
     assert schema.validator_for((1, 33), "Pod") is schema.validator_for((1, 33), "Pod")
     assert schema.validator_for((1, 33), "Pod") is not schema.validator_for((1, 32), "Pod")
@@ -211,7 +220,10 @@ def test_it_finds_no_errors_in_the_realistic_fixture_manifests() -> None:
 # Anything JSON/YAML can hold, dropped into random places of a valid pod.
 JUNK = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6) | st.integers() | st.none(), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=6) | st.integers() | st.none(), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 KEYS = st.sampled_from(
@@ -248,6 +260,9 @@ def test_it_never_raises_on_strange_input(
         else:
             place.append(value)
     ctx = LintContext(doc, version=version)
+    # The compiled pre-check may only skip jsonschema where jsonschema finds nothing.
+    if schema.fast_check_for(version, "Pod")(doc):
+        assert list(schema.validator_for(version, "Pod").iter_errors(doc)) == []
     for finding in schema.check(ctx) + apiserver.check(ctx):
         assert isinstance(finding.path, str)
         assert isinstance(finding.message, str)
