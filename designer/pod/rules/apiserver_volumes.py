@@ -6,24 +6,54 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules.apiserver_containers import (
-    local_descending_path,
-    validate_object_field_selector,
-    validate_resource_field_selector,
-)
+from designer.pod.rules.apiserver_common import local_descending_path
+from designer.pod.rules.apiserver_env import validate_object_field_selector, validate_resource_field_selector
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
 # The order validateVolumeSource checks them in: the second one set is the Forbidden one.
 VOLUME_SOURCES = (
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
-    "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "downwardAPI",
-    "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume",
-    "scaleIO", "configMap", "storageos", "projected", "csi", "ephemeral", "image",
-)  # fmt: skip
+    "emptyDir",
+    "hostPath",
+    "gitRepo",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "flocker",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "configMap",
+    "storageos",
+    "projected",
+    "csi",
+    "ephemeral",
+    "image",
+)
 FILE_MODE_MSG = "must be a number between 0 and 0777 (octal), both inclusive"
 HOST_PATH_TYPES = (
-    "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket",
-)  # fmt: skip
+    "",
+    "BlockDevice",
+    "CharDevice",
+    "Directory",
+    "DirectoryOrCreate",
+    "File",
+    "FileOrCreate",
+    "Socket",
+)
 VOLUME_FIELD_PATHS = (
     "metadata.annotations",
     "metadata.labels",
@@ -47,8 +77,15 @@ DEPRECATED_VOLUMES = {
 def validate_file_mode(value: Any, path: str) -> list[Finding]:
     mode = as_int(value)
     if mode is not None and not 0 <= mode <= 0o777:
-        return [fp.invalid("K8S-VOL-FILE-MODE", path, mode, FILE_MODE_MSG,
-                           hint="Modes are octal: write 0644 (or 420 in decimal), not 644.")]  # fmt: skip
+        return [
+            fp.invalid(
+                "K8S-VOL-FILE-MODE",
+                path,
+                mode,
+                FILE_MODE_MSG,
+                hint="Modes are octal: write 0644 (or 420 in decimal), not 644.",
+            )
+        ]
     return []
 
 
@@ -146,11 +183,23 @@ def validate_projected(source: dict[str, Any], path: str) -> list[Finding]:
             token_path = child(src_path, "serviceAccountToken")
             expiration = as_int(token.get("expirationSeconds"))
             if expiration is not None and expiration < 600:
-                out.append(fp.invalid(rule, child(token_path, "expirationSeconds"), expiration,
-                                      "may not specify a duration less than 10 minutes"))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        rule,
+                        child(token_path, "expirationSeconds"),
+                        expiration,
+                        "may not specify a duration less than 10 minutes",
+                    )
+                )
             elif expiration is not None and expiration > 1 << 32:
-                out.append(fp.invalid(rule, child(token_path, "expirationSeconds"), expiration,
-                                      "may not specify a duration larger than 2^32 seconds"))  # fmt: skip
+                out.append(
+                    fp.invalid(
+                        rule,
+                        child(token_path, "expirationSeconds"),
+                        expiration,
+                        "may not specify a duration larger than 2^32 seconds",
+                    )
+                )
             token_file = token.get("path")
             if token_file in (None, ""):
                 out.append(fp.required(rule, child(path, "path")))
@@ -176,8 +225,13 @@ def validate_source_fields(kind: str, source: dict[str, Any], path: str) -> list
     if kind == "emptyDir":
         size = fp.parse_quantity(source.get("sizeLimit")) if source.get("sizeLimit") is not None else None
         if size is not None and size < 0:
-            out.append(fp.forbidden("K8S-VOL-EMPTYDIR-SIZE", child(path, "sizeLimit"),
-                                    "SizeLimit field must be a valid resource quantity"))  # fmt: skip
+            out.append(
+                fp.forbidden(
+                    "K8S-VOL-EMPTYDIR-SIZE",
+                    child(path, "sizeLimit"),
+                    "SizeLimit field must be a valid resource quantity",
+                )
+            )
     elif kind == "hostPath":
         need("path")
         host_path = source.get("path")
@@ -230,8 +284,14 @@ def validate_volume_source(volume: dict[str, Any], path: str) -> list[Finding]:
         if source is None:
             continue
         if count > 0:
-            out.append(fp.forbidden("K8S-VOL-ONE-SOURCE", child(path, kind), "may not specify more than 1 volume type",
-                                    hint="A volume has exactly one source: split it into two volumes."))  # fmt: skip
+            out.append(
+                fp.forbidden(
+                    "K8S-VOL-ONE-SOURCE",
+                    child(path, kind),
+                    "may not specify more than 1 volume type",
+                    hint="A volume has exactly one source: split it into two volumes.",
+                )
+            )
             continue
         count += 1
         if isinstance(source, dict):
@@ -276,12 +336,24 @@ def validate_volumes(
                     for other in as_list(volumes)
                 )
             ):
-                errors.append(fp.invalid("K8S-VOL-EPHEMERAL", child(child(vp, "persistentVolumeClaim"), "claimName"), claim,
-                                         "must not reference a PVC that gets created for an ephemeral volume"))  # fmt: skip
+                errors.append(
+                    fp.invalid(
+                        "K8S-VOL-EPHEMERAL",
+                        child(child(vp, "persistentVolumeClaim"), "claimName"),
+                        claim,
+                        "must not reference a PVC that gets created for an ephemeral volume",
+                    )
+                )
             if pod_name and isinstance(volume.get("ephemeral"), dict):
                 for msg in fp.is_dns1123_subdomain(f"{pod_name}-{name}"):
-                    errors.append(fp.invalid("K8S-VOL-EPHEMERAL", child(vp, "name"), name,
-                                             f"PVC name \"{pod_name}-{name}\" is invalid: {msg}"))  # fmt: skip
+                    errors.append(
+                        fp.invalid(
+                            "K8S-VOL-EPHEMERAL",
+                            child(vp, "name"),
+                            name,
+                            f'PVC name "{pod_name}-{name}" is invalid: {msg}',
+                        )
+                    )
         key = as_str(name)
         if errors:
             out += errors
@@ -322,6 +394,13 @@ def volume_warnings(volumes: Any, path: str) -> list[Finding]:
                         where = index(
                             child(index(child(child(vp, "projected"), "sources"), j), kind) + ".items", k
                         )
-                        out.append(fp.warning("K8S-WARN-PROJECTED-PATH", child(where, "path"),
-                                              f"has duplicated path with ServiceAccountToken {item_path!r}".replace("'", '"')))  # fmt: skip
+                        out.append(
+                            fp.warning(
+                                "K8S-WARN-PROJECTED-PATH",
+                                child(where, "path"),
+                                f"has duplicated path with ServiceAccountToken {item_path!r}".replace(
+                                    "'", '"'
+                                ),
+                            )
+                        )
     return out

@@ -1,0 +1,296 @@
+"""kube-apiserver's resources and securityContext validation (per container)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.pod.findings import Finding
+from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.apiserver_common import (
+    ID_RANGE_MSG,
+    NONNEG_MSG,
+    QUALIFIED_NAME_RE,
+    local_descending_path,
+)
+from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child, index
+
+
+def _is_native(resource: str) -> bool:
+    return "/" not in resource or "kubernetes.io/" in resource
+
+
+def _overcommit_allowed(resource: str) -> bool:
+    return _is_native(resource) and not resource.startswith("hugepages-")
+
+
+def resource_name_errors(resource: str) -> list[str]:
+    """validateContainerResourceName."""
+    if "/" not in resource:
+        if resource in ("cpu", "memory", "ephemeral-storage") or resource.startswith("hugepages-"):
+            return []
+        return ["must be a standard resource for containers"]
+    if not _is_native(resource):
+        prefix, _, rest = resource.partition("/")
+        if (
+            not rest
+            or fp.is_dns1123_subdomain(prefix) != []
+            or not QUALIFIED_NAME_RE.match(rest)
+            or resource.startswith("requests.")
+        ):
+            return ["doesn't follow extended resource name standard"]
+    return []
+
+
+def validate_resources(resources: Any, path: str, name: str | None) -> list[Finding]:
+    """ValidateResourceRequirements: names, quantities, request <= limit, non-overcommitable, hugepages."""
+    res = as_dict(resources)
+    out: list[Finding] = []
+    limits = as_dict(res.get("limits"))
+    requests = as_dict(res.get("requests"))
+    lim_path, req_path = child(path, "limits"), child(path, "requests")
+    cpu_or_memory = False
+    hugepages = False
+    parsed_limits: dict[str, Any] = {}
+    for group, values, group_path in (("limits", limits, lim_path), ("requests", requests, req_path)):
+        for resource, quantity in values.items():
+            rp = fp.key(group_path, str(resource))
+            for msg in resource_name_errors(str(resource)):
+                out.append(fp.invalid("K8S-RES-NAME", rp, str(resource), msg, container=name))
+            value = fp.parse_quantity(quantity)
+            if value is None:
+                if isinstance(quantity, str):
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-QUANTITY",
+                            rp,
+                            quantity,
+                            "quantities must match the regular expression "
+                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+                            container=name,
+                        )
+                    )
+                continue
+            if value < 0:
+                out.append(
+                    fp.invalid(
+                        "K8S-RES-QUANTITY", rp, fp.format_quantity(quantity), NONNEG_MSG, container=name
+                    )
+                )
+            elif not _is_native(str(resource)) and value.denominator != 1:
+                out.append(
+                    fp.invalid(
+                        "K8S-RES-QUANTITY",
+                        rp,
+                        fp.format_quantity(quantity),
+                        "must be an integer",
+                        container=name,
+                    )
+                )
+            if str(resource) in ("cpu", "memory"):
+                cpu_or_memory = True
+            if str(resource).startswith("hugepages-"):
+                hugepages = True
+            if group == "limits":
+                parsed_limits[str(resource)] = value
+                continue
+            limit = parsed_limits.get(str(resource))
+            if str(resource) in limits and limit is not None:
+                limit_text = fp.format_quantity(limits[resource])
+                if value != limit and not _overcommit_allowed(str(resource)):
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-NONOVERCOMMIT",
+                            req_path,
+                            fp.format_quantity(quantity),
+                            f"must be equal to {resource} limit of {limit_text}",
+                            container=name,
+                        )
+                    )
+                elif value > limit:
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-REQ-LE-LIMIT",
+                            req_path,
+                            fp.format_quantity(quantity),
+                            f"must be less than or equal to {resource} limit of {limit_text}",
+                            container=name,
+                        )
+                    )
+            elif str(resource) not in limits and not _overcommit_allowed(str(resource)):
+                out.append(
+                    fp.required(
+                        "K8S-RES-NONOVERCOMMIT",
+                        lim_path,
+                        "Limit must be set for non overcommitable resources",
+                        container=name,
+                    )
+                )
+    if hugepages and not cpu_or_memory:
+        out.append(fp.forbidden("K8S-RES-HUGEPAGES", path, "HugePages require cpu or memory", container=name))
+    return out
+
+
+def validate_resource_claims(
+    resources: Any, path: str, name: str | None, claim_names: set[str]
+) -> list[Finding]:
+    """validateResourceClaimNames: each container claim names a spec.resourceClaims entry."""
+    out = []
+    for i, claim in enumerate(as_list(as_dict(resources).get("claims"))):
+        claim_name = as_dict(claim).get("name")
+        if claim_name in (None, ""):
+            out.append(
+                fp.required("K8S-RES-CLAIMS", child(index(child(path, "claims"), i), "name"), container=name)
+            )
+        elif isinstance(claim_name, str) and claim_name not in claim_names:
+            out.append(
+                fp.not_found("K8S-RES-CLAIMS", index(child(path, "claims"), i), claim_name, container=name)
+            )
+    return out
+
+
+def validate_resize_policy(
+    policies: Any, path: str, name: str | None, pod_restart_policy: str
+) -> list[Finding]:
+    """validateResizePolicy: cpu/memory once each; NotRequired/RestartContainer."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for i, policy in enumerate(as_list(policies)):
+        if not isinstance(policy, dict):
+            continue
+        resource = policy.get("resourceName")
+        restart = policy.get("restartPolicy")
+        if isinstance(resource, str) and resource in seen:
+            out.append(fp.duplicate("K8S-CTR-RESIZE-POLICY", index(path, i), resource, container=name))
+        if isinstance(resource, str):
+            seen.add(resource)
+        if resource in (None, ""):
+            out.append(fp.required("K8S-CTR-RESIZE-POLICY", path, container=name))
+        elif isinstance(resource, str) and resource not in ("cpu", "memory"):
+            out.append(
+                fp.not_supported("K8S-CTR-RESIZE-POLICY", path, resource, ["cpu", "memory"], container=name)
+            )
+        if restart in (None, ""):
+            out.append(fp.required("K8S-CTR-RESIZE-POLICY", path, container=name))
+        elif isinstance(restart, str) and restart not in ("NotRequired", "RestartContainer"):
+            out.append(
+                fp.not_supported(
+                    "K8S-CTR-RESIZE-POLICY",
+                    path,
+                    restart,
+                    ["NotRequired", "RestartContainer"],
+                    container=name,
+                )
+            )
+        if pod_restart_policy == "Never" and isinstance(restart, str) and restart != "NotRequired":
+            out.append(
+                fp.invalid(
+                    "K8S-CTR-RESIZE-POLICY",
+                    path,
+                    restart,
+                    "must be 'NotRequired' when `restartPolicy` is 'Never'",
+                    container=name,
+                )
+            )
+    return out
+
+
+# --- security context -------------------------------------------------------------------------
+
+
+def validate_profile(profile: Any, path: str, what: str, name: str | None) -> list[Finding]:
+    """validateSeccompProfileField / ValidateAppArmorProfileField."""
+    if not isinstance(profile, dict):
+        return []
+    rule = "K8S-SC-PROFILES"
+    kind = profile.get("type")
+    local = profile.get("localhostProfile")
+    out = []
+    if kind in (None, ""):
+        out.append(fp.required(rule, child(path, "type"), container=name))
+    elif isinstance(kind, str) and kind not in ("Localhost", "RuntimeDefault", "Unconfined"):
+        out.append(
+            fp.not_supported(
+                rule, child(path, "type"), kind, ["Localhost", "RuntimeDefault", "Unconfined"], container=name
+            )
+        )
+    if kind == "Localhost":
+        if local in (None, ""):
+            out.append(
+                fp.required(
+                    rule,
+                    child(path, "localhostProfile"),
+                    f"must be set when {what} type is Localhost",
+                    container=name,
+                )
+            )
+        elif isinstance(local, str) and what == "seccomp":
+            out += local_descending_path(rule, local, child(path, "localhostProfile"), name)
+    elif local is not None:
+        out.append(
+            fp.invalid(
+                rule,
+                child(path, "localhostProfile"),
+                profile,
+                f"can only be set when {what} type is Localhost",
+                container=name,
+            )
+        )
+    return out
+
+
+def validate_security_context(sc: Any, path: str, name: str | None, host_users: bool) -> list[Finding]:
+    """ValidateSecurityContext (container level)."""
+    if not isinstance(sc, dict):
+        return []
+    out: list[Finding] = []
+    for key in ("runAsUser", "runAsGroup"):
+        value = as_int(sc.get(key))
+        if value is not None and not 0 <= value <= fp.INT32_MAX:
+            out.append(fp.invalid("K8S-SC-IDS", child(path, key), value, ID_RANGE_MSG, container=name))
+    proc = sc.get("procMount")
+    if isinstance(proc, str):
+        if proc not in ("Default", "Unmasked"):
+            out.append(
+                fp.not_supported(
+                    "K8S-SC-PROCMOUNT",
+                    child(path, "procMount"),
+                    proc,
+                    ["Default", "Unmasked"],
+                    container=name,
+                )
+            )
+        elif proc == "Unmasked" and host_users:
+            out.append(
+                fp.invalid(
+                    "K8S-SC-PROCMOUNT",
+                    child(path, "procMount"),
+                    proc,
+                    "`hostUsers` must be false to use `Unmasked`",
+                    container=name,
+                )
+            )
+    out += validate_profile(sc.get("seccompProfile"), child(path, "seccompProfile"), "seccomp", name)
+    out += validate_profile(sc.get("appArmorProfile"), child(path, "appArmorProfile"), "AppArmor", name)
+    if sc.get("allowPrivilegeEscalation") is False:
+        if sc.get("privileged") is True:
+            out.append(
+                fp.invalid(
+                    "K8S-SC-APE-PRIV",
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                    container=name,
+                )
+            )
+        adds = as_list(as_dict(sc.get("capabilities")).get("add"))
+        if "CAP_SYS_ADMIN" in adds:
+            out.append(
+                fp.invalid(
+                    "K8S-SC-APE-PRIV",
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+                    container=name,
+                )
+            )
+    return out
