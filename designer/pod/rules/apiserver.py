@@ -11,6 +11,7 @@ import ipaddress
 import re
 from typing import Any
 
+from designer.pod import resources as quantities
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
@@ -389,6 +390,118 @@ def validate_sa_token_needs_sa(spec: dict[str, Any], path: str) -> list[Finding]
 # --- the pod spec as a whole ------------------------------------------------------------------
 
 
+def validate_windows_host_process(spec: dict[str, Any], path: str) -> list[Finding]:
+    """validateWindowsHostProcessPod: all containers or none are hostProcess; then hostNetwork."""
+    rule = "K8S-POD-HOSTPROCESS"
+    pod_value = as_dict(as_dict(spec.get("securityContext")).get("windowsOptions")).get("hostProcess")
+    pod_value = pod_value if isinstance(pod_value, bool) else None
+    out: list[Finding] = []
+    count = host_process = 0
+    for group in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(as_list(spec.get(group))):
+            if not isinstance(ctr, dict):
+                continue
+            count += 1
+            value = as_dict(as_dict(ctr.get("securityContext")).get("windowsOptions")).get("hostProcess")
+            value = value if isinstance(value, bool) else None
+            if pod_value is not None and value is not None and value != pod_value:
+                where = child(
+                    child(child(index(child(path, group), i), "securityContext"), "windowsOptions"),
+                    "hostProcess",
+                )
+                detail = f"pod hostProcess value must be identical if both are specified, was {fp.format_value(pod_value)}"
+                out.append(fp.invalid(rule, where, value, detail, container=as_str(ctr.get("name")) or None))
+            if value is True or (value is None and pod_value is True):
+                host_process += 1
+    if host_process:
+        if host_process != count:
+            out.append(
+                fp.invalid(
+                    rule,
+                    path,
+                    "",
+                    "If pod contains any hostProcess containers then all containers must be HostProcess containers",
+                )
+            )
+        if spec.get("hostNetwork") is not True:
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(path, "hostNetwork"),
+                    False,
+                    "hostNetwork must be true if pod contains any hostProcess containers",
+                )
+            )
+    return out
+
+
+def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
+    """Pod-level resources (beta, on by default from v1.34): names, claims, consistency with containers."""
+    resources = spec.get("resources")
+    if not isinstance(resources, dict) or version < (1, 34):
+        return []
+    rule = "K8S-POD-RESOURCES"
+    res_path = child(path, "resources")
+    out: list[Finding] = []
+    if resources.get("claims") is not None:
+        out.append(
+            fp.forbidden(rule, child(res_path, "claims"), "claims may not be set for Resources at pod-level")
+        )
+    requests, limits = as_dict(resources.get("requests")), as_dict(resources.get("limits"))
+    for group, values in (("requests", requests), ("limits", limits)):
+        for name in values:
+            if name not in ("cpu", "memory") and not str(name).startswith("hugepages-"):
+                out.append(
+                    fp.not_supported(rule, fp.key(child(res_path, group), str(name)), name, ["cpu", "memory"])
+                )
+    for name, raw in requests.items():
+        limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
+        value = quantities.parse_quantity(raw)
+        if value is not None and limit is not None and value > limit:
+            out.append(
+                fp.invalid(
+                    rule,
+                    child(res_path, "requests"),
+                    fp.format_quantity(raw),
+                    f"must be less than or equal to {name} limit of {fp.format_quantity(limits[name])}",
+                )
+            )
+    aggregate = quantities.effective_resources({k: v for k, v in spec.items() if k != "resources"})[
+        "requests"
+    ]
+    for name, raw in requests.items():
+        value = quantities.parse_quantity(raw)
+        total = aggregate.get(name)
+        if value is not None and total is not None and total > value:
+            out.append(
+                fp.invalid(
+                    rule,
+                    fp.key(child(res_path, "requests"), str(name)),
+                    fp.format_quantity(raw),
+                    f"must be greater than or equal to aggregate container requests of "
+                    f"{quantities.format_quantity(str(name), total)}",
+                )
+            )
+    for i, ctr in enumerate(as_list(spec.get("containers"))):
+        for name, raw in as_dict(as_dict(as_dict(ctr).get("resources")).get("limits")).items():
+            pod_limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
+            value = quantities.parse_quantity(raw)
+            if value is not None and pod_limit is not None and value > pod_limit:
+                where = fp.key(
+                    child(child(index(child(path, "containers"), i), "resources"), "limits"), str(name)
+                )
+                out.append(
+                    fp.invalid(
+                        rule,
+                        where,
+                        fp.format_quantity(raw),
+                        f"must be less than or equal to pod limits of {fp.format_quantity(limits[name])}",
+                        container=as_str(as_dict(ctr).get("name")) or None,
+                    )
+                )
+    return out
+
+
 def _attach_cascade(
     findings: list[Finding], cascade: dict[str, list[Finding]], volumes: list[Any], volumes_path: str
 ) -> list[Finding]:
@@ -463,6 +576,8 @@ def validate_pod_spec(
     out += validate_host_users(spec, path)
     out += validate_os(spec, path)
     out += validate_host_network_ports(spec, path)
+    out += validate_windows_host_process(spec, path)
+    out += validate_pod_resources(spec, path, version)
     if kind == "Pod":
         out += validate_sa_token_needs_sa(spec, path)
     out = _attach_cascade(out, info.cascade, as_list(spec.get("volumes")), child(path, "volumes"))

@@ -905,3 +905,31 @@ def test_it_defaults_pull_policy_requests_and_host_ports() -> None:
         ]
         == "IfNotPresent"
     )
+
+
+def test_it_checks_pod_level_resources_against_the_containers_from_v1_34() -> None:
+    doc = edit(BASE, {"spec.resources": {"requests": {"cpu": "50m"}, "limits": {"memory": "200Mi"}}})
+    findings = run(doc, version=(1, 34))
+    assert [(f.rule, f.path, f.message, f.container) for f in findings] == [
+        ("K8S-POD-RESOURCES", "spec.resources.requests[cpu]",
+         'Invalid value: "50m": must be greater than or equal to aggregate container requests of 100m', None),
+        ("K8S-POD-RESOURCES", "spec.containers[0].resources.limits[memory]",
+         'Invalid value: "256Mi": must be less than or equal to pod limits of 200Mi', "app"),
+    ]  # fmt: skip
+    assert run(doc, version=(1, 33)) == []
+    fine = edit(BASE, {"spec.resources": {"requests": {"cpu": "1"}, "limits": {"memory": "1Gi"}}})
+    assert run(fine, version=(1, 34)) == []
+
+
+def test_it_needs_every_container_to_be_host_process_and_host_network() -> None:
+    host = {"securityContext": {"windowsOptions": {"hostProcess": True}}}
+    doc = edit(BASE, {"spec.initContainers": [], "spec.os": {"name": "windows"}})
+    doc["spec"]["containers"][0]["securityContext"] = host["securityContext"]
+    findings = [f for f in run(doc) if f.rule == "K8S-POD-HOSTPROCESS"]
+    assert [(f.path, f.message) for f in findings] == [
+        ("spec", 'Invalid value: "": If pod contains any hostProcess containers then all containers must be HostProcess containers'),
+        ("spec.hostNetwork", "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers"),
+    ]  # fmt: skip
+    doc["spec"]["containers"][1]["securityContext"] = host["securityContext"]
+    doc["spec"]["hostNetwork"] = True
+    assert [f for f in run(doc) if f.rule == "K8S-POD-HOSTPROCESS"] == []
