@@ -10,6 +10,7 @@ field paths, so findings can point at the text the user wrote. Hard limits keep 
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -110,7 +111,8 @@ def go_resolve(text: str) -> Any:
     if not (first.isascii() and (first.isdigit() or first in "+-")):
         return text
     plain = text.replace("_", "") if "_" in text else text
-    match = _INT_RE.fullmatch(plain)
+    # 70 characters hold any 64-bit integer (0b + 64 digits); longer ones are floats at best.
+    match = _INT_RE.fullmatch(plain) if len(plain) <= 70 else None
     if match:
         groups = match.groupdict()
         sign = -1 if plain[0] == "-" else 1
@@ -125,7 +127,8 @@ def go_resolve(text: str) -> Any:
         if _INT64_MIN <= value <= _UINT64_MAX:
             return value
     if _GO_FLOAT_RE.fullmatch(plain):
-        return float(plain)
+        value = float(plain)
+        return value if math.isfinite(value) else text  # Go's ParseFloat fails out of range
     return text
 
 
@@ -564,13 +567,21 @@ def _require_template(document: dict[str, Any], line_map: dict[str, tuple[int, i
 _PY_RESOLVER = yaml.resolver.Resolver()
 
 
-@lru_cache(maxsize=8192)
 def needs_quotes(text: str) -> bool:
     """Whether a plain scalar would be read as something other than this string.
 
     Checked against go-yaml v2 (kubectl) and PyYAML's YAML 1.1 resolver, which covers the
     YAML 1.2 core schema as well (1.2's `0o17` is an int for go-yaml too).
     """
+    return _needs_quotes_cached(text) if len(text) <= 100 else _needs_quotes(text)
+
+
+@lru_cache(maxsize=8192)
+def _needs_quotes_cached(text: str) -> bool:
+    return _needs_quotes(text)
+
+
+def _needs_quotes(text: str) -> bool:
     if text == "" or not isinstance(go_resolve(text), str):
         return True
     return bool(_PY_RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR)

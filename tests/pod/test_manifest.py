@@ -91,6 +91,15 @@ def test_it_reads_go_yaml_floats(text: str, expected: float) -> None:
     assert value == expected
 
 
+def test_it_reads_numbers_beyond_64_bits_like_go_yaml() -> None:
+    assert value_of("18446744073709551615") == 2**64 - 1
+    assert value_of("18446744073709551616") == 1.8446744073709552e19
+    assert value_of("-9223372036854775809") == -9.223372036854776e18
+    huge = "9" * 5000  # past Python's int-from-str limit and past float range: Go keeps a string
+    assert value_of(huge) == huge
+    assert value_of("0x" + "F" * 40) == "0x" + "F" * 40
+
+
 def test_it_reads_nan() -> None:
     value = value_of(".nan")
     assert isinstance(value, float)
