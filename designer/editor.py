@@ -17,8 +17,15 @@ from typing import Any
 
 from designer.pod import edits
 from designer.pod.findings import Finding, count_by_severity
-from designer.pod.manifest import ManifestError, export_text, load_manifest
-from designer.pod.roles import Role, Roles, decode_roles, roles_for, strip_role_annotations
+from designer.pod.manifest import ManifestError, dump_yaml, load_manifest
+from designer.pod.roles import (
+    Role,
+    Roles,
+    apply_role_annotations,
+    decode_roles,
+    roles_for,
+    strip_role_annotations,
+)
 from designer.pod.workloads import pod_spec
 from designer.revisions import Content, normalise_roles
 
@@ -120,12 +127,17 @@ class Analysis:
     counts: dict[str, int]
     svg: str = ""
     render_error: str = ""
-    groups: list[tuple[str, list[Finding]]] = field(default_factory=list)
+
+
+def exported(working: WorkingCopy) -> dict[str, Any]:
+    """The workload as downloaded and linted: the roles travel as annotations."""
+    roles = working.role_map
+    return apply_role_annotations(working.document, roles) if roles else working.document
 
 
 def yaml_of(working: WorkingCopy) -> str:
     """The manifest as the YAML tab and the downloads show it (roles as annotations)."""
-    return export_text(working.document, working.companions, roles=working.role_map, kind=None, fmt="yaml")
+    return dump_yaml([exported(working), *working.companions])
 
 
 def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
@@ -152,13 +164,15 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True) -> Analysis:
     from designer.pod.diagram import build_dot
     from designer.pod.rules.lint import lint
 
-    text = yaml_of(working)
+    # Lint what the YAML tab shows, so that paths and lines point into that text.
+    document = exported(working)
+    text = dump_yaml([document, *working.companions])
     try:
         line_map = load_manifest(text).line_map
     except ManifestError:
         line_map = None
-    findings = lint(working.document, version=version, roles=working.role_map, line_map=line_map)
-    analysis = Analysis(text, findings, count_by_severity(findings), groups=group_findings(findings))
+    findings = lint(document, version=version, roles=working.role_map, line_map=line_map)
+    analysis = Analysis(text, findings, count_by_severity(findings))
     if draw:
         analysis.svg, analysis.render_error = draw_svg(
             build_dot(working.document, working.role_map, findings, version)
@@ -192,18 +206,6 @@ def render_bytes(dot: str, fmt: str) -> bytes:
         render.set_shared_cache(cache.get, lambda key, value: cache.set(key, value, 24 * 3600))
         _cache_wired = True
     return render.render(dot, fmt, engine=settings.POD_DESIGNER_GRAPHVIZ or None)
-
-
-def group_findings(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    """Findings grouped by container (pod-level first), each group in severity order."""
-    order = {"error": 0, "warning": 1, "info": 2}
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(f.container or "", []).append(f)
-    return [
-        (name, sorted(items, key=lambda f: (f.waived is not None, order.get(f.severity, 3))))
-        for name, items in sorted(groups.items(), key=lambda kv: (kv[0] != "", kv[0]))
-    ]
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -417,6 +419,7 @@ def page_context(state: EditorState) -> dict[str, Any]:
     return {
         "sections": sections,
         "findings_groups": findings_groups(state.analysis.findings, sections),
+        "pod_has_error": any(k.startswith("pod-") for k in state.field_errors),
         "versions": K8S_VERSIONS,
         "pattern_actions": list(ACTIONS.values()),
         "volume_types": list(NEW_VOLUMES),

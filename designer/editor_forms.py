@@ -273,6 +273,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                     "step": step,
                     "groups": _container_groups(prefix, c, role, init, errors),
                     "has_error": any(k.startswith(prefix + "-") for k in errors),
+                    "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
                 }
             )
     volumes = []
@@ -587,5 +588,11 @@ def findings_groups(findings: list[Finding], sections: dict[str, Any]) -> list[d
                 items, key=lambda i: (i["finding"].waived is not None, order.get(i["finding"].severity, 3))
             ),
         }
-        for name, items in sorted(groups.items(), key=lambda kv: (kv[0] != "", kv[0]))
+        for name, items in sorted(groups.items(), key=lambda kv: (_worst(kv[1], order), kv[0] != "", kv[0]))
     ]
+
+
+def _worst(items: list[dict[str, Any]], order: dict[str, int]) -> int:
+    """Groups with unwaived errors come first, then warnings: what needs fixing is on top."""
+    live = [order.get(i["finding"].severity, 3) for i in items if i["finding"].waived is None]
+    return min(live, default=3)

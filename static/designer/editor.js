@@ -172,6 +172,36 @@
     };
   }
 
+  // --- Findings / YAML tabs (ARIA tabs: arrow keys move between them) ------------------------
+  const side = document.getElementById("editor-side");
+  const tabs = side ? Array.from(side.querySelectorAll("[role=tab]")) : [];
+  function showTab(name, focus) {
+    side.dataset.tab = name;
+    tabs.forEach(function (tab) {
+      const selected = tab.id === "tab-" + name;
+      tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected && focus) tab.focus();
+    });
+  }
+  if (side && tabs.length) {
+    side.classList.add("tabs-on");
+    side.querySelector(".side-tabs").hidden = false;
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener("click", function () { showTab(tab.id.slice(4), false); });
+      tab.addEventListener("keydown", function (event) {
+        if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+        const next = tabs[(index + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+        showTab(next.id.slice(4), true);
+      });
+    });
+    // Links into the YAML (a finding's line, "edit it in YAML") switch to the YAML tab first.
+    document.addEventListener("click", function (event) {
+      const link = event.target instanceof Element ? event.target.closest("a[href='#yaml-text']") : null;
+      if (link) showTab("yaml", false);
+    }, true);
+  }
+
   enhanceDiagram();
   enhanceCopy();
 })();

@@ -1,0 +1,142 @@
+"""A user builds a pod in the editor: pattern actions, live findings, the YAML tab, saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from designer.pod.manifest import load_manifest
+from designer.pod.rules.lint import lint
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _new_blank_design(page: Any, url: str, name: str) -> str:
+    page.goto(f"{url}/designs/new")
+    page.locator("#id_blank-name").fill(name)
+    page.get_by_role("button", name="Create blank design").click()
+    page.wait_for_url(f"{url}/designs/*/")
+    return page.url
+
+
+def _viewport(page: Any, name: str) -> None:
+    """What the user sees on screen (sticky panels in place), beside the full-page screenshot."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-viewport.png"))
+
+
+def _settled(page: Any) -> None:
+    """Wait until htmx has answered every request the last action started."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_it_builds_a_pod_with_pattern_actions_and_sees_findings_live(
+    signed_in_page: Any, live_server: Any, screenshot: Any
+) -> None:
+    page = signed_in_page
+    _new_blank_design(page, live_server.url, "shop")
+    for label, node in (
+        ("Add Log shipper (sidecar)", "#container-log-shipper"),
+        ("Add Metrics exporter (adapter)", "g[id^='container-'][id*='exporter']"),
+        ("Add Wait for a service (init)", "g[id^='init-']"),
+    ):
+        page.get_by_role("button", name=label).click()
+        page.locator(f"#diagram-panel {node}").first.wait_for()
+        _settled(page)
+    assert page.locator("#form-panel details.container-form").count() == 4
+    assert page.locator("#findings-panel .badge-error").first.inner_text() == "0 errors"
+    screenshot("editor-patterns")
+    page.evaluate("window.scrollTo(0, 0)")
+    _viewport(page, "editor-patterns")
+
+    # A click on a diagram node opens that container's form and focuses its first field.
+    page.locator("#diagram-panel g#container-app").click()
+    assert page.locator("#form-container-app").evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.id") == "f-cc0-name"
+
+    # A port conflict: the exporter listens where the main does. The finding appears while
+    # typing (focus and caret stay in the field), and goes when fixed.
+    page.locator("#diagram-panel g#container-app-exporter").click()
+    ports = page.locator("#form-container-app-exporter textarea[name$='-ports']")
+    original = ports.input_value()
+    ports.press("Control+Home")
+    for _ in range(len(original.split("/")[0])):
+        ports.press("Delete")
+    ports.type("8080", delay=20)
+    page.wait_for_function(
+        "() => document.querySelector('#findings-panel .badge-error').textContent.trim() !== '0 errors'"
+    )
+    _settled(page)
+    assert page.evaluate("document.activeElement.name") == ports.get_attribute("name")
+    assert page.evaluate("document.activeElement.selectionStart") == 4
+    assert "PAT-PORT-CONFLICT" in page.locator("#findings-panel").inner_text()
+    screenshot("editor-port-conflict")
+    _viewport(page, "editor-port-conflict")
+    ports.fill(original)
+    page.wait_for_function(
+        "() => document.querySelector('#findings-panel .badge-error').textContent.trim() === '0 errors'"
+    )
+    _settled(page)
+
+    # Save, then the downloaded YAML passes the project's own lint.
+    page.get_by_label("Save message (optional)").fill("patterns wired")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=Saved revision 2")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="YAML", exact=True).first.click()
+    manifest = load_manifest(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert [f.message for f in lint(manifest.document) if f.severity == "error"] == []
+
+
+def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, screenshot: Any) -> None:
+    page = signed_in_page
+    _new_blank_design(page, live_server.url, "yaml-first")
+    page.get_by_role("tab", name="YAML").click()
+    area = page.locator("#yaml-text")
+    text = area.input_value()
+    area.fill(text.replace("image: nginx:1.27", "image: nginx:1.29"))
+    page.wait_for_function("() => document.querySelector('#f-cc0-image').value === 'nginx:1.29'")
+    # Invalid YAML: the error names line and column, the text stays as typed.
+    area.fill(text + "  broken: [\n")
+    page.wait_for_selector("#yaml-error .field-error")
+    assert "Line" in page.locator("#yaml-error").inner_text()
+    assert area.input_value().endswith("  broken: [\n")
+    screenshot("editor-yaml-error")
+    _viewport(page, "editor-yaml-error")
+    # The leave-page guard asks while the changes are unsaved.
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    page.evaluate("window.location.href = '/'")
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+
+
+def test_two_editors_saving_get_the_conflict_screen(
+    signed_in_page: Any, live_server: Any, browser: Any, screenshot: Any
+) -> None:
+    page = signed_in_page
+    url = _new_blank_design(page, live_server.url, "contended")
+    other = browser.new_context().new_page()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.get_by_label("Username").fill("alice")
+    other.get_by_label("Password").fill("alice-password-1")
+    other.get_by_role("button", name="Sign in").click()
+    other.wait_for_url(f"{live_server.url}/")
+    other.goto(url)
+
+    other.locator("#f-cc0-image").fill("nginx:1.28")
+    other.get_by_role("button", name="Save", exact=True).click()
+    other.wait_for_selector("text=Saved revision 2")
+
+    page.locator("#f-cc0-image").fill("nginx:1.29")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=while you were editing")
+    assert "nginx:1.28" in page.locator("#theirs-yaml").inner_text()
+    assert "nginx:1.29" in page.locator("#mine-yaml").inner_text()
+    screenshot("editor-conflict")
+    page.get_by_role("button", name="Save mine on top").click()
+    page.wait_for_selector("text=Saved revision 3")
+    assert page.locator("#f-cc0-image").input_value() == "nginx:1.29"
