@@ -1,0 +1,181 @@
+"""Benchmark: the full lint() (schema + apiserver + patterns + practices) against
+kubernetes_validate.validate() on the same pods, in the same run.
+
+Run: .venv/bin/python bench/lint.py [--pods 200] [--version 1.33]
+Prints pods per second for both at 2, 6 and 12 containers and the ratio (goal: lint() >= 10x
+faster per pod, while it reports every error where kubernetes_validate stops at the first), the
+per-layer split, and traced memory after 1k and 10k lint() calls (should stay flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import kubernetes_validate  # noqa: E402
+
+from designer.pod.rules.context import LintContext, parse_version  # noqa: E402
+from designer.pod.rules.lint import LAYERS, lint  # noqa: E402
+
+
+def _container(i: int, k: int) -> dict[str, Any]:
+    kind = k % 4
+    base: dict[str, Any] = {
+        "name": f"c{k}-{i % 7}",
+        "image": [
+            f"ghcr.io/acme/api:3.{i % 9}",
+            "envoyproxy/envoy:v1.30",
+            "fluent/fluent-bit:3.1",
+            "nginx/nginx-prometheus-exporter:1.3",
+        ][kind],
+        "ports": [{"name": f"p{k}", "containerPort": 8000 + k, "protocol": "TCP"}],
+        "env": [
+            {"name": "LOG_LEVEL", "value": "info"},
+            {"name": "UPSTREAM", "value": f"http://localhost:{8000 + (k + 1)}"},
+            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+        ],
+        "args": ["--config=/etc/app/config.yaml", f"--listen=127.0.0.1:{8000 + k}"],
+        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+        "readinessProbe": {"httpGet": {"path": "/ready", "port": f"p{k}"}, "periodSeconds": 5},
+        "livenessProbe": {"tcpSocket": {"port": 8000 + k}, "failureThreshold": 6},
+        "volumeMounts": [
+            {"name": "shared", "mountPath": "/shared"},
+            {"name": "config", "mountPath": "/etc/app", "readOnly": True},
+        ],
+        "securityContext": {
+            "runAsNonRoot": True,
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+    }
+    return base
+
+
+def make_pod(containers: int, i: int) -> dict[str, Any]:
+    """A realistic pod: one native sidecar and the rest in containers, shared volumes, probes."""
+    all_containers = [_container(i, k) for k in range(containers)]
+    sidecar = all_containers.pop(1)
+    sidecar["restartPolicy"] = "Always"
+    sidecar.pop("livenessProbe")
+    sidecar["startupProbe"] = {"tcpSocket": {"port": sidecar["ports"][0]["containerPort"]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": f"web-{i}",
+            "labels": {"app": "web"},
+            "annotations": {"kubectl.kubernetes.io/default-container": all_containers[0]["name"]},
+        },
+        "spec": {
+            "serviceAccountName": "web",
+            "initContainers": [
+                {
+                    "name": "migrate",
+                    "image": "ghcr.io/acme/api:3.1",
+                    "command": ["/app", "migrate"],
+                    "resources": {
+                        "requests": {"cpu": "200m", "memory": "64Mi"},
+                        "limits": {"memory": "64Mi"},
+                    },
+                    "volumeMounts": [{"name": "shared", "mountPath": "/shared"}],
+                },
+                sidecar,
+            ],
+            "containers": all_containers,
+            "volumes": [{"name": "shared", "emptyDir": {}}, {"name": "config", "configMap": {"name": "web"}}],
+        },
+    }
+
+
+def _rate(fn: Callable[[dict[str, Any]], Any], pods: list[dict[str, Any]], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        for pod in pods:
+            fn(pod)
+        best = min(best, time.perf_counter() - start)
+    return len(pods) / best
+
+
+def _kv(version: str) -> Callable[[dict[str, Any]], Any]:
+    def validate(pod: dict[str, Any]) -> Any:
+        try:
+            return kubernetes_validate.validate(pod, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            return error
+
+    return validate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pods", type=int, default=200)
+    parser.add_argument("--version", default="1.33")
+    args = parser.parse_args()
+    version = parse_version(args.version)
+    kv = _kv(args.version)
+    print(
+        f"lint() all layers vs kubernetes_validate.validate(strict=True), Kubernetes {args.version}, {args.pods} pods"
+    )
+    for size in (2, 6, 12):
+        pods = [make_pod(size, i) for i in range(args.pods)]
+        lint(pods[0], version=version)  # compile the schema validator once, as a server would
+        kv(pods[0])
+        ours = _rate(lambda p: lint(p, version=version), pods)
+        theirs = _rate(kv, pods)
+        errors = sum(f.severity == "error" for f in lint(pods[0], version=version))
+        print(
+            f"  {size:2} containers: lint {ours:8.0f} pods/s | kubernetes_validate {theirs:7.0f} pods/s | "
+            f"ratio {ours / theirs:5.1f}x {'(goal >= 10x met)' if ours / theirs >= 10 else '(goal >= 10x NOT met)'}"
+            f" | errors on a valid pod: {errors}"
+        )
+        split = []
+        for layer in LAYERS:
+            module = __import__(f"designer.pod.rules.{layer}", fromlist=["check"])
+            split.append(
+                f"{layer} {_rate(lambda p, m=module: m.check(LintContext(p, version)), pods, 1):.0f}/s"
+            )
+        print("      per layer: " + ", ".join(split))
+
+    # Every error in one pass: a pod with several independent mistakes.
+    broken = make_pod(6, 0)
+    broken["spec"]["containers"][1]["name"] = "Bad_Name"
+    broken["spec"]["containers"][2]["ports"][0]["containerPort"] = 8000
+    broken["spec"]["containers"][3]["volumeMounts"][0]["name"] = "missing"
+    broken["spec"]["containers"][4]["image"] = "nginx:latest"
+    ours = sorted({f.rule for f in lint(broken, version=version) if f.severity == "error"})
+    theirs = kv(broken)
+    print(
+        f"  broken pod: lint reports {len(ours)} error rules {ours}; kubernetes_validate: {type(theirs).__name__}"
+    )
+
+    pods = [make_pod(6, i) for i in range(100)]
+    tracemalloc.start()
+    for n in range(1000):
+        lint(pods[n % 100], version=version)
+    gc.collect()
+    at_1k = tracemalloc.get_traced_memory()[0]
+    for n in range(9000):
+        lint(pods[n % 100], version=version)
+    gc.collect()
+    at_10k, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"  memory (6 containers): traced {at_1k / 1024:.0f} KiB after 1k lint() calls, {at_10k / 1024:.0f} KiB "
+        f"after 10k (growth {(at_10k - at_1k) / 1024:+.0f} KiB), peak {peak / 1024:.0f} KiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
