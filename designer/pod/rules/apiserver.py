@@ -74,6 +74,7 @@ def validate_restart_policy(value: Any, path: str, kind: str) -> list[Finding]:
 
 
 def validate_active_deadline(value: Any, path: str) -> list[Finding]:
+    """activeDeadlineSeconds, when set, is between 1 and 2^31-1."""
     number = as_int(value)
     if number is not None and not 1 <= number <= fp.INT32_MAX:
         return [
@@ -158,6 +159,7 @@ def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
 
 
 def validate_host_aliases(aliases: Any, path: str) -> list[Finding]:
+    """ValidateHostAliases: a valid IP and DNS-subdomain hostnames per entry."""
     out: list[Finding] = []
     for i, alias in enumerate(as_list(aliases)):
         if not isinstance(alias, dict):
@@ -211,6 +213,7 @@ def validate_pod_security_context(spec: dict[str, Any], path: str) -> list[Findi
 
 
 def validate_sysctls(sysctls: Any, path: str, spec: dict[str, Any]) -> list[Finding]:
+    """validateSysctls: valid unique names; no net.* with hostNetwork, no IPC sysctls with hostIPC."""
     rule = "K8S-POD-SECCTX"
     out: list[Finding] = []
     names: set[str] = set()

@@ -110,6 +110,7 @@ def env_name_errors(name: str, version: tuple[int, int]) -> list[str]:
 
 
 def config_key_errors(key: str) -> list[str]:
+    """IsConfigMapKey: the key of a configMap/secret key selector."""
     errs = []
     if len(key) > 253:
         errs.append("must be no more than 253 characters")

@@ -69,6 +69,7 @@ def validate_image(ctr: dict[str, Any], path: str, name: str | None, info: PodIn
 
 
 def validate_pull_policy(ctr: dict[str, Any], path: str, name: str | None) -> list[Finding]:
+    """imagePullPolicy is Always, IfNotPresent or Never (defaulted when unset)."""
     value = ctr.get("imagePullPolicy")
     if isinstance(value, str) and value not in ("Always", "IfNotPresent", "Never"):
         return [
@@ -84,6 +85,7 @@ def validate_pull_policy(ctr: dict[str, Any], path: str, name: str | None) -> li
 
 
 def validate_termination_message_policy(ctr: dict[str, Any], path: str, name: str | None) -> list[Finding]:
+    """terminationMessagePolicy is File or FallbackToLogsOnError."""
     value = ctr.get("terminationMessagePolicy")
     if isinstance(value, str) and value not in ("File", "FallbackToLogsOnError"):
         return [

@@ -75,6 +75,7 @@ DEPRECATED_VOLUMES = {
 
 
 def validate_file_mode(value: Any, path: str) -> list[Finding]:
+    """A file mode is between 0 and 0777 (octal)."""
     mode = as_int(value)
     if mode is not None and not 0 <= mode <= 0o777:
         return [
@@ -90,6 +91,7 @@ def validate_file_mode(value: Any, path: str) -> list[Finding]:
 
 
 def validate_local_non_reserved_path(value: str, path: str, rule: str) -> list[Finding]:
+    """validateLocalNonReservedPath: relative, no .. element, not starting with .."""
     out = local_descending_path(rule, value, path, None)
     if value.startswith(".."):
         out.append(fp.invalid(rule, path, value, "must not start with '..'"))

@@ -38,10 +38,12 @@ def child(path: str, name: str) -> str:
 
 
 def index(path: str, i: int) -> str:
+    """path + [i]."""
     return f"{path}[{i}]"
 
 
 def key(path: str, k: str) -> str:
+    """path + [key] (a map key, e.g. resources.limits[cpu])."""
     return f"{path}[{k}]"
 
 
@@ -71,32 +73,38 @@ def _finding(
 def required(
     rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
 ) -> Finding:
+    """Required value[: detail]."""
     return _finding(rule, path, "Required value", detail, hint, container, "error")
 
 
 def forbidden(
     rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
 ) -> Finding:
+    """Forbidden: detail."""
     return _finding(rule, path, "Forbidden", detail, hint, container, "error")
 
 
 def too_long(
     rule: str, path: str, detail: str = "", *, hint: str = "", container: str | None = None
 ) -> Finding:
+    """Too long[: detail]."""
     return _finding(rule, path, "Too long", detail, hint, container, "error")
 
 
 def invalid(
     rule: str, path: str, value: Any, detail: str = "", *, hint: str = "", container: str | None = None
 ) -> Finding:
+    """Invalid value: <value>[: detail]."""
     return _finding(rule, path, f"Invalid value: {format_value(value)}", detail, hint, container, "error")
 
 
 def duplicate(rule: str, path: str, value: Any, *, hint: str = "", container: str | None = None) -> Finding:
+    """Duplicate value: <value>."""
     return _finding(rule, path, f"Duplicate value: {format_value(value)}", "", hint, container, "error")
 
 
 def not_found(rule: str, path: str, value: Any, *, hint: str = "", container: str | None = None) -> Finding:
+    """Not found: <value>."""
     return _finding(rule, path, f"Not found: {format_value(value)}", "", hint, container, "error")
 
 
@@ -109,6 +117,7 @@ def not_supported(
     hint: str = "",
     container: str | None = None,
 ) -> Finding:
+    """Unsupported value: <value>: supported values: "A", "B"."""
     detail = "supported values: " + ", ".join(json.dumps(s) for s in supported)
     return _finding(rule, path, f"Unsupported value: {format_value(value)}", detail, hint, container, "error")
 
@@ -144,6 +153,7 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 
 def as_list(value: Any) -> list[Any]:
+    """value when it is a list, else []."""
     return value if isinstance(value, list) else []
 
 
