@@ -120,11 +120,12 @@ def validate_sleep(
     low_ok = seconds >= 0 if allow_zero else seconds > 0
     if low_ok and seconds <= grace:
         return []
-    detail = (
-        f"must be non-negative and less than terminationGracePeriodSeconds ({grace})"
-        if allow_zero
-        else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})"
-    )
+    if allow_zero:  # PodLifecycleSleepActionAllowZero: beta (on) in v1.33
+        detail = f"must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+    else:
+        detail = f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})"
+        if version >= (1, 32):  # the gate exists (alpha, off) and the message points at it
+            detail += ". Please enable PodLifecycleSleepActionAllowZero feature gate if you need a sleep of zero duration."
     return [fp.invalid("K8S-LIFECYCLE-HANDLER", path, seconds, detail, container=name)]
 
 

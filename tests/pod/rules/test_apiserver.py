@@ -834,8 +834,12 @@ def test_it_uses_legacy_env_names_before_v1_32() -> None:
 
 def test_it_rejects_a_zero_sleep_before_v1_33() -> None:
     doc = edit(BASE, {f"{C0}.lifecycle": {"preStop": {"sleep": {"seconds": 0}}}})
-    assert [f.message for f in run(doc, version=(1, 32))] == [
+    assert [f.message for f in run(doc, version=(1, 31))] == [
         "Invalid value: 0: must be greater than 0 and less than terminationGracePeriodSeconds (30)"
+    ]
+    assert [f.message for f in run(doc, version=(1, 32))] == [
+        "Invalid value: 0: must be greater than 0 and less than terminationGracePeriodSeconds (30). "
+        "Please enable PodLifecycleSleepActionAllowZero feature gate if you need a sleep of zero duration."
     ]
     assert run(doc, version=(1, 33)) == []
 
