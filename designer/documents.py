@@ -45,6 +45,7 @@ def revision_text(
         kind=kind,
         fmt=fmt,
         role_annotations=annotations,
+        position=revision.position,
     )
 
 

@@ -19,12 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from designer.models import Design, Membership, Revision, Team
+from designer.pod.manifest import Limits, dump_yaml, load_stream
+
+# A revision was imported under the upload limit, but a backup must never refuse its own files.
+BACKUP_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_nodes=10_000_000)
 
 DESIGN_FIELDS = (
     "name",
@@ -45,9 +48,8 @@ def _json(data: Any) -> str:
 
 
 def _yaml(documents: list[Any]) -> str:
-    return yaml.safe_dump_all(
-        documents, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120
-    )
+    # The project's own dumper: strings that go-yaml would retype ("on", "0755") are quoted.
+    return dump_yaml(documents)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -109,6 +111,7 @@ def export_library(root: Path) -> int:
                 "created": _time(rev.created),
                 "roles": rev.roles,
                 "companions": len(rev.companions or []),
+                "position": rev.position,
                 "errors": rev.error_count,
                 "warnings": rev.warning_count,
             }
@@ -171,12 +174,16 @@ def import_library(root: Path) -> tuple[int, int]:
                 rev_meta = json.loads(path.read_text(encoding="utf-8"))
                 if rev_meta["number"] in existing:
                     continue
-                documents = list(yaml.safe_load_all(path.with_suffix(".yaml").read_text(encoding="utf-8")))
+                # Read back with the same go-yaml rules the export was written for.
+                documents = load_stream(
+                    path.with_suffix(".yaml").read_text(encoding="utf-8"), BACKUP_LIMITS
+                ).documents
                 Revision.objects.create(
                     design=design,
                     number=rev_meta["number"],
                     document=documents[0],
                     companions=documents[1:],
+                    position=rev_meta.get("position", 0),
                     roles=rev_meta["roles"],
                     author=users.get(rev_meta["author"]) if rev_meta["author"] else None,
                     message=rev_meta["message"],

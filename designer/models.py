@@ -120,6 +120,8 @@ class Revision(models.Model):
     number = models.PositiveIntegerField()
     document = OrderedJSONField()
     companions = OrderedJSONField(default=list)
+    # The workload's index in the imported stream; companions before it are exported before it.
+    position = models.PositiveIntegerField(default=0)
     roles = OrderedJSONField(default=dict)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     message = models.CharField(max_length=500, blank=True)

@@ -35,10 +35,14 @@ class Content:
     document: dict[str, Any]
     companions: list[dict[str, Any]]
     roles: dict[str, str]
+    # The workload's place among its companions in the stream; None keeps the latest revision's.
+    position: int | None = None
 
     @classmethod
     def of(cls, revision: Revision) -> Content:
-        return cls(revision.document, list(revision.companions or []), dict(revision.roles or {}))
+        return cls(
+            revision.document, list(revision.companions or []), dict(revision.roles or {}), revision.position
+        )
 
 
 def normalise_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> dict[str, str]:
@@ -96,6 +100,7 @@ def save_revision(
             document=content.document,
             companions=content.companions,
             roles=content.roles,
+            position=_position(content, current),
             author=author if getattr(author, "is_authenticated", False) else None,
             message=message[:500],
             parent_number=current.number if current else None,
@@ -106,6 +111,11 @@ def save_revision(
         locked.save()
     design.refresh_from_db()
     return revision
+
+
+def _position(content: Content, current: Revision | None) -> int:
+    position = content.position if content.position is not None else (current.position if current else 0)
+    return max(0, min(position, len(content.companions)))
 
 
 def _refresh_summary(design: Design, revision: Revision, content: Content) -> None:

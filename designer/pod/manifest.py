@@ -70,6 +70,8 @@ class Manifest:
     document: dict[str, Any]
     companions: list[dict[str, Any]] = field(default_factory=list)
     line_map: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Where the workload stood in the stream, so an export puts it back between its companions.
+    position: int = 0
 
     @property
     def kind(self) -> str:
@@ -543,7 +545,7 @@ def load_manifest(data: str | bytes, choose: int | None = None, limits: Limits =
     line_map = loaded.line_maps[index]
     _require_template(document, line_map)
     companions = [d for i, d in enumerate(loaded.documents) if i != index]
-    return Manifest(document, companions, line_map)
+    return Manifest(document, companions, line_map, position=index)
 
 
 def _require_template(document: dict[str, Any], line_map: dict[str, tuple[int, int]]) -> None:
@@ -644,8 +646,13 @@ def export_text(
     fmt: str = "yaml",
     role_annotations: bool = True,
     schedule: str | None = None,
+    position: int = 0,
 ) -> str:
-    """The manifest as text: converted to `kind`, roles as annotations, companions after it."""
+    """The manifest as text: converted to `kind`, roles as annotations, companions around it.
+
+    `position` is the workload's place in the original stream (Manifest.position), so a
+    ConfigMap that came before a Deployment is exported before it again.
+    """
     from designer.pod.workloads import convert_kind
 
     if kind and (kind != document.get("kind") or schedule):
@@ -654,7 +661,8 @@ def export_text(
         from designer.pod.roles import apply_role_annotations
 
         document = apply_role_annotations(document, roles)
-    documents = [document, *companions]
+    position = max(0, min(position, len(companions)))
+    documents = [*companions[:position], document, *companions[position:]]
     if fmt == "json":
         return dump_json(documents)
     if fmt != "yaml":

@@ -131,7 +131,7 @@ def _content_from(body: dict[str, Any]) -> Content | str:
             manifest = load_manifest(body["manifest"])
         except ManifestError as exc:
             return f"The manifest could not be read: {exc}"
-        return Content(manifest.document, list(manifest.companions), roles)
+        return Content(manifest.document, list(manifest.companions), roles, manifest.position)
     document = body.get("document")
     companions = body.get("companions") or []
     if not isinstance(document, dict) or not isinstance(companions, list):

@@ -55,7 +55,7 @@ def new_design(request: HttpRequest) -> HttpResponse:
                 design = create_design(
                     request.user,
                     name,
-                    Content(manifest.document, manifest.companions, {}),
+                    Content(manifest.document, manifest.companions, {}, manifest.position),
                     k8s_version=data["k8s_version"],
                 )
                 messages.success(request, f"Imported {manifest.kind} “{name}”.")
@@ -102,7 +102,7 @@ def start_from_starter(request: HttpRequest, slug: str) -> HttpResponse:
     design = create_design(
         request.user,
         starter.name,
-        Content(manifest.document, manifest.companions, {}),
+        Content(manifest.document, manifest.companions, {}, manifest.position),
         description=starter.description,
     )
     messages.success(request, f"Started from the “{starter.name}” pattern.")

@@ -122,3 +122,18 @@ def test_it_runs_as_a_module_without_heavy_imports(tmp_path: Path) -> None:
     )
     assert failed.returncode == 2
     assert failed.stderr.startswith("<stdin>: line 1, column 1: ")
+
+
+def test_it_puts_the_workload_back_between_its_companions() -> None:
+    from designer.pod.manifest import export_text, load_manifest, load_stream
+
+    text = (
+        "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n---\n"
+        + ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: i}\n")
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+    )
+    manifest = load_manifest(text)
+    assert manifest.position == 1
+    out = export_text(manifest.document, manifest.companions, position=manifest.position)
+    assert [d["kind"] for d in load_stream(out).documents] == ["ConfigMap", "Pod", "Service"]
+    assert load_stream(out).documents == load_stream(text).documents

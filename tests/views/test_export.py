@@ -59,3 +59,16 @@ def test_it_answers_404_to_other_users(client: Any, make_design: Any, bob: Any) 
     client.force_login(bob)
     assert client.get(f"/designs/{design.pk}/export.yaml").status_code == 404
     assert client.get(f"/designs/{design.pk}/").status_code == 404
+
+
+def test_it_keeps_the_order_of_the_imported_stream(alice_client: Any) -> None:
+    from designer.models import Design
+    from designer.pod.manifest import load_stream
+    from tests.conftest import fixture_text
+
+    text = fixture_text("manifests/multi-document-deployment-configmap-service.yaml")
+    alice_client.post("/designs/new", {"import-text": text, "import-k8s_version": "1.33"})
+    design = Design.objects.get()
+    exported = alice_client.get(f"/designs/{design.pk}/export.yaml?annotations=0").content.decode()
+    kinds = [d["kind"] for d in load_stream(exported).documents]
+    assert kinds == [d["kind"] for d in load_stream(text).documents] == ["ConfigMap", "Deployment", "Service"]
