@@ -25,6 +25,9 @@ NATIVE_SIDECARS_ALPHA = (1, 28)
 
 _LOOPBACK_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})(?!\d)")
 _LOOPBACK_VALUES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+_OWN_ADDRESS_ENV = re.compile(r"LISTEN|BIND", re.I)
+_OWN_ADDRESS_FLAG = re.compile(r"^--?(?:[\w-]*(?:listen|bind)[\w-]*|address|addr|http-address|port)$", re.I)
+_SCRATCH_PATH = re.compile(r"^/(?:tmp|run|var/run|var/tmp|home)(?:/|$)|lock|cache", re.I)
 _PORT_ENV = re.compile(r"(?:^|_)PORT$")
 _NEVER_EXITS = re.compile(
     r"sleep\s+inf(inity)?\b|tail\s+-[a-zA-Z]*f|while\s+(true|:|\[\s*1\s*\])|\bsleep\s+\d{6,}"
@@ -108,6 +111,10 @@ def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "cont
     return result
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def items(container: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(index, item) for the dict items of a container list field (ports, env, volumeMounts)."""
     value = container.get(key)
@@ -134,7 +141,11 @@ def port_numbers(entry: Entry) -> set[int]:
 
 def links(entry: Entry) -> list[Link]:
     """Localhost links of a container: loopback host:port in env values, command and args, and a
-    loopback host env var plus a *_PORT env var in the same container."""
+    loopback host env var plus the matching *_PORT env var (REDIS_HOST=localhost + REDIS_PORT).
+
+    A container's own listen address (LISTEN_ADDR=127.0.0.1:4140, --listen=127.0.0.1:8080) is not
+    a link: it says where the container itself serves.
+    """
     found: list[Link] = []
     seen: set[tuple[int, str]] = set()
 
@@ -145,26 +156,39 @@ def links(entry: Entry) -> list[Link]:
 
     env = list(items(entry.container, "env"))
     for j, var in env:
-        value = var.get("value")
-        if isinstance(value, str):
+        value, name = var.get("value"), var.get("name")
+        if isinstance(value, str) and not (isinstance(name, str) and _OWN_ADDRESS_ENV.search(name)):
             for match in _LOOPBACK_PORT.finditer(value):
                 add(int(match.group(1)), f"{entry.path}.env[{j}].value")
     for key in ("command", "args"):
         values = entry.container.get(key)
-        if isinstance(values, list):
-            for k, arg in enumerate(values):
-                if isinstance(arg, str):
-                    for match in _LOOPBACK_PORT.finditer(arg):
-                        add(int(match.group(1)), f"{entry.path}.{key}[{k}]")
-    has_loopback_host = any(
-        isinstance(var.get("value"), str) and var["value"].strip().lower() in _LOOPBACK_VALUES
-        for _, var in env
-    )
-    if has_loopback_host:
+        if not isinstance(values, list):
+            continue
+        for k, arg in enumerate(values):
+            if not isinstance(arg, str):
+                continue
+            flag = (
+                arg.split("=", 1)[0]
+                if "=" in arg
+                else (values[k - 1] if k and isinstance(values[k - 1], str) else "")
+            )
+            if _OWN_ADDRESS_FLAG.match(flag):
+                continue
+            for match in _LOOPBACK_PORT.finditer(arg):
+                add(int(match.group(1)), f"{entry.path}.{key}[{k}]")
+    prefixes: set[str] = set()
+    for _, var in env:
+        name, value = var.get("name"), var.get("value")
+        loopback = isinstance(value, str) and value.strip().lower() in _LOOPBACK_VALUES
+        if loopback and isinstance(name, str) and not _OWN_ADDRESS_ENV.search(name):
+            prefixes.add(name.upper().rsplit("_", 1)[0] if "_" in name else "")
+    if prefixes:
         for j, var in env:
             name, value = var.get("name"), var.get("value")
-            is_port = isinstance(name, str) and _PORT_ENV.search(name.upper())
-            if is_port and isinstance(value, str) and value.strip().isdigit():
+            if not (isinstance(name, str) and _PORT_ENV.search(name.upper()) and isinstance(value, str)):
+                continue
+            prefix = name.upper()[: -len("_PORT")] if name.upper().endswith("_PORT") else ""
+            if ("" in prefixes or prefix in prefixes) and value.strip().isdigit():
                 add(int(value.strip()), f"{entry.path}.env[{j}].value")
     return found
 
@@ -172,7 +196,13 @@ def links(entry: Entry) -> list[Link]:
 def argument_ports(entry: Entry) -> set[int]:
     """Ports a container's own flags say it listens on (--port=5432, --listen :8080, 127.0.0.1:6432)."""
     found: set[int] = set()
-    args = [a for key in ("command", "args") for a in (entry.container.get(key) or []) if isinstance(a, str)]
+    args = [a for key in ("command", "args") for a in _list(entry.container.get(key)) if isinstance(a, str)]
+    for _, var in items(entry.container, "env"):
+        name, value = var.get("name"), var.get("value")
+        if isinstance(name, str) and isinstance(value, str) and _OWN_ADDRESS_ENV.search(name):
+            found.update(
+                int(m.group(1)) for m in re.finditer(r":(\d{1,5})\b", value) if 0 < int(m.group(1)) < 65536
+            )
     for position, arg in enumerate(args):
         text = arg
         if _LISTEN_FLAG.fullmatch(arg) and position + 1 < len(args):
@@ -387,12 +417,16 @@ def _check_links(
             if link.port in own:
                 continue  # a container naming its own listen address is not a link
             if link.port not in listening:
+                by_flags = next((e.name for e in concurrent if link.port in argument_ports(e)), None)
                 report(
                     "PAT-LOCALHOST-TARGET",
                     "warning",
                     link.path,
-                    f"{entry.name!r} points at localhost:{link.port}, but no container declares port {link.port}",
-                    "declare the port on the container that listens there, or fix the address",
+                    f"{entry.name!r} points at localhost:{link.port}, but no container declares port {link.port}"
+                    + (f" ({by_flags!r} listens there according to its flags)" if by_flags else ""),
+                    f"declare containerPort {link.port} on {by_flags!r}"
+                    if by_flags
+                    else "declare the port on the container that listens there, or fix the address",
                     container=entry.name,
                 )
             elif entry.run_to_completion and link.port in native_by_port:
@@ -436,6 +470,9 @@ def _check_helpers(
     restart = ctx.spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
     share_pid = ctx.spec.get("shareProcessNamespace") is True
+    # A mesh redirects traffic with iptables (an init container with NET_ADMIN): the main reaches
+    # its proxy transparently, without pointing at localhost.
+    transparent = any(_adds_net_admin(e) for e in all_entries if e.group == "initContainers")
     for entry in all_entries:
         role = roles[entry.name]
         if role not in _HELPERS or entry.run_to_completion:
@@ -492,7 +529,7 @@ def _check_helpers(
                     f"declare containerPort {evident[0]}" if evident else "declare the port it listens on",
                     container=entry.name,
                 )
-            elif mains and not (main_links & ports):
+            elif mains and not transparent and not (main_links & (ports | argument_ports(entry))):
                 report(
                     "PAT-AMBASSADOR-REFERENCED",
                     "warning",
@@ -537,6 +574,15 @@ def _check_helpers(
                     container=entry.name,
                 )
         _check_hardening(entry, report)
+
+
+def _adds_net_admin(entry: Entry) -> bool:
+    context = entry.container.get("securityContext")
+    capabilities = context.get("capabilities") if isinstance(context, dict) else None
+    added = capabilities.get("add") if isinstance(capabilities, dict) else None
+    return isinstance(added, list) and any(
+        isinstance(cap, str) and cap.upper().removeprefix("CAP_") == "NET_ADMIN" for cap in added
+    )
 
 
 def _check_hardening(entry: Entry, report: _Report) -> None:
@@ -672,8 +718,10 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
                     "add or move the writer before it",
                     container=entry.name,
                 )
+            mount_dir = entry.container["volumeMounts"][j].get("mountPath")
+            scratch = isinstance(mount_dir, str) and bool(_SCRATCH_PATH.search(mount_dir))
             if entry.run_to_completion and not read_only:
-                if volume_name not in later_users:
+                if volume_name not in later_users and not scratch:
                     report(
                         "PAT-INIT-OUTPUT-CONSUMED",
                         "warning",

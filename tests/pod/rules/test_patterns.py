@@ -520,3 +520,47 @@ def test_it_survives_malformed_containers() -> None:
         [None, "x", {"name": 3, "ports": "no", "env": [None, {"value": 5}]}], init="bad", volumes={"a": 1}
     )
     assert all(f.rule.startswith("PAT-") for f in run(document))
+
+
+def test_it_does_not_take_a_containers_own_listen_address_for_a_link() -> None:
+    proxy = ctr(
+        "proxy",
+        env=[{"name": "OUTBOUND_LISTEN_ADDR", "value": "127.0.0.1:4140"}],
+        args=["--listen", "127.0.0.1:9901"],
+    )
+    assert hits(pod([ctr("app"), proxy]), "PAT-LOCALHOST-TARGET") == []
+
+
+def test_it_pairs_a_loopback_host_with_the_port_of_the_same_prefix_only() -> None:
+    bouncer = ctr(
+        "bouncer",
+        env=[
+            {"name": "PGBOUNCER_BIND_ADDRESS", "value": "127.0.0.1"},
+            {"name": "DB_HOST", "value": "localhost"},
+            {"name": "POSTGRESQL_PORT", "value": "5432"},
+            {"name": "DB_PORT", "value": "6000"},
+        ],
+    )
+    assert hits(pod([bouncer]), "PAT-LOCALHOST-TARGET") == [("warning", "spec.containers[0].env[3].value")]
+
+
+def test_it_does_not_ask_the_main_to_reference_a_transparent_mesh_proxy() -> None:
+    mesh_init = ctr("mesh-init", securityContext={"capabilities": {"add": ["NET_ADMIN"]}})
+    document = pod([ctr("app", ports=[port(8080)]), ctr("proxy", ports=[port(15090)])], init=[mesh_init])
+    roles = {"app": "main", "proxy": "ambassador", "mesh-init": "init"}
+    assert hits(document, "PAT-AMBASSADOR-REFERENCED", roles=roles) == []
+    document["spec"].pop("initContainers")
+    assert hits(document, "PAT-AMBASSADOR-REFERENCED", roles={"app": "main", "proxy": "ambassador"}) != []
+
+
+def test_it_does_not_expect_scratch_space_of_an_init_container_to_be_consumed() -> None:
+    init = ctr("setup", volumeMounts=[{"name": "lock", "mountPath": "/run"}])
+    document = pod([ctr("app")], init=[init], volumes=[{"name": "lock", "emptyDir": {}}])
+    assert hits(document, "PAT-INIT-OUTPUT-CONSUMED") == []
+
+
+def test_it_points_at_the_flag_listener_when_a_link_target_is_undeclared() -> None:
+    main = ctr("app", env=[{"name": "DB", "value": "postgres://localhost:5432/x"}])
+    proxy = ctr("proxy", args=["--port=5432"], ports=[port(9090)])
+    found = [f for f in run(pod([main, proxy])) if f.rule == "PAT-LOCALHOST-TARGET"]
+    assert len(found) == 1 and "'proxy' listens there" in found[0].message
