@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -408,17 +409,30 @@ def store_version(design: Any, version: str) -> None:
         design.k8s_version = version
 
 
-def page_context(state: EditorState) -> dict[str, Any]:
-    """What the templates need beyond the state: form sections, choices, action lists."""
+def page_context(
+    state: EditorState, design: Any, with_forms: bool = True, shown_digest: str = ""
+) -> dict[str, Any]:
+    """What the templates need beyond the state: form sections, findings, choices, action lists.
+
+    shown_digest is the digest of the findings panel the browser shows; when the findings have
+    not changed the preview leaves that panel out (typing in an image tag changes no finding).
+    """
+    from django.urls import reverse
+
     from designer.editor_forms import findings_groups, form_sections
     from designer.models import K8S_VERSIONS
     from designer.pod.actions import ACTIONS
     from designer.pod.workloads import WORKLOAD_KINDS
 
-    sections = form_sections(state.working, state.field_errors)
+    groups = findings_groups(state.analysis.findings, state.working.document)
+    digest = hashlib.sha1(json.dumps(groups, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
     return {
-        "sections": sections,
-        "findings_groups": findings_groups(state.analysis.findings, sections),
+        "preview_url": reverse("designer:preview", args=[design.pk]),
+        # The forms are built only when they are drawn (full page, or after an action / YAML edit).
+        "sections": form_sections(state.working, state.field_errors) if with_forms else None,
+        "findings_groups": groups,
+        "findings_digest": digest,
+        "findings_unchanged": digest == shown_digest,
         "pod_has_error": any(k.startswith("pod-") for k in state.field_errors),
         "versions": K8S_VERSIONS,
         "pattern_actions": list(ACTIONS.values()),

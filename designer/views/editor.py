@@ -42,7 +42,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The live preview: diagram, findings and YAML as out-of-band swaps (form panel on actions)."""
     design = get_design_for_user(request.user, pk)
     state = _posted_state(request, design)
-    ctx = _context(request, design, state)
+    digest = request.POST.get("findings_digest", "")
+    ctx = _context(request, design, state, with_forms=state.structural, shown_digest=digest)
     return render(request, "designer/editor_preview.html", ctx, status=400 if state.input_error else 200)
 
 
@@ -85,10 +86,17 @@ def _to(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
 
 
-def _context(request: HttpRequest, design: Design, state: editor.EditorState) -> dict:
+def _context(
+    request: HttpRequest,
+    design: Design,
+    state: editor.EditorState,
+    with_forms: bool = True,
+    shown_digest: str = "",
+) -> dict:
+    perms = permissions(request.user, design)
     return {
         "design": design,
         "state": state,
-        "perms": permissions(request.user, design),
-        **editor.page_context(state),
+        "perms": perms,
+        **editor.page_context(state, design, with_forms, shown_digest),
     }

@@ -154,6 +154,26 @@
     focusedAction = null;
   });
 
+  // Send only what changed since the forms were drawn: the working copy carries the rest, and
+  // the server leaves every field it is not sent untouched. A 12-container pod has ~1000 fields.
+  function unchanged(field) {
+    if (field.tagName === "SELECT") {
+      return Array.from(field.options).every(function (o) { return o.selected === o.defaultSelected; });
+    }
+    return field.value === field.defaultValue;
+  }
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const data = event.detail.formData;
+    if (!data || !form.contains(event.detail.elt)) return;
+    const yamlSide = source.value === "yaml";
+    const findings = document.getElementById("findings-panel");
+    if (findings && findings.dataset.digest) data.set("findings_digest", findings.dataset.digest);
+    form.querySelectorAll("#form-panel input[name]:not([type=hidden]), #form-panel select[name]:not(#k8s-version), #form-panel textarea[name], #yaml-text").forEach(function (field) {
+      const keep = field.id === "yaml-text" ? yamlSide : !yamlSide && !unchanged(field);
+      if (!keep) data.delete(field.name);
+    });
+  });
+
   document.body.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) typedSinceAnswer = false;
   });

@@ -347,3 +347,28 @@ def test_the_saved_yaml_passes_the_projects_lint(alice_client: Any, make_design:
 
     manifest = load_manifest(text)
     assert [f for f in lint(manifest.document) if f.severity == "error"] == []
+
+
+def test_the_preview_leaves_out_findings_the_browser_already_shows(
+    alice_client: Any, make_design: Any
+) -> None:
+    design = make_design()
+    page = _page(alice_client, design).decode()
+    digest = re.search(r'data-digest="(\w+)"', page).group(1)
+    data = form_data(page, findings_digest=digest)
+    data["cc0-image"] = "registry.example.com/web:1.4.3"  # changes no finding
+    html = _post(alice_client, design, data, preview=True).content.decode()
+    assert 'id="findings-panel"' not in html and _oob(html, "diagram-panel")
+    data["cc0-image"] = "registry.example.com/web:latest"  # a finding about the tag
+    html = _post(alice_client, design, data, preview=True).content.decode()
+    assert _oob(html, "findings-panel") and "latest" in html
+
+
+def test_the_preview_applies_only_the_fields_it_is_sent(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design))
+    # What editor.js sends while typing: the working copy and the changed field only.
+    sent = {k: data[k] for k in ("working", "base", "source")} | {"cc1-image": "fluent/fluent-bit:3.2.0"}
+    html = _post(alice_client, design, sent, preview=True).content.decode()
+    assert "image: fluent/fluent-bit:3.2.0" in html
+    assert "image: registry.example.com/web:1.4.2" in html  # everything else as it was

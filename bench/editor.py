@@ -1,0 +1,138 @@
+"""Editor live preview: server time of one preview request vs the validate + render pipeline alone.
+
+One preview request is what a keystroke costs: the form post is decoded (editor.js sends the
+working copy and the fields that changed; "all fields" posts every field, as a page without
+JavaScript does), the fields are applied to the working copy, the document is linted, drawn (graphviz), dumped to YAML and the HTML
+fragments are rendered. The baseline, measured in the same run on the same documents, is the
+domain pipeline alone: lint + build_dot + render + sanitize_svg. Every iteration changes the
+image tag so the diagram differs and the render cache cannot hide the engine's cost (as when
+typing). Goal: Django and the templates add at most 50% over the baseline.
+
+    .venv/bin/python bench/editor.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+URLENCODED = "application/x-www-form-urlencoded"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+
+def pod(containers: int) -> dict[str, Any]:
+    """A main and helpers with ports, env and shared volumes: a realistic editor load."""
+    spec: dict[str, Any] = {
+        "containers": [
+            {
+                "name": "app",
+                "image": "registry.example.com/app:1.0.0",
+                "ports": [{"containerPort": 8080, "name": "http"}],
+                "env": [{"name": "DB_HOST", "value": "localhost:5432"}],
+                "volumeMounts": [{"name": "logs", "mountPath": "/var/log/app"}],
+                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+            }
+        ],
+        "volumes": [{"name": "logs", "emptyDir": {}}],
+    }
+    for i in range(1, containers):
+        spec["volumes"].append({"name": f"data-{i}", "emptyDir": {}})
+        spec["containers"].append(
+            {
+                "name": f"helper-{i}",
+                "image": f"registry.example.com/helper-{i}:1.0.0",
+                "ports": [{"containerPort": 9000 + i, "name": f"p{i}"}],
+                "volumeMounts": [
+                    {"name": "logs", "mountPath": "/var/log/app", "readOnly": True},
+                    {"name": f"data-{i}", "mountPath": f"/data/{i}"},
+                ],
+                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "32Mi"}},
+            }
+        )
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"bench-{containers}"}, "spec": spec}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from designer import editor
+    from designer.pod.diagram import build_dot
+    from designer.pod.render import sanitize_svg
+    from designer.pod.rules.lint import lint
+    from designer.revisions import Content, create_design
+    from tests.views.editor_helpers import form_data
+
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password-1")
+        client = Client()
+        client.force_login(user)
+        print(
+            f"{'containers':>10} {'preview ms':>11} {'all fields ms':>14} {'pipeline ms':>12} {'ratio':>6} {'ratio all':>10}"
+        )
+        worst = 0.0
+        for size in (2, 6, 12):
+            design = create_design(user, f"bench {size}", Content(pod(size), [], {}))
+            page = client.get(f"/designs/{design.pk}/").content
+            data = form_data(page)
+            working = editor.WorkingCopy.decode(data["working"], data["base"])
+            version = design.k8s_version
+            # What editor.js sends while typing: the working copy and the fields that changed.
+            keep = ("working", "base", "source", "k8s_version", "message")
+            typed = {k: v for k, v in data.items() if k in keep}
+            # ...and the digest of the findings it shows, so that unchanged findings are not re-sent.
+            typed["findings_digest"] = re.search(rb'data-digest="(\w+)"', page).group(1).decode()
+            times: dict[str, list[float]] = {"preview": [], "full": [], "pipeline": []}
+            for run in range(args.runs + 2):  # two warm-up runs (imports, compiled schemas)
+                for label, posted in (("preview", typed), ("full", data)):
+                    tag = f"registry.example.com/app:{size}.{run}.{label}"
+                    posted["cc0-image"] = tag
+                    body = urlencode(posted)  # htmx posts urlencoded, as browsers do without files
+                    start = time.perf_counter()
+                    response = client.post(
+                        f"/designs/{design.pk}/preview", body, URLENCODED, HTTP_HX_REQUEST="true"
+                    )
+                    elapsed = time.perf_counter() - start
+                    assert response.status_code == 200 and tag.encode() in response.content
+                    if run >= 2:
+                        times[label].append(elapsed)
+                document = editor.exported(working)
+                document["spec"]["containers"][0]["image"] = f"registry.example.com/app:{size}.{run}.pipeline"
+                start = time.perf_counter()
+                findings = lint(document, version=version, roles=working.role_map)
+                sanitize_svg(
+                    editor.render_bytes(build_dot(document, working.role_map, findings, version), "svg")
+                )
+                if run >= 2:
+                    times["pipeline"].append(time.perf_counter() - start)
+            p, f, b = (statistics.median(times[k]) * 1000 for k in ("preview", "full", "pipeline"))
+            worst = max(worst, p / b)
+            print(f"{size:>10} {p:>11.1f} {f:>14.1f} {b:>12.1f} {p / b:>6.2f} {f / b:>10.2f}")
+        print(f"worst ratio of the live preview {worst:.2f} (goal: at most 1.50)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
