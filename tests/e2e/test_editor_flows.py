@@ -73,6 +73,10 @@ def test_it_builds_a_pod_with_pattern_actions_and_sees_findings_live(
     assert page.evaluate("document.activeElement.name") == ports.get_attribute("name")
     assert page.evaluate("document.activeElement.selectionStart") == 4
     assert "PAT-PORT-CONFLICT" in page.locator("#findings-panel").inner_text()
+    # The finding links to its field.
+    page.locator("#diagram-panel g#container-app").click()
+    page.locator("#findings-panel li.finding-error a.finding-link").first.click()
+    assert page.evaluate("document.activeElement.name") == ports.get_attribute("name")
     screenshot("editor-port-conflict")
     _viewport(page, "editor-port-conflict")
     ports.fill(original)
@@ -93,7 +97,9 @@ def test_it_builds_a_pod_with_pattern_actions_and_sees_findings_live(
 
 def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, screenshot: Any) -> None:
     page = signed_in_page
+    page.emulate_media(color_scheme="dark")  # Pico follows the system setting
     _new_blank_design(page, live_server.url, "yaml-first")
+    _viewport(page, "editor-dark")
     page.get_by_role("tab", name="YAML").click()
     area = page.locator("#yaml-text")
     text = area.input_value()
