@@ -12,6 +12,7 @@ limit is unbounded (None). Pod-level `spec.resources` replaces the container agg
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -54,6 +55,11 @@ def parse_quantity(value: Any) -> Decimal | None:
         return number if number.is_finite() else None
     if not isinstance(value, str) or len(value) > 64:
         return None
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Decimals are immutable
+def _parse_text(value: str) -> Decimal | None:
     match = _QUANTITY.match(value.strip())
     if not match:
         return None
@@ -124,15 +130,17 @@ def _max(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def _aggregate(
-    init: list[dict[str, Any]], app: list[dict[str, Any]], names: set[str], per: Any, unbounded: bool
+    init: list[dict[str, Any]],
+    values_init: list[dict[str, Decimal]],
+    values_app: list[dict[str, Decimal]],
+    names: set[str],
+    unbounded: bool,
 ) -> tuple[dict[str, Decimal | None], dict[str, Decimal | None], dict[str, Decimal | None]]:
     """(effective, init peak, steady) per resource; `unbounded` makes a missing value None."""
     missing: Decimal | None = None if unbounded else Decimal(0)
     effective: dict[str, Decimal | None] = {}
     peaks: dict[str, Decimal | None] = {}
     steadies: dict[str, Decimal | None] = {}
-    values_init = [per(c) for c in init]
-    values_app = [per(c) for c in app]
     for name in sorted(names):
         sidecars: Decimal | None = Decimal(0)
         peak: Decimal | None = Decimal(0)
@@ -168,11 +176,19 @@ def effective_resources(spec: dict[str, Any]) -> dict[str, Any]:
         spec = {}
     init = _list(spec, "initContainers")
     app = _list(spec, "containers")
-    everyone = init + app
-    request_names = {n for c in everyone for n in container_requests(c)}
-    limit_names = {n for c in everyone for n in container_limits(c)}
-    requests, peaks, steadies = _aggregate(init, app, request_names, container_requests, unbounded=False)
-    limits, _, _ = _aggregate(init, app, limit_names, container_limits, unbounded=True)
+    init_limits = [container_limits(c) for c in init]
+    app_limits = [container_limits(c) for c in app]
+    init_requests = [
+        {**lim, **_quantities(c.get("resources"), "requests")}
+        for c, lim in zip(init, init_limits, strict=True)
+    ]
+    app_requests = [
+        {**lim, **_quantities(c.get("resources"), "requests")} for c, lim in zip(app, app_limits, strict=True)
+    ]
+    request_names = {n for values in init_requests + app_requests for n in values}
+    limit_names = {n for values in init_limits + app_limits for n in values}
+    requests, peaks, steadies = _aggregate(init, init_requests, app_requests, request_names, unbounded=False)
+    limits, _, _ = _aggregate(init, init_limits, app_limits, limit_names, unbounded=True)
     pod_resources = spec.get("resources")
     pod_level = isinstance(pod_resources, dict) and bool(pod_resources)
     if pod_level:

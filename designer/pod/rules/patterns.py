@@ -9,9 +9,9 @@ default); for an older target they run as blocking init containers (PAT-NATIVE-S
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
 from designer.pod.resources import effective_resources, format_quantity
@@ -19,6 +19,7 @@ from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, image_basenam
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
+T = TypeVar("T")
 NATIVE_SIDECARS_DEFAULT = (1, 29)
 NATIVE_SIDECARS_GA = (1, 33)
 NATIVE_SIDECARS_ALPHA = (1, 28)
@@ -49,7 +50,7 @@ _LISTEN_VALUE = re.compile(
 _HELPERS = {Role.SIDECAR, Role.ADAPTER, Role.AMBASSADOR}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     """One container with where it lives: group, index, field path, whether it is a native sidecar."""
 
@@ -59,6 +60,8 @@ class Entry:
     index: int
     path: str
     native: bool
+    # Per-lint memo of derived facts (links, ports, mounts): each is read by several rules.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def concurrent(self) -> bool:
@@ -111,6 +114,19 @@ def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "cont
     return result
 
 
+def _memoized(function: Callable[[Entry], T]) -> Callable[[Entry], T]:
+    name = function.__name__
+
+    def wrapper(entry: Entry) -> T:
+        if name not in entry.memo:
+            entry.memo[name] = function(entry)
+        return entry.memo[name]  # type: ignore[no-any-return]
+
+    wrapper.__name__ = name
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -124,6 +140,7 @@ def items(container: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, 
                 yield index, item
 
 
+@_memoized
 def declared_ports(entry: Entry) -> list[tuple[int, int, str]]:
     """(containerPort, port index, protocol) of the integer ports a container declares."""
     result = []
@@ -135,10 +152,12 @@ def declared_ports(entry: Entry) -> list[tuple[int, int, str]]:
     return result
 
 
+@_memoized
 def port_numbers(entry: Entry) -> set[int]:
     return {number for number, _, _ in declared_ports(entry)}
 
 
+@_memoized
 def links(entry: Entry) -> list[Link]:
     """Localhost links of a container: loopback host:port in env values, command and args, and a
     loopback host env var plus the matching *_PORT env var (REDIS_HOST=localhost + REDIS_PORT).
@@ -193,6 +212,7 @@ def links(entry: Entry) -> list[Link]:
     return found
 
 
+@_memoized
 def argument_ports(entry: Entry) -> set[int]:
     """Ports a container's own flags say it listens on (--port=5432, --listen :8080, 127.0.0.1:6432)."""
     found: set[int] = set()
@@ -222,6 +242,7 @@ def mounts(entry: Entry) -> Iterator[tuple[int, str, bool]]:
             yield j, name, mount.get("readOnly") is True
 
 
+@_memoized
 def mounted_names(entry: Entry) -> set[str]:
     names = {name for _, name, _ in mounts(entry)}
     for _, device in items(entry.container, "volumeDevices"):
