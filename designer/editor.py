@@ -47,8 +47,12 @@ NEW_VOLUMES: dict[str, dict[str, Any]] = {
     "secret": {"secret": {"secretName": "my-secret"}},
     "persistentVolumeClaim": {"persistentVolumeClaim": {"claimName": "my-claim"}},
     "hostPath": {"hostPath": {"path": "/var/lib/data", "type": "DirectoryOrCreate"}},
-    "projected": {"projected": {"sources": []}},
-    "downwardAPI": {"downwardAPI": {"items": []}},
+    "projected": {
+        "projected": {"sources": [{"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}}]}
+    },
+    "downwardAPI": {
+        "downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}
+    },
 }
 
 

@@ -50,7 +50,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "args": ("Arguments", "textarea", "one argument a line"),
     "workingDir": ("Working directory", "text", ""),
     "ports": ("Ports", "textarea", "8080/TCP name=http hostPort=80, one a line"),
-    "env": ("Environment", "textarea", "NAME=value, one a line"),
+    "env": (
+        "Environment",
+        "textarea",
+        "NAME=value, or NAME <- secret|configMap NAME KEY, field PATH, resource NAME, file VOLUME PATH KEY",
+    ),
     "envFrom": ("Environment from", "textarea", "configMap NAME or secret NAME, then prefix=X optional=true"),
     "volumeMounts": ("Volume mounts", "textarea", "VOLUME /mount/path, then ro, subPath=x; one a line"),
     "securityContext.privileged": ("Privileged", "bool", ""),
@@ -78,6 +82,16 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "persistentVolumeClaim.readOnly": ("Read only", "bool", ""),
     "hostPath.path": ("Host path", "text", ""),
     "hostPath.type": ("Host path type", "select", ""),
+    "downwardAPI.items": (
+        "Items",
+        "textarea",
+        "PATH <- field metadata.labels, or PATH <- resource limits.cpu containerName=app",
+    ),
+    "projected.sources": (
+        "Sources",
+        "textarea",
+        "configMap NAME, secret NAME, or serviceAccountToken PATH expirationSeconds=3600",
+    ),
 }
 CHOICES: dict[str, list[str]] = {
     "restartPolicy": ["", "Always", "OnFailure", "Never"],
@@ -198,7 +212,7 @@ def _choices(key: str, value: str) -> list[tuple[str, str]]:
     elif last == "scheme":
         options = CHOICES["httpGet.scheme"]
     elif key == "type":
-        options = ["", *forms_model.VOLUME_TYPES]
+        options = ["", *forms_model.VOLUME_TYPES, *VOLUME_CODECS]
     else:
         options = CHOICES.get(key, [""])
     result = [(o, o or "(not set)") for o in options]
@@ -233,12 +247,11 @@ def _container_groups(
 ) -> list[FieldGroup]:
     shown = forms_model.container_fields(container)
     shown["role"] = role
-    mounts = format_mounts(container.get("volumeMounts"))
-    if mounts is not None:
-        shown["volumeMounts"] = mounts
-    env_from = format_env_from(container.get("envFrom"))
-    if env_from is not None:
-        shown["envFrom"] = env_from
+    shown.pop("env", None)  # env is shown here, with valueFrom of every kind
+    for key, (fmt, _) in LIST_CODECS.items():
+        text = fmt(container[key]) if key in container else ""
+        if text is not None:
+            shown[key] = text
 
     def fields(keys: list[str]) -> list[FormField]:
         return [make_field(prefix, k, shown, errors) for k in keys]
@@ -337,6 +350,14 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
             "type",
             *[k for k, _ in forms_model.VOLUME_FIELDS if kind and k.startswith(kind + ".")],
         ]
+        if kind in VOLUME_CODECS:
+            key, (fmt, _) = VOLUME_CODECS[kind]
+            text = (
+                fmt((v.get(kind) or {}).get(key.split(".", 1)[1])) if isinstance(v.get(kind), dict) else None
+            )
+            if text is not None:
+                shown[key] = text
+            keys.append(key)
         volumes.append(
             {
                 "dom_id": f"form-volume-{v.get('name', index)}",
@@ -408,17 +429,11 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
                 continue
             role = posted.pop("role", None)
             new_name = posted.pop("name", None)
-            mounts = posted.pop("volumeMounts", None)
-            env_from = posted.pop("envFrom", None)
+            lists = {key: posted.pop(key) for key in LIST_CODECS if key in posted}
             updated = _apply(forms_model.apply_container_fields, c, posted, prefix, errors)
-            for key, text, parse in (
-                ("volumeMounts", mounts, parse_mounts),
-                ("envFrom", env_from, parse_env_from),
-            ):
-                if text is None:
-                    continue
+            for key, text in lists.items():
                 try:
-                    updated = _write_list(updated, key, text, parse)
+                    updated = _write_list(updated, key, text)
                 except edits.EditError as exc:
                     errors[f"{prefix}-{key}"] = str(exc)
             items[index] = updated
@@ -444,7 +459,28 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
         if not isinstance(v, dict) or not posted:
             continue
         new_name = posted.pop("name", None)
-        spec["volumes"][index] = _apply(forms_model.apply_volume_fields, v, posted, prefix, errors)
+        mine = {key: posted.pop(key) for key in [k for k in posted if k.split(".", 1)[0] in VOLUME_CODECS]}
+        kind = posted.get("type", "")
+        if kind in VOLUME_CODECS and kind not in v:
+            # A source forms_model does not switch to: start it empty (mounts keep the name).
+            posted.pop("type")
+            from designer.editor import NEW_VOLUMES
+
+            spec["volumes"][index] = {"name": v.get("name"), **copy.deepcopy(NEW_VOLUMES[kind])}
+            continue
+        if kind in VOLUME_CODECS:
+            posted.pop("type")
+        updated = _apply(forms_model.apply_volume_fields, v, posted, prefix, errors)
+        for key, text in mine.items():
+            source, _, field_name = key.partition(".")
+            fmt, parse = VOLUME_CODECS[source][1]
+            if not isinstance(updated.get(source), dict) or VOLUME_CODECS[source][0] != key:
+                continue
+            try:
+                updated = _write_source_list(updated, source, field_name, text, fmt, parse)
+            except edits.EditError as exc:
+                errors[f"{prefix}-{key}"] = str(exc)
+        spec["volumes"][index] = updated
         if new_name is not None and new_name.strip() != v.get("name"):
             volume_renames.append((prefix, str(v.get("name")), new_name.strip()))
     for prefix, old, new in volume_renames:
@@ -458,11 +494,13 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
     return result, errors
 
 
-def _write_list(container: dict[str, Any], key: str, text: str, parse: Any) -> dict[str, Any]:
+def _write_list(container: dict[str, Any], key: str, text: str) -> dict[str, Any]:
+    """Write one of LIST_CODECS' fields back: unchanged text leaves the list as it was."""
+    fmt, parse = LIST_CODECS[key]
     current = container.get(key)
-    formatter = format_mounts if key == "volumeMounts" else format_env_from
-    shown = formatter(current) if current is not None else ""
-    if shown is not None and text.strip() == shown:
+    shown = fmt(current) if current is not None else ""
+    text = text.replace("\r\n", "\n").strip("\n")  # browsers post textareas with CRLF
+    if shown is not None and text == shown:
         return container
     if shown is None and not text.strip():
         return container  # never posted for values the form cannot show; be safe anyway
@@ -590,6 +628,277 @@ def parse_env_from(text: str) -> list[dict[str, Any]]:
                 raise edits.EditError(f"envFrom: {word!r}: expected prefix=X or optional=true")
         result.append({"configMapRef" if words[0] == "configMap" else "secretRef": ref, **source})
     return result
+
+
+_ENV_NAME = re.compile(r"^[^\s=]+$")
+_VALUE_FROM = re.compile(r"^([^\s=]+)\s+<-\s+(\S+)\s*(.*)$")
+# valueFrom kind -> (the word in the form, positional keys, optional key=value keys)
+_ENV_SOURCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "secretKeyRef": ("secret", ("name", "key"), ("optional",)),
+    "configMapKeyRef": ("configMap", ("name", "key"), ("optional",)),
+    "fieldRef": ("field", ("fieldPath",), ("apiVersion",)),
+    "resourceFieldRef": ("resource", ("resource",), ("containerName", "divisor")),
+    "fileKeyRef": ("file", ("volumeName", "path", "key"), ("optional",)),
+}
+_ENV_WORDS = {word: kind for kind, (word, _, _) in _ENV_SOURCES.items()}
+
+
+def format_env(env: Any) -> str | None:
+    """One variable a line: 'NAME=value', 'NAME', or 'NAME <- secret S KEY optional=true',
+    '<- configMap C KEY', '<- field metadata.name', '<- resource limits.cpu containerName=app
+    divisor=1Mi', '<- file VOLUME PATH KEY'; None when an entry has more than that."""
+    if not isinstance(env, list):
+        return None
+    lines = []
+    for item in env:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("name"), str)
+            or not _ENV_NAME.match(item["name"])
+        ):
+            return None
+        name = item["name"]
+        if set(item) == {"name"}:
+            lines.append(name)
+        elif set(item) == {"name", "value"} and isinstance(item["value"], str) and "\n" not in item["value"]:
+            if "\r" in item["value"]:
+                return None
+            lines.append(f"{name}={item['value']}")
+        elif (
+            set(item) == {"name", "valueFrom"}
+            and isinstance(item["valueFrom"], dict)
+            and len(item["valueFrom"]) == 1
+        ):
+            ((kind, ref),) = item["valueFrom"].items()
+            if kind not in _ENV_SOURCES or not isinstance(ref, dict):
+                return None
+            word, positional, optional = _ENV_SOURCES[kind]
+            if not set(positional) <= set(ref) or not set(ref) <= {*positional, *optional}:
+                return None
+            words = [name, "<-", word]
+            for key in positional:
+                if not (isinstance(ref[key], str) and _PLAIN.match(ref[key])):
+                    return None
+                words.append(ref[key])
+            for key in optional:
+                if key in ref:
+                    value = ref[key]
+                    if isinstance(value, bool):
+                        words.append(f"{key}={'true' if value else 'false'}")
+                    elif isinstance(value, str) and _PLAIN.match(value) and value not in ("true", "false"):
+                        words.append(f"{key}={value}")
+                    else:
+                        return None
+            # Only keys in the canonical order round-trip exactly; anything else stays in YAML.
+            if list(ref) != [k for k in (*positional, *optional) if k in ref]:
+                return None
+            lines.append(" ".join(words))
+        else:
+            return None
+    return "\n".join(lines)
+
+
+def parse_env(text: str) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _VALUE_FROM.match(line.strip())
+        if match:
+            name, word, rest = match.groups()
+            if word not in _ENV_WORDS:
+                raise edits.EditError(f"env: {word!r}: expected one of {', '.join(_ENV_WORDS)}")
+            kind = _ENV_WORDS[word]
+            _, positional, optional = _ENV_SOURCES[kind]
+            values = rest.split()
+            if len(values) < len(positional):
+                raise edits.EditError(
+                    f"env: {line.strip()!r}: {word} needs {' '.join(k.upper() for k in positional)}"
+                )
+            ref: dict[str, Any] = dict(zip(positional, values, strict=False))
+            for word_ in values[len(positional) :]:
+                key, sep, value = word_.partition("=")
+                if not sep or key not in optional:
+                    raise edits.EditError(
+                        f"env: {word_!r}: expected {' or '.join(k + '=' for k in optional)}"
+                    )
+                ref[key] = value == "true" if key == "optional" else value
+            result.append({"name": name, "valueFrom": {kind: ref}})
+        else:
+            name, sep, value = line.partition("=")
+            if not name.strip():
+                raise edits.EditError(f"env: {line!r}: expected NAME=value")
+            result.append({"name": name.strip(), "value": value} if sep else {"name": name.strip()})
+    return result
+
+
+# Container list fields this module shows and writes itself: field -> (format, parse).
+LIST_CODECS: dict[str, tuple[Any, Any]] = {
+    "env": (format_env, parse_env),
+    "envFrom": (format_env_from, parse_env_from),
+    "volumeMounts": (format_mounts, parse_mounts),
+}
+
+
+def _write_source_list(
+    volume: dict[str, Any], source: str, key: str, text: str, fmt: Any, parse: Any
+) -> dict[str, Any]:
+    current = volume[source].get(key)
+    shown = fmt(current) if current is not None else ""
+    text = text.replace("\r\n", "\n").strip("\n")
+    if (shown is not None and text == shown) or (shown is None and not text.strip()):
+        return volume
+    result = copy.deepcopy(volume)
+    items = parse(text)
+    old = [i for i in current if isinstance(i, dict)] if isinstance(current, list) else []
+    merged = []
+    for item in items:
+        match = next((o for o in old if o == item), None)
+        if match is not None:
+            old.remove(match)
+        merged.append(copy.deepcopy(match) if match is not None else item)
+    if merged:
+        result[source][key] = merged
+    else:
+        result[source].pop(key, None)
+    return result
+
+
+# --- downwardAPI items and projected sources, one a line ------------------------------------
+
+_ITEM_SOURCES = {"fieldRef": ("field", ("fieldPath",)), "resourceFieldRef": ("resource", ("resource",))}
+_ITEM_OPTIONAL = {"fieldRef": ("apiVersion",), "resourceFieldRef": ("containerName", "divisor")}
+
+
+def format_downward_items(items: Any) -> str | None:
+    """'labels <- field metadata.labels' / 'cpu <- resource limits.cpu containerName=app' lines."""
+    if not isinstance(items, list):
+        return None
+    lines = []
+    for item in items:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("path"), str)
+            or not _PLAIN.match(item["path"])
+        ):
+            return None
+        refs = [k for k in item if k in _ITEM_SOURCES]
+        if len(refs) != 1 or list(item) != ["path", refs[0]] or not isinstance(item[refs[0]], dict):
+            return None
+        kind, ref = refs[0], item[refs[0]]
+        word, (first,) = _ITEM_SOURCES[kind]
+        order = [first, *_ITEM_OPTIONAL[kind]]
+        if first not in ref or list(ref) != [k for k in order if k in ref]:
+            return None
+        if not all(isinstance(ref[k], str) and _PLAIN.match(ref[k]) for k in ref):
+            return None
+        extra = [f"{k}={ref[k]}" for k in order[1:] if k in ref]
+        lines.append(" ".join([item["path"], "<-", word, ref[first], *extra]))
+    return "\n".join(lines)
+
+
+def parse_downward_items(text: str) -> list[dict[str, Any]]:
+    result = []
+    words_of = {word: kind for kind, (word, _) in _ITEM_SOURCES.items()}
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if len(words) < 4 or words[1] != "<-" or words[2] not in words_of:
+            raise edits.EditError(
+                f"items: {line.strip()!r}: expected PATH <- field FIELDPATH or PATH <- resource NAME"
+            )
+        kind = words_of[words[2]]
+        ref: dict[str, Any] = {_ITEM_SOURCES[kind][1][0]: words[3]}
+        for word in words[4:]:
+            key, sep, value = word.partition("=")
+            if not sep or key not in _ITEM_OPTIONAL[kind]:
+                raise edits.EditError(
+                    f"items: {word!r}: expected {' or '.join(k + '=' for k in _ITEM_OPTIONAL[kind])}"
+                )
+            ref[key] = value
+        result.append({"path": words[0], kind: ref})
+    return result
+
+
+def format_projected_sources(sources: Any) -> str | None:
+    """'configMap NAME', 'secret NAME', 'serviceAccountToken PATH expirationSeconds=3600 audience=x'."""
+    if not isinstance(sources, list):
+        return None
+    lines = []
+    for source in sources:
+        if not isinstance(source, dict) or len(source) != 1:
+            return None
+        ((kind, body),) = source.items()
+        if not isinstance(body, dict):
+            return None
+        if kind in ("configMap", "secret") and list(body) == ["name"] and isinstance(body["name"], str):
+            if not _PLAIN.match(body["name"]):
+                return None
+            lines.append(f"{kind} {body['name']}")
+        elif (
+            kind == "serviceAccountToken" and isinstance(body.get("path"), str) and _PLAIN.match(body["path"])
+        ):
+            order = ["path", "expirationSeconds", "audience"]
+            if list(body) != [k for k in order if k in body]:
+                return None
+            words = [kind, body["path"]]
+            if "expirationSeconds" in body:
+                if not isinstance(body["expirationSeconds"], int) or isinstance(
+                    body["expirationSeconds"], bool
+                ):
+                    return None
+                words.append(f"expirationSeconds={body['expirationSeconds']}")
+            if "audience" in body:
+                if not (isinstance(body["audience"], str) and _PLAIN.match(body["audience"])):
+                    return None
+                words.append(f"audience={body['audience']}")
+            lines.append(" ".join(words))
+        else:
+            return None
+    return "\n".join(lines)
+
+
+def parse_projected_sources(text: str) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0] in ("configMap", "secret") and len(words) == 2:
+            result.append({words[0]: {"name": words[1]}})
+        elif words[0] == "serviceAccountToken" and len(words) >= 2:
+            body: dict[str, Any] = {"path": words[1]}
+            for word in words[2:]:
+                key, sep, value = word.partition("=")
+                if key == "expirationSeconds" and sep and value.isdigit():
+                    body[key] = int(value)
+                elif key == "audience" and sep and value:
+                    body[key] = value
+                else:
+                    raise edits.EditError(f"sources: {word!r}: expected expirationSeconds=N or audience=X")
+            result.append(
+                {
+                    "serviceAccountToken": dict(
+                        sorted(
+                            body.items(),
+                            key=lambda kv: ["path", "expirationSeconds", "audience"].index(kv[0]),
+                        )
+                    )
+                }
+            )
+        else:
+            raise edits.EditError(
+                f"sources: {line.strip()!r}: expected configMap NAME, secret NAME or serviceAccountToken PATH"
+            )
+    return result
+
+
+# Volume sources whose forms this module draws: type -> (field, (format, parse)).
+VOLUME_CODECS: dict[str, tuple[str, tuple[Any, Any]]] = {
+    "downwardAPI": ("downwardAPI.items", (format_downward_items, parse_downward_items)),
+    "projected": ("projected.sources", (format_projected_sources, parse_projected_sources)),
+}
 
 
 # --- findings -> fields ----------------------------------------------------------------------

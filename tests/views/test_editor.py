@@ -95,20 +95,20 @@ spec:
     image: nginx:1.27
     env:
     - name: POD_IP
-      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+      valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.podIP}}
     x-unknown: kept
 """
     design = make_design(text)
     html = _page(alice_client, design)
     data = form_data(html, action="save")
-    assert "cc0-env" not in data  # valueFrom cannot be shown: YAML only, never posted
+    assert "cc0-env" not in data  # fieldRef with apiVersion first cannot be shown exactly: YAML only
     data["cc0-image"] = "nginx:1.28"
     assert _post(alice_client, design, data).status_code == 302
     design.refresh_from_db()
     spec = design.latest.document["spec"]
     assert "affinity" in spec
     assert spec["containers"][0]["env"] == [
-        {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
+        {"name": "POD_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.podIP"}}}
     ]
     assert spec["containers"][0]["x-unknown"] == "kept"
 
@@ -372,3 +372,86 @@ def test_the_preview_applies_only_the_fields_it_is_sent(alice_client: Any, make_
     html = _post(alice_client, design, sent, preview=True).content.decode()
     assert "image: fluent/fluent-bit:3.2.0" in html
     assert "image: registry.example.com/web:1.4.2" in html  # everything else as it was
+
+
+def test_it_edits_env_with_value_from_of_every_kind(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="save")
+    data["cc0-env"] = "\r\n".join(
+        [
+            "MODE=fast",
+            "DB_PASSWORD <- secret db-credentials password optional=true",
+            "LOG_LEVEL <- configMap app-config level",
+            "POD_NAME <- field metadata.name",
+            "MEM_LIMIT <- resource limits.memory containerName=app divisor=1Mi",
+            "TOKEN <- file creds token.txt token",
+        ]
+    )
+    assert _post(alice_client, design, data).status_code == 302
+    design.refresh_from_db()
+    env = pod_spec(design.latest.document)["containers"][0]["env"]
+    assert env == [
+        {"name": "MODE", "value": "fast"},
+        {
+            "name": "DB_PASSWORD",
+            "valueFrom": {"secretKeyRef": {"name": "db-credentials", "key": "password", "optional": True}},
+        },
+        {"name": "LOG_LEVEL", "valueFrom": {"configMapKeyRef": {"name": "app-config", "key": "level"}}},
+        {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        {
+            "name": "MEM_LIMIT",
+            "valueFrom": {
+                "resourceFieldRef": {"resource": "limits.memory", "containerName": "app", "divisor": "1Mi"}
+            },
+        },
+        {
+            "name": "TOKEN",
+            "valueFrom": {"fileKeyRef": {"volumeName": "creds", "path": "token.txt", "key": "token"}},
+        },
+    ]
+    # Shown again exactly as typed, and posting it unchanged changes nothing.
+    again = form_data(_page(alice_client, design), action="apply")
+    assert again["cc0-env"].splitlines()[1] == "DB_PASSWORD <- secret db-credentials password optional=true"
+    html = _post(alice_client, design, again).content
+    assert pod_spec(_working(html)["document"])["containers"][0]["env"] == env
+    assert b"No unsaved changes" in html
+
+
+def test_it_names_a_bad_env_line(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="apply")
+    data["cc0-env"] = "X <- vault secret/x"
+    html = _post(alice_client, design, data).content.decode()
+    assert 'id="f-cc0-env-error"' in html and "expected one of secret" in html
+
+
+def test_it_edits_downward_api_and_projected_volumes(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    html = _post(
+        alice_client, design, form_data(_page(alice_client, design), action="add-volume:downwardAPI")
+    ).content
+    data = form_data(html, action="apply")
+    assert data["v1-downwardAPI.items"] == "labels <- field metadata.labels"
+    data["v1-downwardAPI.items"] = (
+        "labels <- field metadata.labels\ncpu <- resource limits.cpu containerName=app"
+    )
+    data["v0-type"] = "projected"  # the logs emptyDir becomes a projected volume
+    html = _post(alice_client, design, data).content
+    volumes = pod_spec(_working(html)["document"])["volumes"]
+    assert volumes[1]["downwardAPI"]["items"][1] == {
+        "path": "cpu",
+        "resourceFieldRef": {"resource": "limits.cpu", "containerName": "app"},
+    }
+    assert volumes[0] == {
+        "name": "logs",
+        "projected": {"sources": [{"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}}]},
+    }
+    data = form_data(html, action="apply")
+    data["v0-projected.sources"] = (
+        "configMap app-config\nserviceAccountToken vault-token expirationSeconds=600 audience=vault"
+    )
+    volumes = pod_spec(_working(_post(alice_client, design, data).content)["document"])["volumes"]
+    assert volumes[0]["projected"]["sources"] == [
+        {"configMap": {"name": "app-config"}},
+        {"serviceAccountToken": {"path": "vault-token", "expirationSeconds": 600, "audience": "vault"}},
+    ]
