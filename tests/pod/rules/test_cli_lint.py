@@ -128,3 +128,17 @@ def test_it_chooses_a_workload_in_a_multi_document_stream() -> None:
     result = run(str(stream), "--format", "json")
     assert result.returncode in (0, 1)
     assert json.loads(result.stdout)[0]["findings"]
+
+
+def test_it_needs_choose_when_a_stream_holds_several_workloads(tmp_path: Path) -> None:
+    other = CLASH.replace("name: web", "name: other").replace(
+        "- containerPort: 8080\n", "- containerPort: 9090\n", 1
+    )
+    stream = tmp_path / "two.yaml"
+    stream.write_text(CLASH + "---\n" + other)
+    result = run(str(stream))
+    assert result.returncode == 2 and "choose" in result.stderr
+    result = run(str(stream), "--choose", "1", "--format", "json")
+    findings = json.loads(result.stdout)[0]["findings"]
+    assert result.returncode == 0
+    assert "PAT-PORT-CONFLICT" not in {f["rule"] for f in findings}

@@ -564,3 +564,9 @@ def test_it_points_at_the_flag_listener_when_a_link_target_is_undeclared() -> No
     proxy = ctr("proxy", args=["--port=5432"], ports=[port(9090)])
     found = [f for f in run(pod([main, proxy])) if f.rule == "PAT-LOCALHOST-TARGET"]
     assert len(found) == 1 and "'proxy' listens there" in found[0].message
+
+
+def test_it_computes_no_resources_for_a_pod_without_containers() -> None:
+    document = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {}}
+    rules = {f.rule for f in run(document)}
+    assert not rules & {"PAT-RES-EFFECTIVE", "PAT-RES-QOS", "PAT-RES-INIT-DOMINATES"}
