@@ -6,6 +6,8 @@ so a validator bug never turns into a 500 or a lost design.
 
 Rule IDs added by this module (not in RULES.md):
 - INTERNAL (error): a layer raised; the message names the layer and the exception.
+- LINT-VERSION-INVALID (warning): the target version is not a Kubernetes version; the newest
+  supported one is used instead.
 - LINT-WAIVER-INVALID (warning): the pod's `pod-designer/waivers` annotation cannot be parsed
   (see designer/pod/rules/waivers.py for its format); no waiver from it applies.
 """
@@ -139,15 +141,28 @@ def lint(
     """All findings for a workload document, sorted by (severity, path, rule); never raises."""
     if not isinstance(document, dict):
         return [Finding("INTERNAL", "error", "", f"lint() needs a mapping, got {type(document).__name__}")]
+    findings: list[Finding] = []
     try:
-        ctx = LintContext(document=document, version=_version(version), roles=_roles(roles))
+        target = _version(version)
+    except (TypeError, ValueError, IndexError) as error:
+        target = LATEST_VERSION
+        findings.append(
+            Finding(
+                "LINT-VERSION-INVALID",
+                "warning",
+                "",
+                f"{error}; checked against Kubernetes {target[0]}.{target[1]} instead",
+                hint="set the design's target version to e.g. 1.33",
+            )
+        )
+    try:
+        ctx = LintContext(document=document, version=target, roles=_roles(roles))
     except Exception as error:
         return [
             Finding(
                 "INTERNAL", "error", "", f"cannot build the lint context ({type(error).__name__}: {error})"
             )
         ]
-    findings: list[Finding] = []
     for name in layers:
         if name not in LAYERS:
             findings.append(Finding("INTERNAL", "error", "", f"unknown lint layer {name!r}"))

@@ -214,3 +214,11 @@ def test_it_finds_no_errors_in_realistic_manifests(path: Path) -> None:
         errors = [json.dumps(f.as_dict()) for f in findings if f.severity == "error"]
         assert errors == []
         assert all(f.line is not None for f in findings)
+
+
+def test_it_falls_back_to_the_newest_version_when_the_target_is_not_a_version() -> None:
+    findings = lint(clash(), version="banana", layers=("patterns",))
+    assert [(f.rule, f.severity) for f in findings if f.rule == "LINT-VERSION-INVALID"] == [
+        ("LINT-VERSION-INVALID", "warning")
+    ]
+    assert "PAT-PORT-CONFLICT" in {f.rule for f in findings}
