@@ -17,7 +17,17 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Design)
 class DesignAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "team", "visibility", "kind", "revision_count", "error_count", "updated", "deleted_at"]
+    list_display = [
+        "name",
+        "owner",
+        "team",
+        "visibility",
+        "kind",
+        "revision_count",
+        "error_count",
+        "updated",
+        "deleted_at",
+    ]
     list_filter = ["visibility", "is_starter", "kind"]
     search_fields = ["name", "description", "search_text"]
     raw_id_fields = ["owner", "team", "forked_from", "latest"]

@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from designer.views import diagrams, editor
-from designer.views import accounts, api, api_tools, designs, history, library, manage, teams
+from designer.views import (
+    accounts,
+    api,
+    api_tools,
+    designs,
+    diagrams,
+    editor,
+    history,
+    library,
+    manage,
+    teams,
+)
 
 designer_patterns = [
     path("", library.library, name="library"),
@@ -25,7 +35,9 @@ designer_patterns += [
     path("designs/<int:pk>/history/", history.history, name="history"),
     path("designs/<int:pk>/history/compare", history.compare, name="compare"),
     path("designs/<int:pk>/revisions/<int:number>/", history.revision_detail, name="revision"),
-    path("designs/<int:pk>/revisions/<int:number>/restore", history.restore_revision, name="restore-revision"),
+    path(
+        "designs/<int:pk>/revisions/<int:number>/restore", history.restore_revision, name="restore-revision"
+    ),
     path("designs/<int:pk>/diff/<int:a>/<int:b>/", history.diff, name="diff"),
     path("designs/<int:pk>/settings/", manage.design_settings, name="settings"),
     path("designs/<int:pk>/rename", manage.rename_design, name="rename"),

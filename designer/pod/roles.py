@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from designer.pod.workloads import pod_metadata, pod_spec, pod_template
@@ -19,7 +19,7 @@ DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 ROLES_ANNOTATION = "pod-designer/roles"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     MAIN = "main"
     SIDECAR = "sidecar"
     ADAPTER = "adapter"
