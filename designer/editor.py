@@ -132,6 +132,7 @@ class Analysis:
     counts: dict[str, int]
     svg: str = ""
     render_error: str = ""
+    lifecycle_svg: str = ""
 
 
 def exported(working: WorkingCopy) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
 
 def analyse(working: WorkingCopy, version: str, draw: bool = True) -> Analysis:
     """Lint, draw and dump the working copy: the three live panels of the editor."""
-    from designer.pod.diagram import build_dot
+    from designer.pod.diagram import build_dot, build_lifecycle_dot
     from designer.pod.rules.lint import lint
 
     # Lint what the YAML tab shows, so that paths and lines point into that text.
@@ -182,6 +183,8 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True) -> Analysis:
         analysis.svg, analysis.render_error = draw_svg(
             build_dot(working.document, working.role_map, findings, version)
         )
+        # The start/stop order only changes with the containers, so its render is mostly cached.
+        analysis.lifecycle_svg, _ = draw_svg(build_lifecycle_dot(working.document, working.role_map))
     return analysis
 
 

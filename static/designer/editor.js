@@ -128,6 +128,27 @@
     });
   }
 
+  // --- diagram zoom: fitted to the panel, or at its real size (scrolls) ------------------------
+  // Delegated and re-applied after each swap, since htmx may redraw the side panel.
+  let actualSize = false;
+  function applyZoom() {
+    const zoom = document.getElementById("diagram-zoom");
+    const side = document.getElementById("editor-side");
+    if (!zoom || !side) return;
+    zoom.hidden = false;
+    side.classList.toggle("diagram-actual-size", actualSize);
+    zoom.setAttribute("aria-pressed", actualSize ? "true" : "false");
+    zoom.textContent = actualSize ? "Fit to panel" : "Actual size";
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("#diagram-zoom")) {
+      actualSize = !actualSize;
+      applyZoom();
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", applyZoom);
+  applyZoom();
+
   // --- htmx: keep open sections and focus across swaps; note the answer ------------------------
   document.addEventListener("toggle", function (event) {
     const details = event.target;

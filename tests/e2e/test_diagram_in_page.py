@@ -1,0 +1,57 @@
+"""The design page draws every container and volume, and a click opens the matching form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from designer.pod.manifest import load_manifest
+from designer.pod.roles import is_native_sidecar
+from designer.pod.workloads import pod_spec
+from tests.conftest import fixture_text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_draws_every_container_and_volume(
+    signed_in_page: Any, live_server: Any, make_design: Any, screenshot: Any
+) -> None:
+    text = fixture_text("manifests/istio-injected-deployment.yaml")
+    design = make_design(text, name="mesh")
+    spec = pod_spec(load_manifest(text).document)
+    page = signed_in_page
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    drawing = page.locator("#diagram-panel svg").first
+    drawing.wait_for()
+    screenshot("diagram-in-page")
+    expected = [f"container-{c['name']}" for c in spec["containers"]]
+    expected += [
+        f"{'container' if is_native_sidecar(c) else 'init'}-{c['name']}"
+        for c in spec.get("initContainers", [])
+    ]
+    expected += [f"volume-{v['name']}" for v in spec.get("volumes", [])]
+    assert len(expected) >= 6
+    for node_id in expected:
+        node = drawing.locator(f'g[id="{node_id}"]')
+        assert node.count() == 1, node_id
+        assert node.is_visible(), node_id
+
+    # The lifecycle drawing is on the page too (collapsed until asked for).
+    page.get_by_text("Start and stop order").click()
+    assert page.locator("#lifecycle-drawing svg").is_visible()
+
+    # A click on a node opens that container's form.
+    main = spec["containers"][0]["name"]
+    drawing.locator(f'g[id="container-{main}"]').click()
+    form = page.locator(f"#form-container-{main}")
+    assert form.get_attribute("open") is not None
+
+    # Large pods draw small in the panel: "Actual size" shows the drawing unscaled.
+    svg = page.locator("#diagram-panel svg").first
+    fitted = svg.bounding_box()["width"]
+    page.get_by_role("button", name="Actual size").click()
+    assert svg.bounding_box()["width"] > fitted
+    page.locator("#diagram-panel").screenshot(
+        path=str(screenshot("diagram-actual-size").with_name("diagram-panel.png"))
+    )
