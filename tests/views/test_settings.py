@@ -19,6 +19,7 @@ def test_it_passes_check_deploy_with_production_settings() -> None:
         "DJANGO_SETTINGS_MODULE": "designer.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
