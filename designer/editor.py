@@ -269,16 +269,23 @@ def _add(doc: dict[str, Any], roles: Roles, template: dict[str, Any], role: Role
 def containers_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     spec = pod_spec(document)
     return [
-        c for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, dict)
+        c
+        for key in ("initContainers", "containers")
+        for c in (spec.get(key) if isinstance(spec.get(key), list) else [])
+        if isinstance(c, dict)
     ]
 
 
 def volume_names(document: dict[str, Any]) -> list[str]:
     return [
         v["name"]
-        for v in pod_spec(document).get("volumes") or []
+        for v in _as_list(pod_spec(document).get("volumes"))
         if isinstance(v, dict) and isinstance(v.get("name"), str)
     ]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def is_dirty(working: WorkingCopy, saved: Content | None) -> bool:

@@ -303,6 +303,11 @@ def _container_groups(
     return groups
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A list field of the spec, or [] when it is malformed (a tampered or odd document)."""
+    return value if isinstance(value, list) else []
+
+
 def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
     """The pod, container and volume forms of a working copy, in document order."""
     document = working.document
@@ -313,7 +318,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
     containers = []
     step = 0
     for group, letter in GROUPS.items():
-        for index, c in enumerate(spec.get(group) or []):
+        for index, c in enumerate(_as_list(spec.get(group))):
             if not isinstance(c, dict):
                 continue
             name = str(c.get("name", ""))
@@ -340,7 +345,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                 }
             )
     volumes = []
-    for index, v in enumerate(spec.get("volumes") or []):
+    for index, v in enumerate(_as_list(spec.get("volumes"))):
         if not isinstance(v, dict):
             continue
         shown = forms_model.volume_fields(v)
@@ -453,7 +458,7 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
             errors[f"{prefix}-name"] = str(exc)
     spec = pod_spec(document)
     volume_renames: list[tuple[str, str, str]] = []
-    for index, v in enumerate(spec.get("volumes") or []):
+    for index, v in enumerate(_as_list(spec.get("volumes"))):
         prefix = f"v{index}"
         posted = dict(posted_forms.get(prefix, {}))
         if not isinstance(v, dict) or not posted:

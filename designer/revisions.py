@@ -72,7 +72,8 @@ def _search_text(design: Design, content: Content) -> str:
     spec = pod_spec(content.document)
     parts = [design.name, design.description]
     for key in ("initContainers", "containers"):
-        for c in spec.get(key) or []:
+        items = spec.get(key)
+        for c in items if isinstance(items, list) else []:
             if isinstance(c, dict):
                 parts += [str(c.get("name", "")), str(c.get("image", ""))]
     return " ".join(parts).lower()

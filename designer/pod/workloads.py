@@ -38,9 +38,9 @@ def spec_path(kind: str) -> str:
 def pod_template(document: dict[str, Any]) -> dict[str, Any]:
     """The pod template (metadata + spec) of a workload; {} when absent or malformed."""
     node: Any = document
-    for key in (
-        template_keys(str(document.get("kind", "Pod"))) if document.get("kind") in WORKLOAD_KINDS else ()
-    ):
+    kind = document.get("kind")
+    # A kind that is not a string (a list, a mapping) is malformed, not a workload: no template.
+    for key in template_keys(kind) if isinstance(kind, str) and kind in WORKLOAD_KINDS else ():
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, dict) else {}
 
