@@ -219,8 +219,19 @@ def render_bytes(dot: str, fmt: str) -> bytes:
 # --- actions -------------------------------------------------------------------------------
 
 
-def perform(working: WorkingCopy, action: str) -> WorkingCopy:
-    """Apply one button's action ('verb' or 'verb:arg:...'); EditError when it cannot be done."""
+def _typed_reason(post: Any, action: str) -> str:
+    # One rule can fire several times for a container: each finding has its own reason box with
+    # the same name, so take whichever one the user typed in.
+    key = f"waive-reason:{action.partition(':')[2]}"
+    values = post.getlist(key) if hasattr(post, "getlist") else [post.get(key, "")]
+    return next((v for v in values if isinstance(v, str) and v.strip()), "")
+
+
+def perform(working: WorkingCopy, action: str, reason: str = "") -> WorkingCopy:
+    """Apply one button's action ('verb' or 'verb:arg:...'); EditError when it cannot be done.
+
+    `reason` is the text typed next to a "Waive" button (waive:<rule>:<container>).
+    """
     from designer.pod.actions import ACTIONS
 
     verb, _, arg = action.partition(":")
@@ -252,6 +263,12 @@ def perform(working: WorkingCopy, action: str) -> WorkingCopy:
         doc = edits.duplicate_volume(doc, arg)
     elif verb in ("up-volume", "down-volume"):
         doc = edits.move_volume(doc, arg, -1 if verb == "up-volume" else 1)
+    elif verb in ("waive", "unwaive"):
+        rule, _, container = arg.partition(":")
+        if verb == "waive":
+            doc = edits.set_waiver(doc, rule, container or None, reason)
+        else:
+            doc = edits.remove_waiver(doc, rule, container or None)
     else:
         raise edits.EditError(f"unknown action {action!r}")
     result = WorkingCopy(doc, working.companions, {}, working.base)
@@ -372,7 +389,7 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
     acted = bool(action) and action not in ("apply", "apply-yaml") and yaml_error is None
     if acted:
         try:
-            working = perform(working, action)
+            working = perform(working, action, reason=_typed_reason(post, action))
             structural = True
         except edits.EditError as exc:
             edit_error = str(exc)

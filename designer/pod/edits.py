@@ -30,7 +30,7 @@ from designer.pod.roles import (
     is_native_sidecar,
     localhost_ports,
 )
-from designer.pod.rules.waivers import WAIVERS_ANNOTATION
+from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, encode_waivers, parse_waivers
 from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, template_keys
 
 CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
@@ -562,3 +562,61 @@ def rename_volume(document: dict[str, Any], old: str, new: str) -> dict[str, Any
                 if isinstance(m, dict) and m.get("name") == old:
                     m["name"] = new
     return result
+
+
+# --- waivers ---------------------------------------------------------------------------------
+
+
+def _waiver_list(document: dict[str, Any]) -> list[Waiver]:
+    annotations = _annotations(document) or {}
+    value = annotations.get(WAIVERS_ANNOTATION)
+    if not isinstance(value, str):
+        return []
+    try:
+        return parse_waivers(value)
+    except ValueError as error:
+        # Never overwrite what we cannot read: the linter reports it, the user fixes it in YAML.
+        raise EditError(f"the {WAIVERS_ANNOTATION} annotation cannot be read ({error}); fix it in YAML") from None
+
+
+def _write_waivers(document: dict[str, Any], waivers: list[Waiver]) -> dict[str, Any]:
+    template = _template(document)
+    meta = template.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
+        template["metadata"] = meta
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, dict):
+        annotations = {}
+        meta["annotations"] = annotations
+    if waivers:
+        annotations[WAIVERS_ANNOTATION] = encode_waivers(waivers)
+    else:
+        annotations.pop(WAIVERS_ANNOTATION, None)
+        if not annotations:
+            meta.pop("annotations")
+    return document
+
+
+def set_waiver(document: dict[str, Any], rule: str, container: str | None, reason: str) -> dict[str, Any]:
+    """Waive `rule` for one container (None: the pod) with a reason, stored in the waivers annotation."""
+    rule, reason = rule.strip(), " ".join(reason.split())
+    if not rule:
+        raise EditError("say which rule to waive")
+    if not reason:
+        raise EditError(f"a waiver needs a reason: say why {rule} does not apply")
+    result = copy.deepcopy(document)
+    if container and container not in _names(_spec(result)):
+        raise EditError(f"no container named {container!r}")
+    kept = [w for w in _waiver_list(result) if (w.rule, w.container) != (rule, container or None)]
+    return _write_waivers(result, [*kept, Waiver(rule, container or None, reason)])
+
+
+def remove_waiver(document: dict[str, Any], rule: str, container: str | None) -> dict[str, Any]:
+    """Take back the waiver of `rule` for one container (None: the pod); the rule reports again."""
+    result = copy.deepcopy(document)
+    waivers = _waiver_list(result)
+    kept = [w for w in waivers if (w.rule, w.container) != (rule, container or None)]
+    if len(kept) == len(waivers):
+        raise EditError(f"{rule} is not waived for {container or 'the pod'}")
+    return _write_waivers(result, kept)
