@@ -31,7 +31,10 @@ class LibraryFilterForm(forms.Form):
     )
     tag = forms.CharField(label="Tag", required=False, max_length=50)
     owner = forms.CharField(label="Owner (username, or “me”)", required=False, max_length=150)
-    team = forms.IntegerField(label="Team", required=False, widget=forms.Select)
+    # Bounded: a huge number must be an invalid (dropped) filter, not a database overflow.
+    team = forms.IntegerField(
+        label="Team", required=False, min_value=1, max_value=2**63 - 1, widget=forms.Select
+    )
     version = forms.ChoiceField(
         label="Target version", required=False, choices=[("", "any")] + [(v, v) for v in K8S_VERSIONS]
     )

@@ -100,7 +100,7 @@ def design_item(request: HttpRequest, pk: int) -> HttpResponse:
         body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than json can decode
         return _error("The body must be a JSON object.", 400)
     base = body.get("base_revision")
     if not isinstance(base, int) or isinstance(base, bool):

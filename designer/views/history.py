@@ -44,6 +44,8 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
         return redirect("designer:history", design.pk)
+    if min(a, b) < 0:  # the diff URL takes revision numbers, which are never negative
+        return redirect("designer:history", design.pk)
     return redirect("designer:diff", design.pk, min(a, b), max(a, b))
 
 

@@ -99,6 +99,8 @@ def add_member(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 def change_member(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
     team, _ = team_for_member(request.user, team_id, admin=True)
+    if user_id > 2**63 - 1:  # no such user; the database cannot even compare such a number
+        return _team_page(request, team_id, status=400)
     member = team.memberships.select_related("user").filter(user_id=user_id).first()
     level = request.POST.get("level", "")
     if member is None or (level not in Membership.Level.values and level != "remove"):
