@@ -86,6 +86,8 @@ class WorkingCopy:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EditorInputError(f"the working copy cannot be read: {exc}") from None
+        except RecursionError:
+            raise EditorInputError("the working copy cannot be read: it is nested too deeply") from None
         if not isinstance(document, dict) or not isinstance(companions, list) or not isinstance(roles, dict):
             raise EditorInputError("the working copy has the wrong shape")
         try:
