@@ -94,14 +94,14 @@ def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.V
 # any other assertion keyword makes the pre-check unavailable (jsonschema alone then decides).
 _ANNOTATIONS = {"description", "format", "$schema", "$id", "default", "title"}
 _ASSERTIONS = {"type", "properties", "additionalProperties", "items", "required", "enum", "oneOf", "$ref"}
-_TYPE_TESTS: dict[str, Any] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+_TYPE_CLASSES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "integer": (int,),
+    "number": (int, float),
 }
 
 
@@ -109,8 +109,38 @@ class _Unsupported(Exception):
     pass
 
 
+def _type_test(types: Any) -> tuple[type, ...] | Any:
+    """The classes of a `type` keyword (a plain isinstance test) or a predicate when bool must not pass."""
+    names = types if isinstance(types, list) else [types]
+    classes = tuple(dict.fromkeys(c for name in names for c in _TYPE_CLASSES[name]))
+    if "boolean" not in names and ("integer" in names or "number" in names):
+        return lambda v: isinstance(v, classes) and not isinstance(v, bool)
+    return classes
+
+
+def _as_predicate(test: tuple[type, ...] | Any) -> Any:
+    if isinstance(test, tuple):
+        return lambda v: isinstance(v, test)
+    return test
+
+
+def _all_of(checks: list[Any]) -> Any:
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+    return lambda v: all(c(v) for c in checks)
+
+
 def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
-    """A predicate that is True only where jsonschema finds no error (it may be stricter, never laxer)."""
+    """A test that passes only where jsonschema finds no error (it may be stricter, never laxer).
+
+    The test is a predicate, or a tuple of classes for a node that only asserts a `type` (the
+    caller then uses isinstance, which saves a call per scalar field).
+    """
     if not isinstance(node, dict):
         raise _Unsupported(node)
     unknown = [
@@ -126,54 +156,71 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
         name = ref.split(_DEFS_PREFIX, 1)[1]
         if name not in memo:
             memo[name] = None  # recursion guard: resolved late through the memo
-            memo[name] = _compile(defs["$defs"][name], defs, memo)
-        checks.append(lambda v, name=name: memo[name](v))
+            memo[name] = _as_predicate(_compile(defs["$defs"][name], defs, memo))
+        if memo[name] is not None:
+            checks.append(memo[name])
+        else:
+            checks.append(lambda v, name=name: memo[name](v))
     types = node.get("type")
-    if types is not None:
-        tests = [_TYPE_TESTS[t] for t in (types if isinstance(types, list) else [types])]
-        checks.append(lambda v: any(test(v) for test in tests))
+    type_test = _type_test(types) if types is not None else None
     if "enum" in node:
         allowed = [(type(e), e) for e in node["enum"]]
         checks.append(lambda v: (type(v), v) in allowed)
-    if "required" in node:
-        required = list(node["required"])
-        checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
+    required = list(node["required"]) if "required" in node else []
     properties = {k: _compile(p, defs, memo) for k, p in node.get("properties", {}).items()}
     extra = node.get("additionalProperties", True)
     extra_check = None if extra is True else (False if extra is False else _compile(extra, defs, memo))
-    if properties or extra_check is not None:
+    if properties or extra_check is not None or required:
+        if isinstance(type_test, tuple) and dict in type_test:
+            type_test, others = None, type_test  # folded into the object test below
+        else:
+            others = None
 
         def object_check(v: Any) -> bool:
             if not isinstance(v, dict):
-                return True
+                return True if others is None else isinstance(v, others)
+            for k in required:
+                if k not in v:
+                    return False
             for k, value in v.items():
-                test = properties.get(k) if isinstance(k, str) else None
-                if test is not None:
-                    if not test(value):
+                test = properties.get(k)
+                if test is None:
+                    if extra_check is None:
+                        continue
+                    test = extra_check
+                    if test is False:
                         return False
-                elif extra_check is False or extra_check is not None and not extra_check(value):
+                if test.__class__ is tuple:
+                    if not isinstance(value, test):
+                        return False
+                elif not test(value):
                     return False
             return True
 
         checks.append(object_check)
     if "items" in node:
-        item_check = _compile(node["items"], defs, memo)
-        checks.append(lambda v: not isinstance(v, list) or all(item_check(x) for x in v))
+        item_test = _compile(node["items"], defs, memo)
+        if isinstance(item_test, tuple):
+            checks.append(
+                lambda v: not isinstance(v, list) or all(isinstance(x, item_test) for x in v)  # type: ignore[arg-type]
+            )
+        else:
+            checks.append(lambda v: not isinstance(v, list) or all(item_test(x) for x in v))
     if "oneOf" in node:
-        options = [_compile(o, defs, memo) for o in node["oneOf"]]
+        options = [_as_predicate(_compile(o, defs, memo)) for o in node["oneOf"]]
         checks.append(lambda v: sum(1 for o in options if o(v)) == 1)
-    if not checks:
-        return lambda v: True
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: all(c(v) for c in checks)
+    if type_test is not None:
+        if not checks:
+            return type_test
+        checks.insert(0, _as_predicate(type_test))
+    return _all_of(checks)
 
 
 @functools.cache
 def fast_check_for(version: tuple[int, int], kind: str) -> Any:
     """A compiled pre-check: True means jsonschema would report nothing (None if unavailable)."""
     try:
-        return _compile(validator_for(version, kind).schema, _definitions(version), {})
+        return _as_predicate(_compile(validator_for(version, kind).schema, _definitions(version), {}))
     except (_Unsupported, KeyError):
         return None
 
