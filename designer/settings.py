@@ -147,6 +147,10 @@ STORAGES = {
 POD_DESIGNER_MAX_UPLOAD = envint("POD_DESIGNER_MAX_UPLOAD", 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = POD_DESIGNER_MAX_UPLOAD * 3
 FILE_UPLOAD_MAX_MEMORY_SIZE = POD_DESIGNER_MAX_UPLOAD * 2
+# The editor's no-JS form posts every field of every container and volume (~80 per container):
+# Django's default of 1,000 fields rejected a 12-container pod's save. The body size cap above
+# still bounds the memory a post can take.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 POD_DESIGNER_SIGNUP = envbool("POD_DESIGNER_SIGNUP", False)
 POD_DESIGNER_GRAPHVIZ = os.environ.get("POD_DESIGNER_GRAPHVIZ", "")
 

@@ -810,3 +810,35 @@ def test_it_hides_a_team_from_outsiders(alice_client: Any, bob: Any) -> None:
     assert client.get(f"/teams/{team.pk}/").status_code == 404
     assert client.post(f"/teams/{team.pk}/members", {"username": "bob", "level": "admin"}).status_code == 404
     assert not team.memberships.filter(user=bob).exists()
+
+
+def test_it_accepts_the_full_form_post_of_a_large_pod(alice_client: Any, make_design: Any) -> None:
+    """12 containers and 10 volumes (DESIGN.md §5) post over a thousand fields without JavaScript."""
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "big"},
+        "spec": {
+            "containers": [{"name": f"c{i}", "image": "busybox:1.36"} for i in range(12)],
+            "volumes": [{"name": f"v{i}", "emptyDir": {}} for i in range(10)],
+        },
+    }
+    client = _client(alice_client)
+    design = make_design(json.dumps(doc), name="big")
+    data = _editor_data(client, design, action="save")
+    assert len(data) > 1000
+    data[field_name(data, "-image", "cc0")] = "busybox:1.37"
+    response = client.post(f"/designs/{design.pk}/", data)
+    assert response.status_code == 302
+    assert _revisions(design) == 2
+
+
+def test_it_answers_an_oversized_post_with_the_app_page(alice_client: Any, make_design: Any) -> None:
+    client = _client(alice_client)
+    design = make_design()
+    huge = "x" * (4 * 1024 * 1024)
+    for url in ("/designs/new", f"/designs/{design.pk}/"):
+        response = client.post(url, {"import-text": huge, "yaml": huge, "action": "apply-yaml"})
+        assert response.status_code == 400
+        assert b"Pod Designer" in response.content
+    assert _revisions(design) == 1
