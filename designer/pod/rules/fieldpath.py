@@ -7,6 +7,7 @@ e.g. `Invalid value: 91210: must be between 1 and 65535, inclusive`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from fractions import Fraction
@@ -189,6 +190,11 @@ def parse_quantity(value: Any) -> Fraction | None:
         return Fraction(value) if value == value and value not in (float("inf"), float("-inf")) else None
     if not isinstance(value, str) or len(value) > 64:
         return None
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Fractions are immutable
+def _parse_text(value: str) -> Fraction | None:
     match = _QUANTITY_RE.match(value)
     if not match:
         return None
