@@ -842,3 +842,21 @@ def test_it_answers_an_oversized_post_with_the_app_page(alice_client: Any, make_
         assert response.status_code == 400
         assert b"Pod Designer" in response.content
     assert _revisions(design) == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.builds(
+            lambda body: WORKLOAD + body, st.text(alphabet="-:[]{}&*!|>'\"#%@ \n\tabc012", max_size=120)
+        ),
+    )
+)
+def test_it_never_fails_on_generated_yaml_tab_text(alice_client: Any, make_design: Any, text: str) -> None:
+    client = _client(alice_client)
+    design = Design.objects.filter(name="fuzz-yaml").first() or make_design(name="fuzz-yaml")
+    data = _editor_data(client, design, source="yaml", yaml=text, action="apply-yaml")
+    preview = client.post(f"/designs/{design.pk}/preview", data, HTTP_HX_REQUEST="true")
+    _assert_clean(preview)
+    assert _revisions(design) == 1
