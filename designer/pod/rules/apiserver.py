@@ -24,7 +24,7 @@ from designer.pod.rules.apiserver_resources import validate_profile
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
 from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
 from designer.pod.rules.context import LintContext
-from designer.pod.rules.defaults import apply_defaults
+from designer.pod.rules.defaults import defaulted_spec
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 from designer.pod.workloads import pod_metadata, pod_spec, pod_template
 
@@ -596,17 +596,16 @@ def check(ctx: LintContext) -> list[Finding]:
     document = ctx.document
     if not isinstance(document, dict):
         return []
-    defaulted = apply_defaults(document)
     kind = ctx.kind
     spec_path = ctx.spec_path
     out: list[Finding] = []
-    meta = pod_metadata(defaulted)
+    meta = pod_metadata(document)  # the defaulting leaves metadata alone
     if kind == "Pod":
         out += validate_pod_name(meta, "metadata")
     template = pod_template(document)
     if template.get("spec") is not None and not isinstance(template.get("spec"), dict):
         return out  # a spec of the wrong type: the schema layer reports it
-    spec = pod_spec(defaulted)
+    spec = defaulted_spec(document)  # = pod_spec(apply_defaults(document)), shares untouched fields
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
     claim_templates: tuple[str, ...] = ()
     if kind == "StatefulSet":

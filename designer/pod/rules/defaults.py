@@ -119,14 +119,7 @@ def _tree_copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def apply_defaults(document: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of the document with the pod spec defaulted as kube-apiserver does."""
-    doc = _tree_copy(document)
-    if not isinstance(doc, dict):
-        return doc
-    spec = pod_spec(doc)
-    if not spec:
-        return doc
+def _default_spec(spec: dict[str, Any]) -> None:
     _set(spec, "restartPolicy", "Always")
     _set(spec, "dnsPolicy", "ClusterFirst")
     _set(spec, "terminationGracePeriodSeconds", 30)
@@ -137,4 +130,99 @@ def apply_defaults(document: dict[str, Any]) -> dict[str, Any]:
             _default_container(ctr, host_network)
     for volume in _dicts(spec.get("volumes")):
         _default_volume(volume)
+
+
+def apply_defaults(document: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of the document with the pod spec defaulted as kube-apiserver does."""
+    doc = _tree_copy(document)
+    if not isinstance(doc, dict):
+        return doc
+    spec = pod_spec(doc)
+    if not spec:
+        return doc
+    _default_spec(spec)
     return doc
+
+
+# Copy-on-write: the dicts (and the lists holding them) that the defaulting above may write to.
+def _own(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value
+
+
+def _own_items(value: Any, own_item: Any = _own) -> Any:
+    return [own_item(v) if isinstance(v, dict) else v for v in value] if isinstance(value, list) else value
+
+
+def _own_keys(obj: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if isinstance(obj.get(key), dict):
+            obj[key] = dict(obj[key])
+
+
+def _own_handler(handler: Any) -> Any:
+    if isinstance(handler, dict):
+        handler = dict(handler)
+        _own_keys(handler, ("httpGet",))
+    return handler
+
+
+def _own_env(var: dict[str, Any]) -> dict[str, Any]:
+    var = dict(var)
+    if isinstance(var.get("valueFrom"), dict):
+        var["valueFrom"] = value_from = dict(var["valueFrom"])
+        _own_keys(value_from, ("fieldRef",))
+    return var
+
+
+def _own_container(ctr: dict[str, Any]) -> dict[str, Any]:
+    ctr = dict(ctr)
+    if isinstance(ctr.get("ports"), list):
+        ctr["ports"] = _own_items(ctr["ports"])
+    for name in _PROBES:
+        if isinstance(ctr.get(name), dict):
+            ctr[name] = _own_handler(ctr[name])
+    if isinstance(ctr.get("lifecycle"), dict):
+        ctr["lifecycle"] = lifecycle = dict(ctr["lifecycle"])
+        for name in ("postStart", "preStop"):
+            if isinstance(lifecycle.get(name), dict):
+                lifecycle[name] = _own_handler(lifecycle[name])
+    if isinstance(ctr.get("resources"), dict):
+        ctr["resources"] = resources = dict(ctr["resources"])
+        _own_keys(resources, ("requests",))
+    if isinstance(ctr.get("env"), list):
+        ctr["env"] = _own_items(ctr["env"], _own_env)
+    return ctr
+
+
+def _own_source(source: dict[str, Any]) -> dict[str, Any]:
+    source = dict(source)
+    _own_keys(source, ("serviceAccountToken",))
+    return source
+
+
+def _own_volume(volume: dict[str, Any]) -> dict[str, Any]:
+    volume = dict(volume)
+    _own_keys(volume, ("configMap", "secret", "downwardAPI", "projected", "hostPath"))
+    projected = volume.get("projected")
+    if isinstance(projected, dict) and isinstance(projected.get("sources"), list):
+        projected["sources"] = _own_items(projected["sources"], _own_source)
+    return volume
+
+
+def defaulted_spec(document: dict[str, Any]) -> dict[str, Any]:
+    """The pod spec of apply_defaults(document), without copying the whole document.
+
+    Only what the defaulting writes to is copied; the rest is shared with `document`, so the
+    result is read-only for the caller (the apiserver layer only reads it).
+    """
+    spec = pod_spec(document)
+    if not spec:
+        return spec
+    spec = dict(spec)
+    for group in ("initContainers", "containers", "ephemeralContainers"):
+        if isinstance(spec.get(group), list):
+            spec[group] = _own_items(spec[group], _own_container)
+    if isinstance(spec.get("volumes"), list):
+        spec["volumes"] = _own_items(spec["volumes"], _own_volume)
+    _default_spec(spec)
+    return spec
