@@ -68,6 +68,15 @@ def lint_counts(content: Content, version: str) -> tuple[int, int]:
     return counts["error"], counts["warning"]
 
 
+def db_text(text: str) -> str:
+    """Text safe for every database: PostgreSQL refuses NUL characters in text columns.
+
+    Documents are stored as JSON text, where json.dumps escapes NUL as \\u0000, so only the
+    plain text columns (message, search text) need this.
+    """
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def _search_text(design: Design, content: Content) -> str:
     spec = pod_spec(content.document)
     parts = [design.name, design.description]
@@ -76,7 +85,7 @@ def _search_text(design: Design, content: Content) -> str:
         for c in items if isinstance(items, list) else []:
             if isinstance(c, dict):
                 parts += [str(c.get("name", "")), str(c.get("image", ""))]
-    return " ".join(parts).lower()
+    return db_text(" ".join(parts).lower())
 
 
 def save_revision(
@@ -103,7 +112,7 @@ def save_revision(
             roles=content.roles,
             position=_position(content, current),
             author=author if getattr(author, "is_authenticated", False) else None,
-            message=message[:500],
+            message=db_text(message)[:500],
             parent_number=current.number if current else None,
             error_count=errors,
             warning_count=warnings,
