@@ -308,6 +308,11 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# Full forms for this many containers (and volumes); past that the page would grow to tens of
+# megabytes (a 1,000-container import drew 38 MB), so the rest are listed and edited in YAML.
+FORM_LIMIT = 40
+
+
 def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
     """The pod, container and volume forms of a working copy, in document order."""
     document = working.document
@@ -328,6 +333,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                 step += 1
             role = roles.get(name, "init" if init and not native else "sidecar")
             prefix = f"c{letter}{index}"
+            yaml_only = len(containers) >= FORM_LIMIT
             containers.append(
                 {
                     "dom_id": container_dom_id(group, c),
@@ -339,7 +345,8 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                     "native": native,
                     "init": init,
                     "step": step,
-                    "groups": _container_groups(prefix, c, role, init, errors),
+                    "groups": [] if yaml_only else _container_groups(prefix, c, role, init, errors),
+                    "yaml_only": yaml_only,
                     "has_error": any(k.startswith(prefix + "-") for k in errors),
                     "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
                 }
@@ -347,6 +354,14 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
     volumes = []
     for index, v in enumerate(_as_list(spec.get("volumes"))):
         if not isinstance(v, dict):
+            continue
+        if len(volumes) >= FORM_LIMIT:
+            name = str(v.get("name", ""))
+            kind = next((k for k in v if k != "name"), "?")
+            volumes.append(
+                {"dom_id": f"form-volume-{name or index}", "name": name, "type": kind, "index": index}
+                | {"fields": [], "yaml_only": True}
+            )
             continue
         shown = forms_model.volume_fields(v)
         kind = shown.get("type", "")
@@ -372,7 +387,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                 "fields": [make_field(f"v{index}", k, shown, errors) for k in keys],
             }
         )
-    return {"pod": pod, "containers": containers, "volumes": volumes}
+    return {"pod": pod, "containers": containers, "volumes": volumes, "limit": FORM_LIMIT}
 
 
 # --- posted fields -> working copy ---------------------------------------------------------
@@ -971,6 +986,12 @@ def _anchor(finding: Finding, spec: dict[str, Any]) -> tuple[str, str]:
     return "form-pod", _dom("pod", POD_PATHS[key]) if key else ""
 
 
+# Findings drawn in the panel at most: a 1,000-container import has over 10,000 of them, and the
+# panel is re-rendered on every keystroke. The counts and the downloads (bundle.zip, the lint
+# API and CLI) always hold all of them.
+FINDINGS_LIMIT = 300
+
+
 def findings_groups(findings: list[Finding], document: dict[str, Any]) -> list[dict[str, Any]]:
     """Findings grouped by container, worst first, each with the form section and field it is about."""
     spec = pod_spec(document)
@@ -994,13 +1015,19 @@ def findings_groups(findings: list[Finding], document: dict[str, Any]) -> list[d
                 "href": field_id or section_id,
             }
         )
-    return [
-        {
-            "name": name,
-            "items": sorted(items, key=lambda i: (i["waived"] is not None, order.get(i["severity"], 3))),
-        }
-        for name, items in sorted(groups.items(), key=lambda kv: (_worst(kv[1], order), kv[0] != "", kv[0]))
-    ]
+    result = []
+    budget, rest = FINDINGS_LIMIT, 0
+    for name, items in sorted(groups.items(), key=lambda kv: (_worst(kv[1], order), kv[0] != "", kv[0])):
+        ranked = sorted(items, key=lambda i: (i["waived"] is not None, order.get(i["severity"], 3)))
+        # Worst groups come first, so what is cut is the least urgent; the counts stay complete.
+        shown, budget = ranked[: max(budget, 0)], budget - len(ranked)
+        if shown:
+            result.append({"name": name, "items": shown, "hidden": len(ranked) - len(shown)})
+        else:
+            rest += len(ranked)
+    if rest:
+        result.append({"name": "", "items": [], "hidden": rest, "rest": True})
+    return result
 
 
 def _worst(items: list[dict[str, Any]], order: dict[str, int]) -> int:
