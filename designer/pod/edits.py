@@ -576,7 +576,9 @@ def _waiver_list(document: dict[str, Any]) -> list[Waiver]:
         return parse_waivers(value)
     except ValueError as error:
         # Never overwrite what we cannot read: the linter reports it, the user fixes it in YAML.
-        raise EditError(f"the {WAIVERS_ANNOTATION} annotation cannot be read ({error}); fix it in YAML") from None
+        raise EditError(
+            f"the {WAIVERS_ANNOTATION} annotation cannot be read ({error}); fix it in YAML"
+        ) from None
 
 
 def _write_waivers(document: dict[str, Any], waivers: list[Waiver]) -> dict[str, Any]:

@@ -44,7 +44,9 @@ def test_it_refuses_a_waiver_without_a_reason(alice_client: Any, make_design: An
     design = make_design()
     html = alice_client.get(f"/designs/{design.pk}/").content.decode()
     rule, container = _first_waivable(html)
-    response = alice_client.post(f"/designs/{design.pk}/", form_data(html, action=f"waive:{rule}:{container}"))
+    response = alice_client.post(
+        f"/designs/{design.pk}/", form_data(html, action=f"waive:{rule}:{container}")
+    )
     assert response.status_code == 200
     assert "needs a reason" in response.content.decode()
 
@@ -56,6 +58,8 @@ def test_it_takes_a_waiver_back(alice_client: Any, make_design: Any) -> None:
     data = form_data(html, action=f"waive:{rule}:{container}")
     data[f"waive-reason:{rule}:{container}"] = "because"
     waived = alice_client.post(f"/designs/{design.pk}/", data).content.decode()
-    back = alice_client.post(f"/designs/{design.pk}/", form_data(waived, action=f"unwaive:{rule}:{container}"))
+    back = alice_client.post(
+        f"/designs/{design.pk}/", form_data(waived, action=f"unwaive:{rule}:{container}")
+    )
     assert "waived: because" not in back.content.decode()
     assert f'value="waive:{rule}:{container}"' in back.content.decode()
