@@ -88,7 +88,18 @@ def native_enabled(ctx: LintContext) -> bool:
 
 
 def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "containers")) -> list[Entry]:
-    """Named containers of the pod, init containers first, in document order."""
+    """Named containers of the pod, init containers first, in document order.
+
+    Built once per LintContext and groups (patterns and practices share the entries and so their
+    memoized links, ports and mounts); each call returns a new list.
+    """
+    cache = ctx.__dict__.setdefault("_entries", {})
+    if groups not in cache:
+        cache[groups] = _entries(ctx, groups)
+    return list(cache[groups])
+
+
+def _entries(ctx: LintContext, groups: tuple[str, ...]) -> list[Entry]:
     spec = ctx.spec
     enabled = native_enabled(ctx)
     result = []
