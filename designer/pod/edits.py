@@ -31,7 +31,7 @@ from designer.pod.roles import (
     localhost_ports,
 )
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, encode_waivers, parse_waivers
-from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, template_keys
+from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, template_keys, writable_annotations
 
 CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
 # Annotations whose KEY ends with a container name (AppArmor before 1.30, kubectl's old default).
@@ -583,20 +583,13 @@ def _waiver_list(document: dict[str, Any]) -> list[Waiver]:
 
 def _write_waivers(document: dict[str, Any], waivers: list[Waiver]) -> dict[str, Any]:
     template = _template(document)
-    meta = template.get("metadata")
-    if not isinstance(meta, dict):
-        meta = {}
-        template["metadata"] = meta
-    annotations = meta.get("annotations")
-    if not isinstance(annotations, dict):
-        annotations = {}
-        meta["annotations"] = annotations
+    annotations = writable_annotations(template)
     if waivers:
         annotations[WAIVERS_ANNOTATION] = encode_waivers(waivers)
     else:
         annotations.pop(WAIVERS_ANNOTATION, None)
         if not annotations:
-            meta.pop("annotations")
+            template["metadata"].pop("annotations")
     return document
 
 

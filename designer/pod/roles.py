@@ -13,7 +13,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from designer.pod.workloads import pod_metadata, pod_spec, pod_template
+from designer.pod.workloads import pod_metadata, pod_spec, pod_template, writable_annotations
 
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 ROLES_ANNOTATION = "pod-designer/roles"
@@ -187,7 +187,7 @@ def roles_for(document: dict[str, Any]) -> Roles:
     return {name: declared.get(name, inferred.get(name, Role.SIDECAR)) for name in names}
 
 
-def encode_roles(roles: Roles, main_first: bool = True) -> str:
+def encode_roles(roles: Roles) -> str:
     """'name=role,...' for every container except the main (which has its own annotation)."""
     return ",".join(f"{name}={role.value}" for name, role in roles.items() if role != Role.MAIN)
 
@@ -200,14 +200,7 @@ def apply_role_annotations(document: dict[str, Any], roles: Roles) -> dict[str, 
         return result
     if result.get("kind") == "Pod" or not template:
         template = result
-    meta = template.get("metadata")
-    if not isinstance(meta, dict):
-        meta = {}
-        template["metadata"] = meta
-    annotations = meta.get("annotations")
-    if not isinstance(annotations, dict):
-        annotations = {}
-        meta["annotations"] = annotations
+    annotations = writable_annotations(template)
     main = next((name for name, role in roles.items() if role == Role.MAIN), None)
     if main:
         annotations[DEFAULT_CONTAINER_ANNOTATION] = main

@@ -149,3 +149,14 @@ def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) ->
         if key not in ("apiVersion", "kind", "metadata", "spec", "status"):
             result[key] = value
     return result
+
+
+def writable_annotations(template: dict[str, Any]) -> dict[str, Any]:
+    """The annotations of a pod template (or Pod) being edited, created when missing."""
+    meta = template.get("metadata")
+    if not isinstance(meta, dict):
+        meta = template["metadata"] = {}
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, dict):
+        annotations = meta["annotations"] = {}
+    return annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from designer.pod.manifest import ManifestError, MultipleWorkloads, export_text, load_manifest
+from designer.pod.cli import read_manifest
+from designer.pod.manifest import export_text
 from designer.pod.workloads import WORKLOAD_KINDS
 
 
@@ -20,23 +21,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--choose", type=int, help="index (in the stream) of the workload to use")
     parser.add_argument("--schedule", help="schedule when converting to a CronJob")
     args = parser.parse_args(argv)
-    name = "<stdin>" if args.file == "-" else args.file
-    try:
-        if args.file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    try:
-        manifest = load_manifest(data, choose=args.choose)
-    except MultipleWorkloads as exc:
-        print(f"{name}: {exc}; pass --choose INDEX", file=sys.stderr)
-        return 2
-    except ManifestError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+    manifest = read_manifest(args.file, args.choose)
+    if manifest is None:
         return 2
     text = export_text(
         manifest.document, manifest.companions, kind=args.to, fmt=args.format, schedule=args.schedule

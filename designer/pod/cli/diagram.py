@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from designer.pod.cli import read_manifest
 from designer.pod.diagram import build_dot, build_lifecycle_dot
-from designer.pod.manifest import ManifestError, MultipleWorkloads, load_manifest
 from designer.pod.render import RenderError, render, sanitize_svg
 
 FORMATS = ("svg", "png", "dot")
@@ -42,23 +42,8 @@ def main(argv: list[str]) -> int:
         fmt = extension
     fmt = fmt or "svg"
 
-    name = "<stdin>" if args.file == "-" else args.file
-    try:
-        if args.file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    try:
-        manifest = load_manifest(data, choose=args.choose)
-    except MultipleWorkloads as exc:
-        print(f"{name}: {exc}; pass --choose INDEX", file=sys.stderr)
-        return 2
-    except ManifestError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+    manifest = read_manifest(args.file, args.choose)
+    if manifest is None:
         return 2
 
     if args.lifecycle:
@@ -70,7 +55,7 @@ def main(argv: list[str]) -> int:
         if fmt == "svg":
             output = sanitize_svg(output)
     except RenderError as exc:
-        print(f"{name}: cannot draw: {exc}", file=sys.stderr)
+        print(f"{'<stdin>' if args.file == '-' else args.file}: cannot draw: {exc}", file=sys.stderr)
         return 2
 
     if args.output:
