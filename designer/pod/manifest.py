@@ -147,7 +147,12 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NONPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _YAML_TAG = "tag:yaml.org,2002:"
 # Not printable in YAML, or a YAML 1.1 line break (NEL, LS, PS) that a reader would fold.
-_JSON_ESCAPE = re.compile(_NONPRINTABLE.pattern[:-1] + "]|[\x85\u2028\u2029]")
+
+
+@lru_cache(maxsize=1)
+def _json_escape() -> re.Pattern[str]:
+    """Compiled on first JSON dump only (~3 ms): loading and the diagram CLI never need it."""
+    return re.compile(_NONPRINTABLE.pattern[:-1] + "]|[\x85\u2028\u2029]")
 
 
 def _pos(node: Any) -> tuple[int, int]:
@@ -630,7 +635,7 @@ def dump_json(documents: list[dict[str, Any]]) -> str:
     text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
     # Characters YAML may not hold raw (DEL, C1 controls) only occur inside JSON strings: escape
     # them so that YAML tools (kubectl included) read the file too.
-    return _JSON_ESCAPE.sub(lambda m: "".join(f"\\u{u:04x}" for u in _utf16(m.group())), text)
+    return _json_escape().sub(lambda m: "".join(f"\\u{u:04x}" for u in _utf16(m.group())), text)
 
 
 def _utf16(char: str) -> list[int]:
