@@ -213,7 +213,10 @@ def render_bytes(dot: str, fmt: str) -> bytes:
 
     if not _cache_wired:
         # Renders are keyed by a hash of the DOT and engine: safe to share between processes.
-        render.set_shared_cache(cache.get, lambda key, value: cache.set(key, value, 24 * 3600))
+        # Looked up on each call, so the cache in force (CACHES, REDIS_URL) is the one used.
+        render.set_shared_cache(
+            lambda key: cache.get(key), lambda key, value: cache.set(key, value, 24 * 3600)
+        )
         _cache_wired = True
     return render.render(dot, fmt, engine=settings.POD_DESIGNER_GRAPHVIZ or None)
 
