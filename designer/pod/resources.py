@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -201,13 +202,19 @@ def effective_resources(spec: dict[str, Any]) -> dict[str, Any]:
         requests[name] = (requests.get(name) or Decimal(0)) + value
         if name in limits:
             limits[name] = _add(limits[name], value)
+    # The containers' quantities are parsed already: QoS reuses them instead of parsing again.
+    qos_sources = (
+        _qos_sources(spec)
+        if pod_level
+        else zip(init_requests + app_requests, init_limits + app_limits, strict=True)
+    )
     return {
         "requests": {k: v for k, v in requests.items() if v is not None},
         "limits": limits,
         "init_peak": {k: v for k, v in peaks.items() if v is not None},
         "steady": {k: v for k, v in steadies.items() if v is not None},
         "pod_level": pod_level,
-        "qos": qos_class(spec),
+        "qos": _qos(qos_sources),
     }
 
 
@@ -219,17 +226,25 @@ def qos_class(spec: dict[str, Any]) -> str:
     """
     if not isinstance(spec, dict):
         return "BestEffort"
+    return _qos(_qos_sources(spec))
+
+
+def _qos_sources(spec: dict[str, Any]) -> list[tuple[dict[str, Decimal], dict[str, Decimal]]]:
+    """(requests, limits) of the pod-level resources if set, else of every container."""
     pod_resources = spec.get("resources")
     if isinstance(pod_resources, dict) and pod_resources:
-        sources: list[tuple[dict[str, Decimal], dict[str, Decimal]]] = [
+        return [
             (
                 {**_quantities(pod_resources, "limits"), **_quantities(pod_resources, "requests")},
                 _quantities(pod_resources, "limits"),
             )
         ]
-    else:
-        everyone = _list(spec, "initContainers") + _list(spec, "containers")
-        sources = [(container_requests(c), container_limits(c)) for c in everyone]
+    everyone = _list(spec, "initContainers") + _list(spec, "containers")
+    return [(container_requests(c), container_limits(c)) for c in everyone]
+
+
+def _qos(sources: Iterable[tuple[dict[str, Decimal], dict[str, Decimal]]]) -> str:
+    """The QoS class of these (requests, limits) pairs, defaulted requests included."""
     requests: dict[str, Decimal] = {}
     limits: dict[str, Decimal] = {}
     guaranteed = True
