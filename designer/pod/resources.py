@@ -112,10 +112,14 @@ def _quantities(resources: Any, key: str) -> dict[str, Decimal]:
 
 def container_requests(container: dict[str, Any]) -> dict[str, Decimal]:
     """A container's requests after defaulting (a limit without a request becomes the request)."""
+    return container_quantities(container)[0]
+
+
+def container_quantities(container: dict[str, Any]) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """(container_requests, container_limits) of a container, each section parsed once."""
     resources = container.get("resources")
     limits = _quantities(resources, "limits")
-    requests = _quantities(resources, "requests")
-    return {**limits, **requests}
+    return {**limits, **_quantities(resources, "requests")}, limits
 
 
 def container_limits(container: dict[str, Any]) -> dict[str, Decimal]:
@@ -239,8 +243,7 @@ def _qos_sources(spec: dict[str, Any]) -> list[tuple[dict[str, Decimal], dict[st
                 _quantities(pod_resources, "limits"),
             )
         ]
-    everyone = _list(spec, "initContainers") + _list(spec, "containers")
-    return [(container_requests(c), container_limits(c)) for c in everyone]
+    return [container_quantities(c) for c in _list(spec, "initContainers") + _list(spec, "containers")]
 
 
 def _qos(sources: Iterable[tuple[dict[str, Decimal], dict[str, Decimal]]]) -> str:

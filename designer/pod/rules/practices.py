@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from designer.pod.findings import Finding
-from designer.pod.resources import container_limits, container_requests
+from designer.pod.resources import container_quantities
 from designer.pod.roles import Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import Entry, entries, items
@@ -124,8 +124,7 @@ def _image(entry: Entry) -> list[Finding]:
 
 def _resources(entry: Entry) -> list[Finding]:
     found = []
-    requests = container_requests(entry.container)
-    limits = container_limits(entry.container)
+    requests, limits = container_quantities(entry.container)
     base = f"{entry.path}.resources"
     missing = [r for r in ("cpu", "memory") if r not in requests]
     if missing:
