@@ -245,12 +245,14 @@ def argument_ports(entry: Entry) -> set[int]:
     return found
 
 
-def mounts(entry: Entry) -> Iterator[tuple[int, str, bool]]:
+@_memoized
+def mounts(entry: Entry) -> list[tuple[int, str, bool]]:
     """(mount index, volume name, readOnly) of a container's volumeMounts."""
-    for j, mount in items(entry.container, "volumeMounts"):
-        name = mount.get("name")
-        if isinstance(name, str):
-            yield j, name, mount.get("readOnly") is True
+    return [
+        (j, mount["name"], mount.get("readOnly") is True)
+        for j, mount in items(entry.container, "volumeMounts")
+        if isinstance(mount.get("name"), str)
+    ]
 
 
 @_memoized
