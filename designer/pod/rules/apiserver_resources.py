@@ -52,10 +52,11 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
     hugepages = False
     parsed_limits: dict[str, Any] = {}
     for group, values, group_path in (("limits", limits, lim_path), ("requests", requests, req_path)):
-        for resource, quantity in values.items():
-            rp = fp.key(group_path, str(resource))
-            for msg in resource_name_errors(str(resource)):
-                out.append(fp.invalid("K8S-RES-NAME", rp, str(resource), msg, container=name))
+        for key, quantity in values.items():
+            resource = str(key)
+            rp = fp.key(group_path, resource)
+            for msg in resource_name_errors(resource):
+                out.append(fp.invalid("K8S-RES-NAME", rp, resource, msg, container=name))
             value = fp.parse_quantity(quantity)
             if value is None:
                 if isinstance(quantity, str):
@@ -76,7 +77,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                         "K8S-RES-QUANTITY", rp, fp.format_quantity(quantity), NONNEG_MSG, container=name
                     )
                 )
-            elif not _is_native(str(resource)) and value.denominator != 1:
+            elif not _is_native(resource) and value.denominator != 1:
                 out.append(
                     fp.invalid(
                         "K8S-RES-QUANTITY",
@@ -86,17 +87,17 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                         container=name,
                     )
                 )
-            if str(resource) in ("cpu", "memory"):
+            if resource in ("cpu", "memory"):
                 cpu_or_memory = True
-            if str(resource).startswith("hugepages-"):
+            if resource.startswith("hugepages-"):
                 hugepages = True
             if group == "limits":
-                parsed_limits[str(resource)] = value
+                parsed_limits[resource] = value
                 continue
-            limit = parsed_limits.get(str(resource))
-            if str(resource) in limits and limit is not None:
-                limit_text = fp.format_quantity(limits[resource])
-                if value != limit and not _overcommit_allowed(str(resource)):
+            limit = parsed_limits.get(resource)
+            if resource in limits and limit is not None:
+                limit_text = fp.format_quantity(limits[key])
+                if value != limit and not _overcommit_allowed(resource):
                     out.append(
                         fp.invalid(
                             "K8S-RES-NONOVERCOMMIT",
@@ -116,7 +117,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                             container=name,
                         )
                     )
-            elif str(resource) not in limits and not _overcommit_allowed(str(resource)):
+            elif resource not in limits and not _overcommit_allowed(resource):
                 out.append(
                     fp.required(
                         "K8S-RES-NONOVERCOMMIT",
