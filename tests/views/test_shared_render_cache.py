@@ -23,7 +23,7 @@ def redis_reachable() -> bool:
 
 
 @pytest.fixture
-def redis_cache(settings: Any) -> Any:
+def redis_cache(settings: Any, monkeypatch: Any) -> Any:
     if not redis_reachable():
         if os.environ.get("CI"):
             pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
@@ -37,6 +37,10 @@ def redis_cache(settings: Any) -> Any:
     }
     from django.core.cache import cache
 
+    import designer.editor
+
+    # Other tests swap the renderer's shared cache; make render_bytes wire Django's cache again.
+    monkeypatch.setattr(designer.editor, "_cache_wired", False)
     cache.clear()
     yield cache
     cache.clear()
