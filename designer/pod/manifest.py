@@ -13,9 +13,8 @@ import json
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -51,31 +50,35 @@ class MultipleWorkloads(ManifestError):
         super().__init__(f"{len(candidates)} workloads in the stream ({listed}); choose one")
 
 
-@dataclass
-class Limits:
+# NamedTuples, not dataclasses: `dataclasses` pulls in `inspect` (~5 ms), and this module is on
+# the diagram CLI's start-up path, whose whole budget is a few times one `dot` run.
+class Limits(NamedTuple):
     max_bytes: int = 1_048_576
     max_depth: int = 100
     max_documents: int = 1000
     max_nodes: int = 200_000  # values built, aliases expanded: stops "billion laughs"
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     documents: list[dict[str, Any]]
     line_maps: list[dict[str, tuple[int, int]]]
 
 
-@dataclass
-class Manifest:
+class Manifest(NamedTuple):
+    """The workload the designer edits, the documents around it, and where each field stood."""
+
     document: dict[str, Any]
-    companions: list[dict[str, Any]] = field(default_factory=list)
-    line_map: dict[str, tuple[int, int]] = field(default_factory=dict)
+    companions: list[dict[str, Any]]
+    line_map: dict[str, tuple[int, int]]
     # Where the workload stood in the stream, so an export puts it back between its companions.
     position: int = 0
 
     @property
     def kind(self) -> str:
         return str(self.document.get("kind", ""))
+
+
+DEFAULT_LIMITS = Limits()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +476,7 @@ def _load_json(text: str, limits: Limits) -> tuple[dict[str, Any], dict[str, tup
     return document, line_map
 
 
-def load_stream(data: str | bytes, limits: Limits = Limits()) -> Loaded:  # noqa: B008
+def load_stream(data: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Every document of a YAML or JSON stream with its line map (v1 Lists flattened)."""
     text = _decode(data, limits)
     if not text.strip():
@@ -526,7 +529,7 @@ def workload_candidates(loaded: Loaded) -> list[tuple[int, str, str]]:
     return result
 
 
-def load_manifest(data: str | bytes, choose: int | None = None, limits: Limits = Limits()) -> Manifest:  # noqa: B008
+def load_manifest(data: str | bytes, choose: int | None = None, limits: Limits = DEFAULT_LIMITS) -> Manifest:
     """The workload of a stream (a Pod or a kind with a pod template) and its companions."""
     loaded = load_stream(data, limits)
     candidates = workload_candidates(loaded)
