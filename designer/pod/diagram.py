@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from designer.pod.findings import Finding
 from designer.pod.roles import Role, container_ports, is_native_sidecar, localhost_ports, roles_for
 from designer.pod.workloads import pod_metadata, pod_spec
+
+if TYPE_CHECKING:  # at run time only _Marks needs it, and only when there are findings to mark
+    from designer.pod.findings import Finding
 
 FONT = "Helvetica"
 MAX_TEXT = 60  # characters of one user string shown in a label; the rest is elided
@@ -178,9 +180,14 @@ class _Marks:
         self.nodes: dict[str, list[Finding]] = {}
         self.mounts: dict[tuple[str, int], list[Finding]] = {}
         self.pod: list[Finding] = []
+        if not findings:
+            return
+        # Imported here: findings needs dataclasses (~5 ms), and the diagram CLI draws none.
+        from designer.pod.findings import Finding
+
         by_position = {(item.group, item.index): item for item in items}
         by_name = {item.name: item for item in items}
-        for finding in _flatten(findings or []):
+        for finding in _flatten(findings, Finding):
             if not isinstance(finding, Finding) or finding.waived is not None:
                 continue
             if finding.severity not in ("error", "warning"):
@@ -203,13 +210,13 @@ class _Marks:
             self.pod.append(finding)
 
 
-def _flatten(findings: Iterable[Finding]) -> list[Finding]:
+def _flatten(findings: Iterable[Finding], finding_type: type[Finding]) -> list[Finding]:
     result: list[Finding] = []
     stack = list(findings)[::-1]
     while stack:
         finding = stack.pop()
         result.append(finding)
-        if isinstance(finding, Finding):
+        if isinstance(finding, finding_type):
             stack.extend(list(finding.caused)[::-1])
     return result
 

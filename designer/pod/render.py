@@ -7,7 +7,6 @@ Graphviz) next to the interpreter or on PATH. POD_DESIGNER_GRAPHVIZ (a path, or 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -95,6 +94,10 @@ def installed_engines() -> list[str]:
 
 
 def _cache_key(engine: str, fmt: str, dot: str) -> str:
+    # Imported here: loading OpenSSL costs ~3 ms of start-up, which the diagram CLI (no cache)
+    # need not pay; the web process pays it once.
+    import hashlib
+
     digest = hashlib.sha256()
     for part in (engine, fmt, dot):
         digest.update(part.encode("utf-8", "surrogatepass"))
@@ -108,8 +111,12 @@ def render(
     engine: str | None = None,
     timeout: float = 2.0,
     max_bytes: int = 5_000_000,
+    cache: bool = True,
 ) -> bytes:
-    """DOT text drawn as svg or png bytes ("dot" returns the source); RenderError on any failure."""
+    """DOT text drawn as svg or png bytes ("dot" returns the source); RenderError on any failure.
+
+    cache=False skips both cache levels: a one-shot process (the CLI) would only pay for them.
+    """
     if fmt not in FORMATS:
         raise RenderError(f"unknown diagram format {fmt!r} (use svg, png or dot)")
     data = dot.encode("utf-8", "replace")
@@ -118,6 +125,8 @@ def render(
     if fmt == "dot":
         return data
     path = find_engine(engine)
+    if not cache:
+        return _run(path, fmt, data, timeout, max_bytes)
     key = _cache_key(path, fmt, dot)
     with _cache_lock:
         cached = _cache.get(key)

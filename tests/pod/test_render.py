@@ -114,6 +114,17 @@ def test_it_uses_the_shared_cache(tmp_path: Path) -> None:
     assert counter.read_text().count("run") == 1
 
 
+def test_it_skips_both_caches_when_asked(tmp_path: Path) -> None:
+    counter = tmp_path / "runs"
+    engine = script(tmp_path, "counting-engine", f"cat >/dev/null; echo run >> {counter}; echo '<svg/>'")
+    shared: dict[str, bytes] = {}
+    set_shared_cache(shared.get, shared.__setitem__)
+    assert render(SMALL, "svg", engine=engine, cache=False) == b"<svg/>\n"
+    assert render(SMALL, "svg", engine=engine, cache=False) == b"<svg/>\n"
+    assert counter.read_text().count("run") == 2
+    assert shared == {}
+
+
 def test_it_draws_even_when_the_shared_cache_is_broken(engine: str) -> None:
     def broken(*args: Any) -> Any:
         raise ConnectionError("redis is down")

@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     else:
         dot = build_dot(manifest.document, version=args.target_version)
     try:
-        output = render(dot, fmt, engine=args.engine, timeout=args.timeout)
+        output = render(dot, fmt, engine=args.engine, timeout=args.timeout, cache=False)
         if fmt == "svg":
             output = sanitize_svg(output)
     except RenderError as exc:
