@@ -7,6 +7,7 @@ only when used, so `diagram` does not pay for the schema validators and vice ver
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 COMMANDS = {
@@ -26,5 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     return int(module.main(args[1:]))
 
 
+def exit_now(code: int) -> None:
+    """Flush and leave without the interpreter's teardown (freeing every module and object):
+    ~5 ms of a diagram run that is mostly start-up, and a one-shot CLI leaves nothing to clean."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`... | head`): the output is theirs to drop
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
