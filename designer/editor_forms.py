@@ -67,7 +67,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     ),
     "securityContext.capabilities.drop": ("Capabilities to drop", "textarea", "one a line, e.g. ALL"),
     "terminationMessagePolicy": ("Termination message policy", "select", ""),
-    "type": ("Type", "select", "other kinds (projected, downwardAPI, ...) are edited in YAML"),
+    "type": ("Type", "select", "other kinds (nfs, csi, ephemeral, ...) are edited in YAML"),
     "emptyDir.medium": ("Medium", "select", ""),
     "emptyDir.sizeLimit": ("Size limit", "text", "e.g. 64Mi"),
     "configMap.name": ("ConfigMap name", "text", ""),
@@ -92,6 +92,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "textarea",
         "configMap NAME, secret NAME, or serviceAccountToken PATH expirationSeconds=3600",
     ),
+    "downwardAPI.defaultMode": ("Default mode", "text", "octal, e.g. 0644"),
+    "projected.defaultMode": ("Default mode", "text", "octal, e.g. 0440"),
 }
 CHOICES: dict[str, list[str]] = {
     "restartPolicy": ["", "Always", "OnFailure", "Never"],
@@ -365,11 +367,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
             continue
         shown = forms_model.volume_fields(v)
         kind = shown.get("type", "")
-        keys = [
-            "name",
-            "type",
-            *[k for k, _ in forms_model.VOLUME_FIELDS if kind and k.startswith(kind + ".")],
-        ]
+        keys = ["name", "type"]
         if kind in VOLUME_CODECS:
             key, (fmt, _) = VOLUME_CODECS[kind]
             text = (
@@ -378,6 +376,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
             if text is not None:
                 shown[key] = text
             keys.append(key)
+        keys += [k for k, _ in forms_model.VOLUME_FIELDS if kind and k.startswith(kind + ".")]
         volumes.append(
             {
                 "dom_id": f"form-volume-{v.get('name', index)}",
@@ -479,7 +478,7 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
         if not isinstance(v, dict) or not posted:
             continue
         new_name = posted.pop("name", None)
-        mine = {key: posted.pop(key) for key in [k for k in posted if k.split(".", 1)[0] in VOLUME_CODECS]}
+        mine = {key: posted.pop(key) for key in [k for k in posted if k in CODEC_FIELDS]}
         kind = posted.get("type", "")
         if kind in VOLUME_CODECS and kind not in v:
             # A source forms_model does not switch to: start it empty (mounts keep the name).
@@ -494,7 +493,7 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
         for key, text in mine.items():
             source, _, field_name = key.partition(".")
             fmt, parse = VOLUME_CODECS[source][1]
-            if not isinstance(updated.get(source), dict) or VOLUME_CODECS[source][0] != key:
+            if not isinstance(updated.get(source), dict):
                 continue
             try:
                 updated = _write_source_list(updated, source, field_name, text, fmt, parse)
@@ -919,6 +918,7 @@ VOLUME_CODECS: dict[str, tuple[str, tuple[Any, Any]]] = {
     "downwardAPI": ("downwardAPI.items", (format_downward_items, parse_downward_items)),
     "projected": ("projected.sources", (format_projected_sources, parse_projected_sources)),
 }
+CODEC_FIELDS = {key for key, _ in VOLUME_CODECS.values()}
 
 
 # --- findings -> fields ----------------------------------------------------------------------

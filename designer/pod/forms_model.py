@@ -391,6 +391,9 @@ VOLUME_FIELDS: list[tuple[str, Kind]] = [
     ("persistentVolumeClaim.readOnly", BOOL),
     ("hostPath.path", STR),
     ("hostPath.type", STR),
+    # Their items and sources are lists the web layer edits one a line; the mode is a plain field.
+    ("downwardAPI.defaultMode", OCTAL),
+    ("projected.defaultMode", OCTAL),
 ]
 
 

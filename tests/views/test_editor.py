@@ -450,8 +450,23 @@ def test_it_edits_downward_api_and_projected_volumes(alice_client: Any, make_des
     data["v0-projected.sources"] = (
         "configMap app-config\nserviceAccountToken vault-token expirationSeconds=600 audience=vault"
     )
-    volumes = pod_spec(_working(_post(alice_client, design, data).content)["document"])["volumes"]
-    assert volumes[0]["projected"]["sources"] == [
-        {"configMap": {"name": "app-config"}},
-        {"serviceAccountToken": {"path": "vault-token", "expirationSeconds": 600, "audience": "vault"}},
-    ]
+    assert data["v0-projected.defaultMode"] == "" and data["v1-downwardAPI.defaultMode"] == ""
+    data["v0-projected.defaultMode"] = "0440"
+    data["v1-downwardAPI.defaultMode"] = "0644"
+    html = _post(alice_client, design, data).content
+    volumes = pod_spec(_working(html)["document"])["volumes"]
+    assert volumes[0]["projected"] == {
+        "sources": [
+            {"configMap": {"name": "app-config"}},
+            {"serviceAccountToken": {"path": "vault-token", "expirationSeconds": 600, "audience": "vault"}},
+        ],
+        "defaultMode": 0o440,
+    }
+    assert volumes[1]["downwardAPI"]["defaultMode"] == 0o644
+    # Shown as octal again; a bad mode names its field and changes nothing.
+    data = form_data(html, action="apply")
+    assert data["v0-projected.defaultMode"] == "0440" and data["v1-downwardAPI.defaultMode"] == "0644"
+    data["v1-downwardAPI.defaultMode"] = "0999"
+    html = _post(alice_client, design, data).content
+    assert 'id="f-v1-downwardAPI-defaultMode-error"' in html.decode()
+    assert pod_spec(_working(html)["document"])["volumes"][1]["downwardAPI"]["defaultMode"] == 0o644
