@@ -42,7 +42,7 @@ HTTP_PROXY_IMAGE = "envoyproxy/envoy:v1.31.2"
 WAIT_IMAGE = "busybox:1.36.1"
 GIT_SYNC_IMAGE = "registry.k8s.io/git-sync/git-sync:v4.2.4"
 
-_SERVICE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_SERVICE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\Z")
 
 
 @dataclass(frozen=True)

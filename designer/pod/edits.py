@@ -36,7 +36,7 @@ from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, templ
 CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
 # Annotations whose KEY ends with a container name (AppArmor before 1.30, kubectl's old default).
 _PER_CONTAINER_ANNOTATION_PREFIXES = ("container.apparmor.security.beta.kubernetes.io/",)
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 
 
 class EditError(ValueError):

@@ -17,7 +17,7 @@ from pathlib import Path
 STARTERS_DIR = Path(__file__).resolve().parent.parent / "starters"
 
 _HEADER = re.compile(r"^#\s*(name|description|tags)\s*:\s*(.*?)\s*$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 @dataclass(frozen=True)

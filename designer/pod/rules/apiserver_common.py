@@ -25,9 +25,9 @@ class PodInfo:
     is_pod: bool = True
 
 
-_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
+_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+\Z")
 _HAS_LETTER = re.compile(r"[a-z]")
-_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
 # A character outside printable ASCII (32-126), or "=": not allowed in a relaxed env name.
 _NOT_RELAXED_ENV_CHAR = re.compile(r"[^\x20-\x3c\x3e-\x7e]")
 ENV_NAME_MSG = (
@@ -38,12 +38,12 @@ ENV_NAME_MSG = (
 RELAXED_ENV_NAME_MSG = (
     "a valid environment variable name must consist only of printable ASCII characters other than '='"
 )
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+\Z")
 CONFIG_KEY_MSG = (
     "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
     "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 )
-HTTP_HEADER_RE = re.compile(r"^[-A-Za-z0-9]+$")
+HTTP_HEADER_RE = re.compile(r"^[-A-Za-z0-9]+\Z")
 PORT_RANGE_MSG = "must be between 1 and 65535, inclusive"
 ID_RANGE_MSG = "must be between 0 and 2147483647, inclusive"
 NONNEG_MSG = "must be greater than or equal to 0"
@@ -71,7 +71,7 @@ RESOURCE_FIELD_PATHS = (
     "requests.ephemeral-storage",
     "requests.memory",
 )
-SUBSCRIPTED_PATH = re.compile(r"^([^\[]+)\['(.*)'\]$")
+SUBSCRIPTED_PATH = re.compile(r"^([^\[]+)\['(.*)'\]\Z")
 EPHEMERAL_FORBIDDEN = (
     "ports",
     "livenessProbe",
@@ -83,7 +83,7 @@ EPHEMERAL_FORBIDDEN = (
     "restartPolicy",
     "restartPolicyRules",
 )
-QUALIFIED_NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+QUALIFIED_NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 
 
 def port_name_errors(name: str) -> list[str]:

@@ -28,8 +28,8 @@ DNS1123_SUBDOMAIN_MSG = (
     "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
     f"validation is '{DNS1123_SUBDOMAIN_FMT}')"
 )
-_LABEL_RE = re.compile(f"^{DNS1123_LABEL_FMT}$")
-_SUBDOMAIN_RE = re.compile(f"^{DNS1123_SUBDOMAIN_FMT}$")
+_LABEL_RE = re.compile(rf"^{DNS1123_LABEL_FMT}\Z")
+_SUBDOMAIN_RE = re.compile(rf"^{DNS1123_SUBDOMAIN_FMT}\Z")
 INT32_MAX = 2147483647
 
 
@@ -171,7 +171,7 @@ def as_int(value: Any) -> int | None:
 
 
 _QUANTITY_RE = re.compile(
-    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$"
+    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)\Z"
 )
 _SUFFIXES = {
     "": 1, "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "k": 10**3,

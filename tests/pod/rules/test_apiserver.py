@@ -937,3 +937,22 @@ def test_it_needs_every_container_to_be_host_process_and_host_network() -> None:
     doc["spec"]["containers"][1]["securityContext"] = host["securityContext"]
     doc["spec"]["hostNetwork"] = True
     assert [f for f in run(doc) if f.rule == "K8S-POD-HOSTPROCESS"] == []
+
+
+# Go's `$` (no multiline flag) is the end of the text; Python's `$` also matches before a final
+# newline. A name that ends in "\n" is what kube-apiserver rejects and a `$` regex would pass.
+TRAILING_NEWLINE = [
+    ("metadata.name", "web", "K8S-POD-NAME"),
+    (f"{C0}.name", "app", "K8S-CTR-NAME-DNS1123"),
+    (f"{C0}.ports[0].name", "http", "K8S-PORT-NAME-FORMAT"),
+    (f"{C0}.env[0].name", "LOG_LEVEL", "K8S-ENV-NAME"),
+    (f"{C0}.resources.requests.cpu", "100m", "K8S-RES-QUANTITY"),
+    ("spec.volumes[0].name", "shared", "K8S-VOL-NAME"),
+    ("spec.hostname", "web-0", "K8S-POD-NAMES"),
+]
+
+
+@pytest.mark.parametrize(("path", "good", "rule"), TRAILING_NEWLINE, ids=[c[2] for c in TRAILING_NEWLINE])
+def test_a_trailing_newline_is_not_the_end_of_a_name(path: str, good: str, rule: str) -> None:
+    assert rule not in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good}))))}
+    assert rule in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good + "\n"}))))}
