@@ -293,7 +293,8 @@ _PROBE_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
 _HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
 
 
-def _probe_fields(probe: str) -> list[tuple[str, Kind]]:
+def probe_fields(probe: str) -> list[tuple[str, Kind]]:
+    """The fields of one probe, every handler's included (the form shows the chosen one's)."""
     return [
         (f"{probe}.httpGet.path", STR),
         (f"{probe}.httpGet.port", INT_OR_STR),
@@ -309,7 +310,8 @@ def _probe_fields(probe: str) -> list[tuple[str, Kind]]:
     ]
 
 
-def _hook_fields(hook: str) -> list[tuple[str, Kind]]:
+def hook_fields(hook: str) -> list[tuple[str, Kind]]:
+    """The fields of one lifecycle hook (postStart, preStop), every handler's included."""
     base = f"lifecycle.{hook}"
     return [
         (f"{base}.exec.command", LINES),
@@ -334,8 +336,8 @@ CONTAINER_FIELDS: list[tuple[str, Kind]] = [
         for kind in ("requests", "limits")
         for res in ("cpu", "memory", "ephemeral-storage")
     ],
-    *[f for probe in ("livenessProbe", "readinessProbe", "startupProbe") for f in _probe_fields(probe)],
-    *[f for hook in ("postStart", "preStop") for f in _hook_fields(hook)],
+    *[f for probe in ("livenessProbe", "readinessProbe", "startupProbe") for f in probe_fields(probe)],
+    *[f for hook in ("postStart", "preStop") for f in hook_fields(hook)],
     ("securityContext.runAsNonRoot", BOOL),
     ("securityContext.runAsUser", INT),
     ("securityContext.runAsGroup", INT),
