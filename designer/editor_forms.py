@@ -514,8 +514,6 @@ def apply_fields(working: Any, post: Any) -> tuple[Any, dict[str, str]]:
     return result, errors
 
 
-
-
 # --- findings -> fields ----------------------------------------------------------------------
 
 _CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\]\.?(.*)$")

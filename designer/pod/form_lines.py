@@ -216,9 +216,7 @@ def parse_env(text: str) -> list[dict[str, Any]]:
             for word_ in values[len(positional) :]:
                 key, sep, value = word_.partition("=")
                 if not sep or key not in optional:
-                    raise EditError(
-                        f"env: {word_!r}: expected {' or '.join(k + '=' for k in optional)}"
-                    )
+                    raise EditError(f"env: {word_!r}: expected {' or '.join(k + '=' for k in optional)}")
                 ref[key] = value == "true" if key == "optional" else value
             result.append({"name": name, "valueFrom": {kind: ref}})
         else:

@@ -20,7 +20,7 @@ from designer.pod.form_lines import (
     write_volume_list,
 )
 
-CODECS = {**{k: v for k, v in LIST_CODECS.items()}, **{k: v[1] for k, v in VOLUME_CODECS.items()}}
+CODECS = {**LIST_CODECS, **{k: v[1] for k, v in VOLUME_CODECS.items()}}
 
 # Words as users type them, and the ones a parser could mistake for syntax.
 word = st.one_of(
@@ -67,9 +67,7 @@ env_from = st.builds(
     optional("prefix", word),
     optional("optional", flag),
 )
-downward_item = st.builds(
-    lambda path, field: {"path": path, "fieldRef": {"fieldPath": field}}, word, word
-)
+downward_item = st.builds(lambda path, field: {"path": path, "fieldRef": {"fieldPath": field}}, word, word)
 projected_source = st.one_of(
     st.builds(lambda kind, name: {kind: {"name": name}}, st.sampled_from(["configMap", "secret"]), word),
     st.builds(
@@ -130,13 +128,19 @@ def test_an_edit_keeps_the_untouched_items_as_they_were() -> None:
     # Key order is part of what users imported; the untouched mount keeps its own.
     container = {"name": "app", "volumeMounts": [{"mountPath": "/a", "name": "a"}]}
     result = write_container_list(container, "volumeMounts", "a /a\nb /b ro")
-    assert [list(m) for m in result["volumeMounts"]] == [["mountPath", "name"], ["name", "mountPath", "readOnly"]]
+    assert [list(m) for m in result["volumeMounts"]] == [
+        ["mountPath", "name"],
+        ["name", "mountPath", "readOnly"],
+    ]
     assert container["volumeMounts"] == [{"mountPath": "/a", "name": "a"}]  # a copy was written
     assert "volumeMounts" not in write_container_list(result, "volumeMounts", "  \n")
 
 
 def test_a_volume_list_is_written_into_its_source() -> None:
-    volume = {"name": "info", "downwardAPI": {"items": [{"path": "l", "fieldRef": {"fieldPath": "metadata.labels"}}]}}
+    volume = {
+        "name": "info",
+        "downwardAPI": {"items": [{"path": "l", "fieldRef": {"fieldPath": "metadata.labels"}}]},
+    }
     result = write_volume_list(volume, "downwardAPI.items", "n <- field metadata.name")
     assert result["downwardAPI"]["items"] == [{"path": "n", "fieldRef": {"fieldPath": "metadata.name"}}]
     assert write_volume_list(volume, "downwardAPI.items", "") == {"name": "info", "downwardAPI": {}}
