@@ -35,11 +35,13 @@ DANGER = "#b02a37"
 WARN = "#997404"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\](?:\.volumeMounts\[(\d+)\])?")
-_LISTEN_ARG = re.compile(
-    r"--?[\w-]*(?:port|listen|address|bind)[\w-]*[= ](?:[\w.\[\]]*:)?(\d{1,5})\b", re.IGNORECASE
+_CONTAINER_PATH = re.compile(
+    r"(?:^|\.)(initContainers|containers)\[([0-9]+)\](?:\.volumeMounts\[([0-9]+)\])?"
 )
-_VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]")
+_LISTEN_ARG = re.compile(
+    r"--?[\w-]*(?:port|listen|address|bind)[\w-]*[= ](?:[\w.\[\]]*:)?([0-9]{1,5})\b", re.IGNORECASE
+)
+_VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[([0-9]+)\]")
 
 
 # --- escaping -------------------------------------------------------------------------------

@@ -342,7 +342,7 @@ def parse_projected_sources(text: str) -> list[dict[str, Any]]:
             body: dict[str, Any] = {"path": words[1]}
             for word in words[2:]:
                 key, sep, value = word.partition("=")
-                if key == "expirationSeconds" and sep and value.isdigit():
+                if key == "expirationSeconds" and sep and value.isascii() and value.isdigit():
                     body[key] = int(value)
                 elif key == "audience" and sep and value:
                     body[key] = value

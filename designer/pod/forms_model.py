@@ -92,19 +92,20 @@ def _fmt_quantity(v: Any) -> str | None:
 
 
 def _parse_quantity(text: str, field: str) -> Any:
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"[0-9]+", text):
         return int(text)
     return text
 
 
 def _fmt_int_or_str(v: Any) -> str | None:
-    if isinstance(v, str) and v.isdigit():
+    if isinstance(v, str) and v.isascii() and v.isdigit():
         return None  # "8080" as a string would come back as an int
     return _fmt_int(v) if isinstance(v, int) else _fmt_str(v)
 
 
 def _parse_int_or_str(text: str, field: str) -> Any:
-    return int(text) if text.isdigit() else text
+    # ASCII only: '²'.isdigit() is true and int('²') fails; '٣' would become 3.
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _fmt_octal(v: Any) -> str | None:

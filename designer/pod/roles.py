@@ -45,8 +45,8 @@ _SIDECAR_IMAGES = re.compile(
     r"prometheus-config-reloader|.*-reloader|.*-sync|.*-agent|logrotate|otel.*collector.*)$"
 )
 _ADAPTER_IMAGES = re.compile(r"^(.*-exporter|.*_exporter|exporter|statsd-exporter|json-exporter)$")
-_LOCALHOST_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)?:(\d{1,5})\b")
-_LOCALHOST_ONLY = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})\b")
+_LOCALHOST_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)?:([0-9]{1,5})\b")
+_LOCALHOST_ONLY = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):([0-9]{1,5})\b")
 
 
 def image_basename(image: Any) -> str:

@@ -22,7 +22,9 @@ from designer.pod.rules.lint import lint
 def _read(request: HttpRequest) -> tuple[object, JsonResponse | None]:
     choose = request.GET.get("choose")
     try:
-        manifest = load_manifest(request.body, choose=int(choose) if choose and choose.isdigit() else None)
+        manifest = load_manifest(
+            request.body, choose=int(choose) if choose and choose.isascii() and choose.isdigit() else None
+        )
     except MultipleWorkloads as exc:
         body = {
             "error": str(exc),

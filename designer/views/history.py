@@ -91,7 +91,7 @@ def restore_revision(request: HttpRequest, pk: int, number: int) -> HttpResponse
             Content.of(old),
             request.user,
             message=f"Restored revision {old.number}",
-            base_number=int(base) if base.isdigit() else None,
+            base_number=int(base) if base.isascii() and base.isdigit() else None,
         )
     except StaleRevision as exc:
         messages.error(request, f"Revision {exc.current.number} was saved meanwhile; nothing was restored.")

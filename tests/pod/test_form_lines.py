@@ -16,6 +16,7 @@ from designer.pod.form_lines import (
     format_mounts,
     parse_env,
     parse_mounts,
+    parse_projected_sources,
     write_container_list,
     write_volume_list,
 )
@@ -117,6 +118,8 @@ def test_a_bad_line_is_named() -> None:
         parse_mounts("data /data\nlogs\n")
     with pytest.raises(EditError, match="expected one of secret"):
         parse_env("X <- vault secret/x")
+    with pytest.raises(EditError, match="expected expirationSeconds=N"):
+        parse_projected_sources("serviceAccountToken token expirationSeconds=²")  # isdigit(), not int()
 
 
 def test_unchanged_text_leaves_the_container_itself() -> None:

@@ -291,3 +291,16 @@ def test_it_edits_volumes_and_switches_their_source() -> None:
         k: "" for k in volume_fields({"name": "x"}) if k != "name"
     }
     assert same(apply_volume_fields(projected, volume_fields(projected)), projected)
+
+
+@pytest.mark.parametrize("text", ["²", "٣"])
+def test_a_port_in_other_digits_stays_the_string_it_was_typed_as(text: str) -> None:
+    # str.isdigit() is true for both; int() refuses '²' and would read '٣' as 3. Go reads
+    # neither as a number, so the port stays a (named-port) string and validation says why.
+    container = {"name": "a", "image": "x", "livenessProbe": {"tcpSocket": {"port": 80}}}
+    updated = apply_container_fields(container, {"livenessProbe.tcpSocket.port": text})
+    assert updated["livenessProbe"]["tcpSocket"]["port"] == text
+    assert (
+        apply_container_fields(container, {"resources.requests.cpu": "٣"})["resources"]["requests"]["cpu"]
+        == "٣"
+    )

@@ -508,6 +508,7 @@ HUGE = "99999999999999999999999"
         "/designs/{pk}/history/compare?a=-1&b=-5",
         f"/designs/{{pk}}/history/compare?a=1&b={HUGE}",
         "/designs/{pk}/history/compare?a=%00&b=",
+        "/designs/{pk}/history/compare?a=%C2%B2&b=1",
         "/designs/{pk}/history/?page=-1",
         f"/designs/{{pk}}/history/?page={HUGE}",
         "/designs/{pk}/history/?page=abc",
@@ -544,6 +545,19 @@ def test_it_restores_no_missing_revision(alice_client: Any, make_design: Any, nu
         response = client.post(f"/designs/{design.pk}/revisions/{number}/restore", {"base_revision": base})
         _assert_clean(response)
     assert _revisions(design) == 1
+
+
+@pytest.mark.parametrize("base", ["²", "٣", "1e0"])
+def test_it_restores_with_a_base_that_only_looks_like_a_number(
+    alice_client: Any, make_design: Any, base: str
+) -> None:
+    # '²' and '٣' are str.isdigit(); int() refuses the first and reads the second as 3. Neither
+    # is a revision number: the restore goes ahead without a staleness check.
+    client = _client(alice_client)
+    design = make_design()
+    response = client.post(f"/designs/{design.pk}/revisions/1/restore", {"base_revision": base})
+    _assert_clean(response)
+    assert _revisions(design) == 2
 
 
 # --- access, CSRF, error pages ------------------------------------------------------------------

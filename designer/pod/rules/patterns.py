@@ -24,14 +24,14 @@ NATIVE_SIDECARS_DEFAULT = (1, 29)
 NATIVE_SIDECARS_GA = (1, 33)
 NATIVE_SIDECARS_ALPHA = (1, 28)
 
-_LOOPBACK_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})(?!\d)")
+_LOOPBACK_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):([0-9]{1,5})(?![0-9])")
 _LOOPBACK_VALUES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _OWN_ADDRESS_ENV = re.compile(r"LISTEN|BIND", re.I)
 _OWN_ADDRESS_FLAG = re.compile(r"^--?(?:[\w-]*(?:listen|bind)[\w-]*|address|addr|http-address|port)$", re.I)
 _SCRATCH_PATH = re.compile(r"^/(?:tmp|run|var/run|var/tmp|home)(?:/|$)|lock|cache", re.I)
 _PORT_ENV = re.compile(r"(?:^|_)PORT$")
 _NEVER_EXITS = re.compile(
-    r"sleep\s+inf(inity)?\b|tail\s+-[a-zA-Z]*f|while\s+(true|:|\[\s*1\s*\])|\bsleep\s+\d{6,}"
+    r"sleep\s+inf(inity)?\b|tail\s+-[a-zA-Z]*f|while\s+(true|:|\[\s*1\s*\])|\bsleep\s+[0-9]{6,}"
 )
 _SERVER_IMAGES = re.compile(
     r"^(nginx|nginx-unprivileged|httpd|apache2?|caddy|traefik|haproxy|envoy|redis|memcached|postgres|"
@@ -45,7 +45,7 @@ _SIGNAL_INTENT = re.compile(r"\b(kill|pkill|killall)\b|SIGHUP|SIGUSR[12]|-HUP\b|
 _RISKY_CAPS = {"NET_ADMIN", "SYS_ADMIN", "ALL"}
 _LISTEN_FLAG = re.compile(r"--?[\w-]*(port|listen|address|addr|bind)[\w-]*")
 _LISTEN_VALUE = re.compile(
-    r"--?[\w-]*(?:port|listen|address|addr|bind)[\w-]*[=\s]+(?:[\w.\[\]:-]*:)?(\d{1,5})\b"
+    r"--?[\w-]*(?:port|listen|address|addr|bind)[\w-]*[=\s]+(?:[\w.\[\]:-]*:)?([0-9]{1,5})\b"
 )
 _HELPERS = {Role.SIDECAR, Role.ADAPTER, Role.AMBASSADOR}
 
@@ -218,7 +218,7 @@ def links(entry: Entry) -> list[Link]:
             if not (isinstance(name, str) and _PORT_ENV.search(name.upper()) and isinstance(value, str)):
                 continue
             prefix = name.upper()[: -len("_PORT")] if name.upper().endswith("_PORT") else ""
-            if ("" in prefixes or prefix in prefixes) and value.strip().isdigit():
+            if ("" in prefixes or prefix in prefixes) and value.strip().isascii() and value.strip().isdigit():
                 add(int(value.strip()), f"{entry.path}.env[{j}].value")
     return found
 
@@ -232,7 +232,7 @@ def argument_ports(entry: Entry) -> set[int]:
         name, value = var.get("name"), var.get("value")
         if isinstance(name, str) and isinstance(value, str) and _OWN_ADDRESS_ENV.search(name):
             found.update(
-                int(m.group(1)) for m in re.finditer(r":(\d{1,5})\b", value) if 0 < int(m.group(1)) < 65536
+                int(m.group(1)) for m in re.finditer(r":([0-9]{1,5})\b", value) if 0 < int(m.group(1)) < 65536
             )
     for position, arg in enumerate(args):
         text = arg

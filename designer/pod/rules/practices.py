@@ -23,7 +23,7 @@ _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDE
 _SECRET_VALUE = re.compile(
     r"^(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{30,}|xox[bap]-)"
 )
-_NOT_SECRET_VALUE = re.compile(r"^(/|\$\(|\{\{|true$|false$|\d+$)", re.I)
+_NOT_SECRET_VALUE = re.compile(r"^(/|\$\(|\{\{|true$|false$|[0-9]+$)", re.I)
 _DANGEROUS_CAPS = {
     "ALL",
     "SYS_ADMIN",
@@ -237,7 +237,7 @@ def _probes(entry: Entry) -> list[Finding]:
                 continue
             port = action["port"]
             path = f"{entry.path}.{probe_key}.{handler}.port"
-            if isinstance(port, str) and not port.isdigit():
+            if isinstance(port, str) and not (port.isascii() and port.isdigit()):
                 if port not in names:
                     found.append(
                         _f(

@@ -62,6 +62,25 @@ def test_it_turns_a_crashing_layer_into_one_internal_finding() -> None:
     assert len(internal) == 1 and internal[0].severity == "error" and "no-such-layer" in internal[0].message
 
 
+def test_digits_that_only_python_calls_digits_do_not_break_a_layer() -> None:
+    # '²'.isdigit() is true and int('²') raises; '٥٤٣٢' matches \d and int() reads it as 5432.
+    document = pod(
+        [
+            {
+                "name": "app",
+                "image": "nginx:1.27",
+                "ports": [{"containerPort": 80}],
+                "env": [{"name": "DB_PORT", "value": "²"}, {"name": "LISTEN_ADDR", "value": "localhost:٣٣"}],
+                "readinessProbe": {"tcpSocket": {"port": "²"}},
+            },
+            {"name": "db-proxy", "image": "cloud-sql-proxy:2", "args": ["--port=٥٤٣٢"]},
+        ]
+    )
+    findings = lint(document)
+    assert [f.message for f in findings if f.rule == "INTERNAL"] == []
+    assert "K8S-PROBE-HANDLER-FIELDS" in {f.rule for f in findings}
+
+
 def test_it_fills_lines_from_the_nearest_ancestor_in_the_line_map() -> None:
     line_map = {"": (1, 1), "spec": (4, 1), "spec.containers[1]": (9, 5), "spec.containers[1].ports": (12, 7)}
     assert line_for("spec.containers[1].ports[0].containerPort", line_map) == 12
@@ -121,7 +140,13 @@ def test_it_never_raises_on_a_non_mapping() -> None:
 
 
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=12), st.floats()
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.text(max_size=12),
+    st.floats(),
+    # Strings that look like numbers to str.isdigit() or to a `$` regex, and are not to Go.
+    st.sampled_from(["²", "٣٣", "80\n", "8080", "100m\n", "localhost:٣"]),
 )
 _junk = st.recursive(
     _scalars,
