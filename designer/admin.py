@@ -1,22 +1,23 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from designer.models import ApiToken, Design, Membership, Revision, Team
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Team]):
     model = Membership
     extra = 1
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ["name", "slug", "created"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
 
 @admin.register(Design)
-class DesignAdmin(admin.ModelAdmin):
+class DesignAdmin(admin.ModelAdmin[Design]):
     list_display = [
         "name",
         "owner",
@@ -34,15 +35,15 @@ class DesignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(admin.ModelAdmin[Revision]):
     list_display = ["design", "number", "author", "message", "created"]
     raw_id_fields = ["design", "author"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Revision | None = None) -> bool:
         return False  # revisions are immutable
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created", "last_used"]
     readonly_fields = ["token_hash", "prefix"]

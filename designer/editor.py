@@ -290,12 +290,8 @@ def _add(doc: dict[str, Any], roles: Roles, template: dict[str, Any], role: Role
 
 def containers_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     spec = pod_spec(document)
-    return [
-        c
-        for key in ("initContainers", "containers")
-        for c in (spec.get(key) if isinstance(spec.get(key), list) else [])
-        if isinstance(c, dict)
-    ]
+    lists = [spec.get(key) for key in ("initContainers", "containers")]
+    return [c for items in lists if isinstance(items, list) for c in items if isinstance(c, dict)]
 
 
 def volume_names(document: dict[str, Any]) -> list[str]:

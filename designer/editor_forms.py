@@ -327,7 +327,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
     roles = working.roles
     pod_shown = forms_model.pod_fields(document)
     pod = {"fields": [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]}
-    containers = []
+    containers: list[dict[str, Any]] = []
     step = 0
     for group, letter in GROUPS.items():
         for index, c in enumerate(_as_list(spec.get(group))):
@@ -358,7 +358,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                     "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
                 }
             )
-    volumes = []
+    volumes: list[dict[str, Any]] = []
     for index, v in enumerate(_as_list(spec.get("volumes"))):
         if not isinstance(v, dict):
             continue
@@ -412,7 +412,8 @@ def _apply(
 ) -> dict[str, Any]:
     """Apply all fields at once; on a bad value apply them one by one to name each bad field."""
     try:
-        return apply(obj, fields)
+        applied: dict[str, Any] = apply(obj, fields)
+        return applied
     except edits.EditError:
         pass
     result = obj

@@ -12,8 +12,11 @@ from typing import Any
 from django.db import models
 
 
-class OrderedJSONField(models.TextField):
+class OrderedJSONField(models.TextField[Any, Any]):
     description = "JSON stored as text (key order kept)"
+    # What django-stubs' plugin reads as the types a model attribute takes and gives: any JSON.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         return None if value is None else json.loads(value)

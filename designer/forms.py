@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -24,8 +26,9 @@ class ImportForm(forms.Form):
         label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS], initial=K8S_VERSIONS[0]
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload:
             if upload.size > settings.POD_DESIGNER_MAX_UPLOAD:
@@ -35,8 +38,9 @@ class ImportForm(forms.Form):
             raw = upload.read()
             data["source"] = raw
             # Keep what the user sent visible next to the error (when it is text at all).
-            self.data = self.data.copy()
-            self.data["text"] = raw.decode("utf-8", errors="replace")[:200_000]
+            shown = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict, immutable as posted
+            shown["text"] = raw.decode("utf-8", errors="replace")[:200_000]
+            self.data = shown
         elif data.get("text", "").strip():
             data["source"] = data["text"]
         else:
@@ -51,7 +55,7 @@ class BlankDesignForm(forms.Form):
     )
 
 
-class DesignSettingsForm(forms.ModelForm):
+class DesignSettingsForm(forms.ModelForm[Design]):
     class Meta:
         model = Design
         fields = ["name", "description", "k8s_version"]

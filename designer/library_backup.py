@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
 from designer.models import Design, Membership, Revision, Team
 from designer.pod.manifest import Limits, dump_yaml, load_stream
@@ -58,6 +59,11 @@ def _time(value: datetime | None) -> str | None:
 
 def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _time_or_now(value: str | None) -> datetime:
+    """For the timestamps that cannot be empty: a hand-edited backup may have dropped one."""
+    return _parse_time(value) or timezone.now()
 
 
 def export_library(root: Path) -> int:
@@ -148,7 +154,8 @@ def import_library(root: Path) -> tuple[int, int]:
         users = {u.get_username(): u for u in User.objects.all()}
         for data in json.loads((root / "teams.json").read_text(encoding="utf-8")):
             team, _ = Team.objects.get_or_create(
-                slug=data["slug"], defaults={"name": data["name"], "created": _parse_time(data["created"])}
+                slug=data["slug"],
+                defaults={"name": data["name"], "created": _time_or_now(data.get("created"))},
             )
             for username, level in data["members"]:
                 Membership.objects.get_or_create(team=team, user=users[username], defaults={"level": level})
@@ -161,8 +168,8 @@ def import_library(root: Path) -> tuple[int, int]:
             fields |= {
                 "owner": users.get(meta["owner"]) if meta["owner"] else None,
                 "team": teams.get(meta["team"]) if meta["team"] else None,
-                "created": _parse_time(meta["created"]),
-                "updated": _parse_time(meta["updated"]),
+                "created": _time_or_now(meta.get("created")),
+                "updated": _time_or_now(meta.get("updated")),
                 "deleted_at": _parse_time(meta["deleted_at"]),
             }
             design, made = Design.objects.update_or_create(pk=meta["id"], defaults=fields)
@@ -187,7 +194,7 @@ def import_library(root: Path) -> tuple[int, int]:
                     roles=rev_meta["roles"],
                     author=users.get(rev_meta["author"]) if rev_meta["author"] else None,
                     message=rev_meta["message"],
-                    created=_parse_time(rev_meta["created"]),
+                    created=_time_or_now(rev_meta.get("created")),
                     parent_number=rev_meta["parent"],
                     error_count=rev_meta["errors"],
                     warning_count=rev_meta["warnings"],

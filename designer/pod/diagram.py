@@ -95,6 +95,10 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _name(item: dict[str, Any], fallback: str) -> str:
     name = item.get("name")
     return name if isinstance(name, str) and name else fallback
@@ -287,7 +291,7 @@ def _container_node(item: _Item, found: list[Finding], step: int | None = None) 
 def volume_kind(volume: dict[str, Any]) -> tuple[str, bool]:
     """A one-line description of a volume's source and whether it is a risk (hostPath)."""
     if isinstance(volume.get("emptyDir"), dict) or "emptyDir" in volume:
-        empty = volume.get("emptyDir") if isinstance(volume.get("emptyDir"), dict) else {}
+        empty = _dict(volume.get("emptyDir"))
         size = empty.get("sizeLimit")
         size_text = f", sizeLimit {_text(size, 20)}" if size not in (None, "") else ""
         if empty.get("medium") == "Memory":
@@ -295,20 +299,17 @@ def volume_kind(volume: dict[str, Any]) -> tuple[str, bool]:
         return f"emptyDir{' (' + size_text[2:] + ')' if size_text else ''}", False
     for key, label in (("configMap", "configMap"), ("secret", "secret")):
         if key in volume:
-            source = volume.get(key) if isinstance(volume.get(key), dict) else {}
+            source = _dict(volume.get(key))
             ref = source.get("name") if key == "configMap" else source.get("secretName")
             return f"{label}: {_text(ref or '?', 40)}", False
     if "persistentVolumeClaim" in volume:
-        source = volume.get("persistentVolumeClaim")
-        claim = source.get("claimName") if isinstance(source, dict) else None
+        claim = _dict(volume.get("persistentVolumeClaim")).get("claimName")
         return f"PVC: {_text(claim or '?', 40)}", False
     if "hostPath" in volume:
-        source = volume.get("hostPath")
-        path = source.get("path") if isinstance(source, dict) else None
+        path = _dict(volume.get("hostPath")).get("path")
         return f"hostPath: {_text(path or '?', 40)}", True
     if "projected" in volume:
-        source = volume.get("projected")
-        count = len(_dicts(source.get("sources"))) if isinstance(source, dict) else 0
+        count = len(_dicts(_dict(volume.get("projected")).get("sources")))
         return f"projected ({count} source{'s' if count != 1 else ''})", False
     if "downwardAPI" in volume:
         return "downwardAPI", False
@@ -371,7 +372,7 @@ def _legend() -> list[str]:
 
 def _header(document: dict[str, Any], version: str | None) -> str:
     meta = pod_metadata(document)
-    outer = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    outer = _dict(document.get("metadata"))
     kind = document.get("kind") if isinstance(document.get("kind"), str) else "Pod"
     name = outer.get("name") or meta.get("name") or meta.get("generateName") or "(unnamed)"
     namespace = outer.get("namespace") or meta.get("namespace") or "default"
@@ -385,7 +386,7 @@ def _header(document: dict[str, Any], version: str | None) -> str:
 
 
 def build_dot(
-    document: dict[str, Any],
+    document: object,
     roles: dict[str, Any] | None = None,
     findings: list[Finding] | None = None,
     version: str | None = None,
@@ -633,7 +634,7 @@ def _grid(nodes: list[str], rows: int = 4) -> list[str]:
     return lines
 
 
-def build_lifecycle_dot(document: dict[str, Any], roles: dict[str, Any] | None = None) -> str:
+def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -> str:
     """Start order (init 1 → init 2 → native sidecars up → app) and stop order (app, sidecars reversed)."""
     if not isinstance(document, dict):
         document = {}

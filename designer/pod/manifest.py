@@ -132,8 +132,8 @@ def go_resolve(text: str) -> Any:
         if _INT64_MIN <= value <= _UINT64_MAX:
             return value
     if _GO_FLOAT_RE.fullmatch(plain):
-        value = float(plain)
-        return value if math.isfinite(value) else text  # Go's ParseFloat fails out of range
+        number = float(plain)
+        return number if math.isfinite(number) else text  # Go's ParseFloat fails out of range
     return text
 
 
@@ -594,7 +594,7 @@ def _needs_quotes_cached(text: str) -> bool:
 def _needs_quotes(text: str) -> bool:
     if text == "" or not isinstance(go_resolve(text), str):
         return True
-    return bool(_PY_RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR)
+    return bool(_PY_RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR)  # type: ignore[no-untyped-call]
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]

@@ -170,7 +170,7 @@ def _aggregate(
     return effective, peaks, steadies
 
 
-def effective_resources(spec: dict[str, Any]) -> dict[str, Any]:
+def effective_resources(spec: object) -> dict[str, Any]:
     """Effective pod requests and limits per resource (RULES.md §4), plus how they came about.
 
     Returns {"requests": {res: Decimal}, "limits": {res: Decimal | None (unbounded)},
@@ -222,7 +222,7 @@ def effective_resources(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def qos_class(spec: dict[str, Any]) -> str:
+def qos_class(spec: object) -> str:
     """Guaranteed | Burstable | BestEffort, computed over init, sidecar and app containers alike.
 
     Mirrors kubelet's GetPodQOS: Guaranteed needs every container to have cpu and memory limits,

@@ -120,9 +120,9 @@ def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) ->
             template_meta[key] = value
     if "labels" not in template_meta:
         template_meta = {"labels": labels, **template_meta}
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
-    if to_kind in ("Job", "CronJob") and spec.get("restartPolicy") not in ("OnFailure", "Never"):  # type: ignore[union-attr]
-        spec["restartPolicy"] = "OnFailure"  # type: ignore[index]
+    spec: dict[str, Any] = pod["spec"] if isinstance(pod.get("spec"), dict) else {}
+    if to_kind in ("Job", "CronJob") and spec.get("restartPolicy") not in ("OnFailure", "Never"):
+        spec["restartPolicy"] = "OnFailure"
     template: dict[str, Any] = {"metadata": template_meta, "spec": spec}
     result: dict[str, Any] = {
         "apiVersion": WORKLOAD_KINDS[to_kind][0],

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from designer.access import AuthedRequest
 from designer.models import ApiToken
 
 
@@ -28,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is closed")
     if request.user.is_authenticated:
         return redirect("designer:library")
-    form = UserCreationForm(request.POST or None)
+    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -37,7 +39,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _profile(request: HttpRequest, form: TokenForm, secret: str = "", status: int = 200) -> HttpResponse:
+def _profile(request: AuthedRequest, form: TokenForm, secret: str = "", status: int = 200) -> HttpResponse:
     ctx = {
         "form": form,
         "secret": secret,
@@ -49,13 +51,13 @@ def _profile(request: HttpRequest, form: TokenForm, secret: str = "", status: in
 
 @login_required
 @require_GET
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     return _profile(request, TokenForm())
 
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _profile(request, form, status=400)
@@ -68,7 +70,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     token.delete()
     messages.success(request, f"Revoked the token “{token.name}”.")

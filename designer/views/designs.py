@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -77,6 +78,8 @@ def new_design(request: HttpRequest) -> HttpResponse:
 def export_manifest(request: HttpRequest, pk: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk)
     revision = design.latest
+    if revision is None:  # never, as designs are created with their first revision; but not a 500
+        raise Http404("This design has no revision to export")
     kind = request.GET.get("kind") or str(revision.document.get("kind") or "Pod")
     fmt = request.GET.get("format", "yaml")
     if kind not in WORKLOAD_KINDS or fmt not in ("yaml", "json"):
@@ -109,7 +112,7 @@ def start_from_starter(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(design)
 
 
-def _workload_name(document: dict) -> str:
+def _workload_name(document: dict[str, Any]) -> str:
     meta = document.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     return name if isinstance(name, str) else ""

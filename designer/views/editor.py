@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -92,7 +94,7 @@ def _context(
     state: editor.EditorState,
     with_forms: bool = True,
     shown_digest: str = "",
-) -> dict:
+) -> dict[str, Any]:
     perms = permissions(request.user, design)
     return {
         "design": design,

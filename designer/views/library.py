@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from designer.access import visible_designs
+from designer.access import AuthedRequest, visible_designs
 from designer.library_search import LibraryFilterForm, filter_designs
 from designer.models import Team
 
@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthedRequest) -> HttpResponse:
     teams = list(Team.objects.filter(memberships__user=request.user).order_by("name"))
     form = LibraryFilterForm(request.GET, teams=teams)
     query = form.query()

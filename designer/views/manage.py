@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from designer import lifecycle
-from designer.access import get_design_for_user, visible_designs
+from designer.access import AuthedRequest, get_design_for_user, visible_designs
 from designer.models import K8S_VERSIONS, Design, Team
 
 
@@ -37,7 +37,9 @@ class SpaceForm(forms.Form):
     def __init__(self, *args: object, teams: list[Team], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.teams = {t.pk: t for t in teams}
-        self.fields["team"].choices = [("", "My own designs")] + [(t.pk, f"Team: {t.name}") for t in teams]
+        team = self.fields["team"]
+        assert isinstance(team, forms.TypedChoiceField)
+        team.choices = [("", "My own designs")] + [(t.pk, f"Team: {t.name}") for t in teams]
 
     def chosen_team(self) -> Team | None:
         return self.teams.get(self.cleaned_data.get("team") or 0)
@@ -133,7 +135,7 @@ def trash_design(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def trash_list(request: HttpRequest) -> HttpResponse:
+def trash_list(request: AuthedRequest) -> HttpResponse:
     trashed = visible_designs(request.user, include_trash=True).filter(deleted_at__isnull=False)
     if not request.user.is_superuser:
         # Only what the user could restore: own designs and those of teams they administer.

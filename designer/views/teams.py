@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from designer.access import visible_designs
+from designer.access import AuthedRequest, visible_designs
 from designer.models import Membership, Team
 from designer.teams import MembershipError, create_team, set_membership, team_for_member
 
@@ -34,7 +34,7 @@ class MemberForm(forms.Form):
 
 @login_required
 @require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthedRequest) -> HttpResponse:
     teams = (
         Team.objects.all()
         if request.user.is_superuser
