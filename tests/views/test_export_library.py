@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import filecmp
+import json
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,20 @@ def test_it_refuses_a_directory_that_is_not_an_export(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError):
         call_command("import_library", str(tmp_path))
+
+
+def test_it_imports_a_hand_edited_backup_without_timestamps(library: None, tmp_path: Path) -> None:
+    call_command("export_library", str(tmp_path))
+    teams = json.loads((tmp_path / "teams.json").read_text(encoding="utf-8"))
+    for team in teams:
+        del team["created"]
+    (tmp_path / "teams.json").write_text(json.dumps(teams), encoding="utf-8")
+    for meta_path in (tmp_path / "designs").glob("*/design.json"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["created"] = meta["updated"] = None
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    names = sorted(Design.objects.values_list("name", flat=True))
+    _empty_database()
+    call_command("import_library", str(tmp_path))
+    assert sorted(Design.objects.values_list("name", flat=True)) == names
+    assert all(d.created is not None for d in Design.objects.all())
