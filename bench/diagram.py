@@ -79,7 +79,8 @@ def paired(fn: Any, base: Any, repeat: int) -> tuple[float, float]:
     """Medians of fn and base, run alternately so that load from other processes hits both alike."""
     fn()
     base()
-    ours, theirs = [], []
+    ours: list[float] = []
+    theirs: list[float] = []
     for _ in range(repeat):
         for target, samples in ((fn, ours), (base, theirs)):
             start = time.perf_counter()

@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             keep = ("working", "base", "source", "k8s_version", "message")
             typed = {k: v for k, v in data.items() if k in keep}
             # ...and the digest of the findings it shows, so that unchanged findings are not re-sent.
-            typed["findings_digest"] = re.search(rb'data-digest="(\w+)"', page).group(1).decode()
+            digest = re.search(rb'data-digest="(\w+)"', page)
+            assert digest is not None, "the editor page shows no findings digest"
+            typed["findings_digest"] = digest.group(1).decode()
             times: dict[str, list[float]] = {"preview": [], "full": [], "pipeline": []}
             for run in range(args.runs + 2):  # two warm-up runs (imports, compiled schemas)
                 for label, posted in (("preview", typed), ("full", data)):

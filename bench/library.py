@@ -32,12 +32,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from designer.models import Design, Membership, Team  # noqa: E402
+from designer.models import Design, Membership, Revision, Team  # noqa: E402
 from designer.pod.manifest import load_manifest  # noqa: E402
 from designer.revisions import Content, create_design  # noqa: E402
 
@@ -61,7 +62,7 @@ IMAGES = ["nginx:1.27", "envoyproxy/envoy:v1.31", "fluent/fluent-bit:3.1", "prom
 ROLES = ["main", "main,sidecar", "ambassador,main", "adapter,main,sidecar"]
 
 
-def fill(user: object, others: list[object], team: Team, latest: object, upto: int) -> None:
+def fill(user: User, others: list[User], team: Team, latest: Revision | None, upto: int) -> None:
     have = Design.objects.count()
     batch = []
     for i in range(have, upto):

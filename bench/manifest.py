@@ -130,7 +130,6 @@ CANDIDATES: dict[str, Callable[[str], Any]] = {
 
 def main() -> None:
     print(f"PyYAML {yaml.__version__}, libyaml: {yaml.__with_libyaml__}, Python {sys.version.split()[0]}")
-    assert yaml.safe_load_all  # the baseline is measured in this same run
     report("~1 MiB multi-document stream", stream_of(1_000_000), repeat=5)
     if FIXTURES.is_dir():
         report("fixture corpus (tests/fixtures/manifests)", corpus(), repeat=20)

@@ -19,7 +19,7 @@ def _new_blank_design(page: Any, url: str, name: str) -> str:
     page.locator("#id_blank-name").fill(name)
     page.get_by_role("button", name="Create blank design").click()
     page.wait_for_url(f"{url}/designs/*/")
-    return page.url
+    return str(page.url)
 
 
 def _viewport(page: Any, name: str) -> None:
@@ -114,7 +114,12 @@ def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, sc
     _viewport(page, "editor-yaml-error")
     # The leave-page guard asks while the changes are unsaved.
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.evaluate("window.location.href = '/'")
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]

@@ -47,10 +47,14 @@ def test_it_imports_by_pasting_and_downloads_the_same_document(
     assert [list(d) for d in exported] == [list(d) for d in original]
 
 
-def workload_containers(doc: dict) -> list[dict]:
+def workload_containers(doc: dict[str, Any]) -> list[dict[str, Any]]:
     spec = doc["spec"]["template"]["spec"] if doc["kind"] != "Pod" else doc["spec"]
-    return spec.get("initContainers", []) + spec["containers"]
+    containers: list[dict[str, Any]] = spec.get("initContainers", []) + spec["containers"]
+    return containers
 
 
-def _pod_meta(doc: dict) -> dict:
-    return doc["metadata"] if doc["kind"] == "Pod" else doc["spec"]["template"].setdefault("metadata", {})
+def _pod_meta(doc: dict[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = (
+        doc["metadata"] if doc["kind"] == "Pod" else doc["spec"]["template"].setdefault("metadata", {})
+    )
+    return meta

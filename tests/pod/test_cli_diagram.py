@@ -37,12 +37,12 @@ spec:
 """
 
 
-@pytest.fixture(params=ENGINES or [None], ids=lambda e: os.path.basename(e) if e else "none")
+@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
 def engine(request: Any) -> str:
     if request.param is None:
         pytest.skip("no graphviz engine installed")
     clear_cache()
-    return request.param
+    return str(request.param)
 
 
 @pytest.fixture

@@ -17,7 +17,13 @@ from designer.pod.roles import Role
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def container(name: str, image: str = "busybox", ports: tuple[int, ...] = (), mounts: tuple = (), **kw: Any):
+def container(
+    name: str,
+    image: str = "busybox",
+    ports: tuple[int, ...] = (),
+    mounts: tuple[tuple[Any, ...], ...] = (),
+    **kw: Any,
+) -> dict[str, Any]:
     c: dict[str, Any] = {"name": name, "image": image}
     if ports:
         c["ports"] = [{"containerPort": p} for p in ports]
@@ -33,7 +39,9 @@ def env(**values: str) -> list[dict[str, str]]:
     return [{"name": k, "value": v} for k, v in values.items()]
 
 
-def pod(containers: list, init: list | None = None, volumes: list | None = None, name: str = "web") -> dict:
+def pod(
+    containers: list[Any], init: list[Any] | None = None, volumes: list[Any] | None = None, name: str = "web"
+) -> dict[str, Any]:
     spec: dict[str, Any] = {"containers": containers}
     if init:
         spec["initContainers"] = init
@@ -86,8 +94,8 @@ HOSTILE = pod(
 )
 
 
-def big_pod() -> dict:
-    kinds = [
+def big_pod() -> dict[str, Any]:
+    kinds: list[dict[str, Any]] = [
         {"emptyDir": {}},
         {"emptyDir": {"medium": "Memory", "sizeLimit": "128Mi"}},
         {"configMap": {"name": "app-config"}},
@@ -139,16 +147,16 @@ if os.environ.get("CI") == "true":
     assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
 
 
-@pytest.fixture(params=ENGINES or [None], ids=lambda e: os.path.basename(e) if e else "none")
+@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
 def engine(request: Any) -> str:
     if request.param is None:
         pytest.skip("no graphviz engine installed")
-    return request.param
+    return str(request.param)
 
 
 def svg_ids(dot: str, engine: str) -> dict[str, ET.Element]:
     root = ET.fromstring(sanitize_svg(render(dot, "svg", engine=engine)))
-    return {g.get("id"): g for g in root.iter() if g.get("id")}
+    return {str(g.get("id")): g for g in root.iter() if g.get("id")}
 
 
 def svg_text(element: ET.Element) -> str:
@@ -284,7 +292,7 @@ def test_it_is_deterministic() -> None:
         },
     ],
 )
-def test_it_never_raises_on_strange_documents(document: dict) -> None:
+def test_it_never_raises_on_strange_documents(document: Any) -> None:
     assert build_dot(document).startswith("digraph pod {")
     assert build_lifecycle_dot(document).startswith("digraph lifecycle {")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -285,7 +286,7 @@ def test_it_takes_limits_from_the_caller() -> None:
 
 # convert_kind ---------------------------------------------------------------------------------
 
-BARE_POD = {
+BARE_POD: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Pod",
     "metadata": {"name": "web", "namespace": "shop", "annotations": {"a": "b"}},

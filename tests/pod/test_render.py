@@ -29,11 +29,11 @@ if os.environ.get("CI") == "true":
 SMALL = 'digraph { a [id="container-a" label="a"]; b [id="volume-b" shape="cylinder"]; a -> b [label="/b rw"]; }\n'
 
 
-@pytest.fixture(params=ENGINES or [None], ids=lambda e: os.path.basename(e) if e else "none")
+@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
 def engine(request: Any) -> str:
     if request.param is None:
         pytest.skip("no graphviz engine installed")
-    return request.param
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from designer.pod.resources import effective_resources, format_quantity, parse_q
 
 def ctr(
     name: str, requests: dict[str, str] | None = None, limits: dict[str, str] | None = None, **extra: Any
-) -> dict:
+) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     if requests is not None:
         resources["requests"] = requests
@@ -30,6 +30,7 @@ def test_it_parses_kubernetes_quantities() -> None:
 
 
 def test_it_rejects_what_is_not_a_quantity() -> None:
+    bad: object
     for bad in ("", "1GB", "abc", "1..2", None, True, [], "1 Gi", "9" * 100):
         assert parse_quantity(bad) is None
 
@@ -111,4 +112,4 @@ def test_it_ignores_malformed_entries() -> None:
         "initContainers": 5,
     }
     assert effective_resources(spec)["requests"] == {}
-    assert effective_resources("nonsense")["qos"] == "BestEffort"  # type: ignore[arg-type]
+    assert effective_resources("nonsense")["qos"] == "BestEffort"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
 from designer.pod.edits import EditError, remove_waiver, set_waiver
 from designer.pod.rules.lint import lint
-from designer.pod.rules.waivers import WAIVERS_ANNOTATION, parse_waivers
+from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, parse_waivers
 
-POD = {
+POD: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Pod",
     "metadata": {"name": "web"},
@@ -23,7 +24,7 @@ POD = {
 }
 
 
-def waivers_of(document: dict) -> list:
+def waivers_of(document: dict[str, Any]) -> list[Waiver]:
     return parse_waivers(document["metadata"]["annotations"][WAIVERS_ANNOTATION])
 
 

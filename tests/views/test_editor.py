@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _page(client: Any, design: Design) -> bytes:
     response = client.get(f"/designs/{design.pk}/")
     assert response.status_code == 200
-    return response.content
+    return bytes(response.content)
 
 
 def _post(client: Any, design: Design, data: dict[str, str], preview: bool = False) -> Any:
@@ -33,7 +33,8 @@ def _oob(html: str, panel: str) -> bool:
 
 
 def _working(html: bytes) -> dict[str, Any]:
-    return json.loads(form_data(html)["working"])
+    working: dict[str, Any] = json.loads(form_data(html)["working"])
+    return working
 
 
 def _containers(html: bytes) -> list[dict[str, Any]]:
