@@ -64,7 +64,8 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
         out += validate_port_num_or_name(action.get("port"), child(path, "port"), rule, name)
     elif kind == "grpc":
         port = action.get("port")
-        if as_int(port) is not None and not 1 <= port <= 65535 or port is None:
+        number = as_int(port)
+        if number is not None and not 1 <= number <= 65535 or port is None:
             out.append(
                 fp.invalid(
                     rule, child(path, "port"), port if port is not None else 0, PORT_RANGE_MSG, container=name
@@ -162,7 +163,7 @@ def validate_probe(
                     container=name,
                 )
             )
-    elif as_int(tgps) is not None and tgps <= 0:
+    elif (seconds := as_int(tgps)) is not None and seconds <= 0:
         out.append(
             fp.invalid(
                 "K8S-PROBE-TGPS",

@@ -107,8 +107,8 @@ def container_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
         for group in ("limits", "requests"):
             for resource in ("memory", "ephemeral-storage"):
                 raw = as_dict(resources.get(group)).get(resource)
-                value = fp.parse_quantity(raw) if raw is not None else None
-                if value is not None and value.denominator != 1:
+                quantity = fp.parse_quantity(raw) if raw is not None else None
+                if quantity is not None and quantity.denominator != 1:
                     out.append(
                         fp.warning(
                             "K8S-WARN-FRACTIONAL-BYTES",

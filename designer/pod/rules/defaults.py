@@ -97,9 +97,9 @@ def _default_volume(volume: dict[str, Any]) -> None:
             _set(volume[source], "defaultMode", 0o644)
     projected = volume.get("projected")
     if isinstance(projected, dict):
-        for source in _dicts(projected.get("sources")):
-            if isinstance(source.get("serviceAccountToken"), dict):
-                _set(source["serviceAccountToken"], "expirationSeconds", 3600)
+        for item in _dicts(projected.get("sources")):
+            if isinstance(item.get("serviceAccountToken"), dict):
+                _set(item["serviceAccountToken"], "expirationSeconds", 3600)
     if isinstance(volume.get("hostPath"), dict):
         _set(volume["hostPath"], "type", "")
 
@@ -135,8 +135,8 @@ def _default_spec(spec: dict[str, Any]) -> None:
 def apply_defaults(document: dict[str, Any]) -> dict[str, Any]:
     """A deep copy of the document with the pod spec defaulted as kube-apiserver does."""
     doc = _tree_copy(document)
-    if not isinstance(doc, dict):
-        return doc
+    if not isinstance(doc, dict):  # junk in, junk out: the schema layer says what is wrong with it
+        return doc  # type: ignore[no-any-return]
     spec = pod_spec(doc)
     if not spec:
         return doc

@@ -158,8 +158,8 @@ def declared_ports(entry: Entry) -> list[tuple[int, int, str]]:
     for j, port in items(entry.container, "ports"):
         number = port.get("containerPort")
         if isinstance(number, int) and not isinstance(number, bool):
-            protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
-            result.append((number, j, protocol))
+            protocol = port.get("protocol")
+            result.append((number, j, protocol if isinstance(protocol, str) else "TCP"))
     return result
 
 
@@ -276,7 +276,7 @@ def volumes(ctx: LintContext) -> dict[str, tuple[int, dict[str, Any]]]:
 
 def _texts(container: dict[str, Any]) -> list[tuple[str, str]]:
     """(field suffix, text) of command, args and env values."""
-    result = []
+    result: list[tuple[str, str]] = []
     for key in ("command", "args"):
         values = container.get(key)
         if isinstance(values, list):
@@ -387,7 +387,8 @@ def _check_ports(all_entries: list[Entry], report: _Report) -> None:
     for entry in _concurrent_in_port_order(all_entries):
         for j, port in items(entry.container, "ports"):
             number = port.get("containerPort")
-            protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+            declared = port.get("protocol")
+            protocol = declared if isinstance(declared, str) else "TCP"
             if isinstance(number, int) and not isinstance(number, bool):
                 first = seen.setdefault((number, protocol), entry)
                 if first is not entry:
@@ -402,7 +403,8 @@ def _check_ports(all_entries: list[Entry], report: _Report) -> None:
                     )
             host_port = port.get("hostPort")
             if isinstance(host_port, int) and not isinstance(host_port, bool) and host_port > 0:
-                host_ip = port.get("hostIP") if isinstance(port.get("hostIP"), str) else ""
+                ip = port.get("hostIP")
+                host_ip = ip if isinstance(ip, str) else ""
                 first = host_seen.setdefault((protocol, host_ip, host_port), entry)
                 # Clashes among regular containers are the API server's (K8S-HOSTPORT-CONFLICT).
                 if first is not entry and (first.native or entry.native):

@@ -17,6 +17,7 @@ from designer.pod.findings import Finding
 from designer.pod.resources import container_quantities
 from designer.pod.roles import Role
 from designer.pod.rules.context import LintContext
+from designer.pod.rules.fieldpath import as_dict, as_list
 from designer.pod.rules.patterns import Entry, entries, items
 
 _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY", re.I)
@@ -66,7 +67,7 @@ def check(ctx: LintContext) -> list[Finding]:
     """All LINT-* findings for the pod of ctx.document."""
     findings: list[Finding] = []
     spec = ctx.spec
-    pod_sc = spec.get("securityContext") if isinstance(spec.get("securityContext"), dict) else {}
+    pod_sc = as_dict(spec.get("securityContext"))
     restart = spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
     for entry in entries(ctx):
@@ -88,7 +89,7 @@ def _f(rule: str, severity: Any, path: str, message: str, hint: str, entry: Entr
 
 
 def _image(entry: Entry) -> list[Finding]:
-    found = []
+    found: list[Finding] = []
     image = entry.container.get("image")
     if not isinstance(image, str) or not image.strip():
         return found
@@ -329,8 +330,8 @@ def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
                 entry,
             )
         )
-    capabilities = sc.get("capabilities") if isinstance(sc.get("capabilities"), dict) else {}
-    drop = capabilities.get("drop") if isinstance(capabilities.get("drop"), list) else []
+    capabilities = as_dict(sc.get("capabilities"))
+    drop = as_list(capabilities.get("drop"))
     dropped = {c.upper().removeprefix("CAP_") for c in drop if isinstance(c, str)}
     if not dropped & {"ALL", "NET_RAW"}:
         found.append(
@@ -343,7 +344,7 @@ def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
                 entry,
             )
         )
-    add = capabilities.get("add") if isinstance(capabilities.get("add"), list) else []
+    add = as_list(capabilities.get("add"))
     for k, cap in enumerate(add):
         if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in _DANGEROUS_CAPS:
             found.append(
@@ -462,7 +463,8 @@ def _pod(ctx: LintContext, pod_sc: dict[str, Any]) -> list[Finding]:
         host_path = volume.get("hostPath")
         if not isinstance(host_path, dict):
             continue
-        where = host_path.get("path") if isinstance(host_path.get("path"), str) else ""
+        path = host_path.get("path")
+        where = path if isinstance(path, str) else ""
         flags = []
         if "docker.sock" in where or "containerd.sock" in where or "crio.sock" in where:
             flags.append("container runtime socket")

@@ -71,7 +71,8 @@ def schema_file(kind: str) -> str:
 @functools.cache
 def _definitions(version: tuple[int, int]) -> dict[str, Any]:
     path = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict" / "_definitions.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    definitions: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return definitions
 
 
 @functools.cache
@@ -183,7 +184,8 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
                 if k not in v:
                     return False
             for k, value in v.items():
-                test = properties.get(k)
+                # A tuple of types (isinstance) or a compiled check; `False` forbids the key.
+                test: Any = properties.get(k)
                 if test is None:
                     if extra_check is None:
                         continue
@@ -201,9 +203,7 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
     if "items" in node:
         item_test = _compile(node["items"], defs, memo)
         if isinstance(item_test, tuple):
-            checks.append(
-                lambda v: not isinstance(v, list) or all(isinstance(x, item_test) for x in v)  # type: ignore[arg-type]
-            )
+            checks.append(lambda v: not isinstance(v, list) or all(isinstance(x, item_test) for x in v))
         else:
             checks.append(lambda v: not isinstance(v, list) or all(item_test(x) for x in v))
     if "oneOf" in node:
@@ -261,11 +261,11 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
         if name:
             struct = name
         if token == "properties" and i + 1 < len(tokens) and instance_path:
-            name = tokens[i + 1]
+            field = tokens[i + 1]
             instance_path.pop(0)
-            path = fp.child(path, str(name))
-            go_path = fp.child(go_path, str(name))
-            node = node.get("properties", {}).get(name, {}) if isinstance(node, dict) else {}
+            path = fp.child(path, str(field))
+            go_path = fp.child(go_path, str(field))
+            node = node.get("properties", {}).get(field, {}) if isinstance(node, dict) else {}
             i += 2
             continue
         if token in ("items", "additionalProperties") and instance_path:
@@ -274,13 +274,9 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
             node = node.get(token, {}) if isinstance(node, dict) else {}
             i += 1
             continue
-        if (
-            isinstance(node, dict)
-            and token in node
-            or isinstance(node, list)
-            and isinstance(token, int)
-            and token < len(node)
-        ):
+        if isinstance(node, list) and isinstance(token, int):
+            node = node[token] if token < len(node) else node
+        elif isinstance(node, dict) and token in node:
             node = node[token]
         i += 1
     node, own = _deref(node, defs)
@@ -365,7 +361,8 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
             )
         ]
     if validator == "required":
-        missing = [f for f in error.validator_value if isinstance(instance, dict) and f not in instance]
+        required: Any = error.validator_value
+        missing = [f for f in required if isinstance(instance, dict) and f not in instance]
         struct = loc.own or loc.struct or ""
         out = []
         for name in missing:
@@ -374,12 +371,13 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
             out.append(fp.required("K8S-FIELD-TYPE", fp.child(loc.path, name)))
         return out
     if validator == "enum":
-        allowed = [str(v) for v in error.validator_value if v is not None]
+        values: Any = error.validator_value
+        allowed = [str(v) for v in values if v is not None]
         return [fp.not_supported("K8S-FIELD-TYPE", loc.path, instance, allowed)]
     return [fp.invalid("K8S-FIELD-TYPE", loc.path, instance, error.message)]
 
 
-def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], dict[str, Any], bool]:
+def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], Any, bool]:
     kind = ctx.document.get("kind")
     known = isinstance(kind, str) and kind in WORKLOAD_KINDS
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
@@ -392,10 +390,10 @@ def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], dic
 
 def check(ctx: LintContext) -> list[Finding]:
     """Unknown fields and wrong JSON types, as kube-apiserver's strict decoder rejects them."""
-    if not isinstance(ctx.document, dict):
-        return []
+    if not isinstance(ctx.document, dict):  # a caller's junk, whatever the type says
+        return []  # type: ignore[unreachable]
     errors, root, known = _errors(ctx)
-    defs = _definitions(tuple(ctx.version))  # type: ignore[arg-type]
+    defs = _definitions(tuple(ctx.version))
     findings: list[Finding] = []
     for error in errors:
         if not known and list(error.absolute_path)[:1] in (["kind"], ["apiVersion"]):
