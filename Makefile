@@ -33,6 +33,8 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/ruff check designer tests bench
+	$(BIN)/ruff format --check designer tests bench
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
@@ -43,9 +45,10 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check designer tests bench
 	$(BIN)/ruff format --check designer tests bench
+	$(BIN)/mypy
 
 bench: install
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -845,7 +845,7 @@ def test_it_rejects_a_zero_sleep_before_v1_33() -> None:
 
 
 def test_it_prefixes_paths_with_the_workload_spec_path() -> None:
-    deployment = {
+    deployment: dict[str, Any] = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": "web"},
@@ -868,7 +868,7 @@ def test_it_prefixes_paths_with_the_workload_spec_path() -> None:
 def test_it_registers_statefulset_claim_templates_as_volumes() -> None:
     spec = copy.deepcopy(BASE["spec"])
     spec["containers"][0]["volumeMounts"].append({"name": "pgdata", "mountPath": "/var/lib/postgresql"})
-    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+    sts: dict[str, Any] = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
            "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
                     "template": {"metadata": {"labels": {"app": "db"}}, "spec": spec},
                     "volumeClaimTemplates": [{"metadata": {"name": "pgdata"}, "spec": {}}]}}  # fmt: skip

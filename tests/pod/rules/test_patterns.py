@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from designer.pod.findings import Finding
 from designer.pod.roles import Role
 from designer.pod.rules import patterns
 from designer.pod.rules.context import LintContext
@@ -29,9 +30,7 @@ def mount(name: str, read_only: bool = False) -> dict[str, Any]:
     return result
 
 
-def pod(
-    containers: list[dict[str, Any]], init: list[dict[str, Any]] | None = None, **spec: Any
-) -> dict[str, Any]:
+def pod(containers: list[Any], init: Any = None, **spec: Any) -> dict[str, Any]:
     annotations = spec.pop("annotations", None)
     body: dict[str, Any] = {"containers": containers, **spec}
     if init is not None:
@@ -44,7 +43,7 @@ def pod(
 
 def run(
     document: dict[str, Any], roles: dict[str, str] | None = None, version: tuple[int, int] = (1, 33)
-) -> list:
+) -> list[Finding]:
     typed = {name: Role(role) for name, role in (roles or {}).items()}
     return patterns.check(LintContext(document=document, version=version, roles=typed))
 

@@ -48,7 +48,7 @@ def check(doc: dict[str, Any], version: tuple[int, int] = (1, 33)) -> list[Findi
 
 
 def with_app(**fields: Any) -> dict[str, Any]:
-    doc = copy.deepcopy(POD)
+    doc: dict[str, Any] = copy.deepcopy(POD)
     doc["spec"]["containers"][0].update(fields)
     return doc
 
@@ -157,7 +157,7 @@ def test_it_knows_which_fields_each_version_has(version: tuple[int, int], unknow
 
 
 def test_it_validates_workloads_against_their_own_schema() -> None:
-    deployment = {
+    deployment: dict[str, Any] = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": "web"},
