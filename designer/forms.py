@@ -39,7 +39,7 @@ class ImportForm(forms.Form):
             data["source"] = raw
             # Keep what the user sent visible next to the error (when it is text at all).
             shown = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict, immutable as posted
-            shown["text"] = raw.decode("utf-8", errors="replace")[:200_000]
+            shown[self.add_prefix("text")] = raw.decode("utf-8", errors="replace")[:200_000]
             self.data = shown
         elif data.get("text", "").strip():
             data["source"] = data["text"]

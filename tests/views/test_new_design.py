@@ -71,6 +71,28 @@ def test_it_rejects_binary_uploads_with_a_message(alice_client: Any) -> None:
     assert Design.objects.count() == 0
 
 
+def test_it_shows_an_uploaded_file_next_to_its_error(alice_client: Any) -> None:
+    # The file input cannot be refilled: the text area is where the user sees line 5 and fixes it.
+    broken = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n bad: indentation\n"
+    upload = SimpleUploadedFile("pod.yaml", broken.encode(), content_type="application/yaml")
+    response = alice_client.post("/designs/new", {"import-file": upload, "import-k8s_version": "1.37"})
+    assert response.status_code == 400
+    assert "line 5" in response.content.decode()
+    assert response.context["import_form"]["text"].value() == broken
+
+
+def test_it_lets_the_user_choose_a_workload_of_an_uploaded_file(alice_client: Any) -> None:
+    stream = SIDECAR_POD + "---\n" + SIDECAR_POD.replace("name: web", "name: api", 1)
+    upload = SimpleUploadedFile("pods.yaml", stream.encode(), content_type="application/yaml")
+    response = alice_client.post("/designs/new", {"import-file": upload, "import-k8s_version": "1.37"})
+    assert b'name="import-choose"' in response.content
+    # The chooser posts back what the page now shows in the text area.
+    text = response.context["import_form"]["text"].value()
+    response = post_import(alice_client, text, **{"import-choose": "1"})
+    assert response.status_code == 302
+    assert Design.objects.get().latest.document["metadata"]["name"] == "api"
+
+
 def test_it_escapes_hostile_names_in_errors(alice_client: Any) -> None:
     response = post_import(
         alice_client, "apiVersion: v1\nkind: <script>alert(1)</script>\nmetadata: {name: x}\n"
