@@ -744,7 +744,9 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
             if not _is_empty_dir(declared, volume_name):
                 continue
             mount_path = f"{entry.path}.volumeMounts[{j}]"
-            if read_only and volume_name not in earlier_writers:
+            # Only a run-to-completion init reads at one moment; a native sidecar keeps running
+            # and reads what the app writes later (the log shipper pattern).
+            if read_only and volume_name not in earlier_writers and entry.run_to_completion:
                 report(
                     "PAT-INIT-READS-UNWRITTEN",
                     "warning",

@@ -569,3 +569,17 @@ def test_it_computes_no_resources_for_a_pod_without_containers() -> None:
     document = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {}}
     rules = {f.rule for f in run(document)}
     assert not rules & {"PAT-RES-EFFECTIVE", "PAT-RES-QOS", "PAT-RES-INIT-DOMINATES"}
+
+
+def test_a_native_sidecar_may_read_what_the_app_writes_later() -> None:
+    # The log shipper pattern as a native sidecar: it starts first and keeps reading.
+    document = pod(
+        [ctr("app", volumeMounts=[mount("logs")])],
+        init=[ctr("shipper", restartPolicy="Always", volumeMounts=[mount("logs", True)])],
+        volumes=[{"name": "logs", "emptyDir": {}}],
+    )
+    assert hits(document, "PAT-INIT-READS-UNWRITTEN") == []
+    document["spec"]["initContainers"][0].pop("restartPolicy")  # a classic init reads it empty
+    assert hits(document, "PAT-INIT-READS-UNWRITTEN") == [
+        ("warning", "spec.initContainers[0].volumeMounts[0]")
+    ]
