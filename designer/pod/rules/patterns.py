@@ -549,16 +549,20 @@ def _check_helpers(
                 )
         if role == Role.AMBASSADOR:
             if not ports:
-                # Evidence in its own flags (--port=5432) that it listens where the main points:
-                # the link works at runtime, only the declaration is missing.
-                evident = sorted(main_links & argument_ports(entry))
+                # Evidence in its own flags (--port=5432) of where it listens: the link can work at
+                # runtime (the main's address may well sit in a ConfigMap we cannot see), only the
+                # declaration is missing. Without any such evidence nothing says where to connect.
+                flagged = argument_ports(entry)
+                evident = sorted(main_links & flagged) or sorted(flagged)
+                used = bool(main_links & flagged)
                 report(
                     "PAT-AMBASSADOR-PORT",
                     "warning" if evident else "error",
                     f"{entry.path}.ports",
                     f"ambassador {entry.name!r} declares no port"
                     + (
-                        f"; its arguments say it listens on {', '.join(map(str, evident))}, which the main uses"
+                        f"; its arguments say it listens on {', '.join(map(str, evident))}"
+                        + (", which the main uses" if used else "")
                         if evident
                         else "; the main needs a localhost port to connect to"
                     ),

@@ -458,6 +458,20 @@ def test_it_downgrades_ambassador_port_when_its_flags_show_the_linked_port() -> 
     assert "containerPort 5432" in found[0].hint
 
 
+def test_it_downgrades_ambassador_port_when_its_flags_show_a_port_the_main_reads_elsewhere() -> None:
+    # The main's database address lives in a ConfigMap (envFrom): we cannot see the link, but the
+    # proxy's own flags say where it listens, so the missing declaration is a warning, not an error.
+    main = ctr("app", envFrom=[{"configMapRef": {"name": "db-settings"}}])
+    proxy = ctr("cloudsql", args=["--port=5432", "project:region:db"])
+    found = [
+        f
+        for f in run(pod([main, proxy]), roles={"app": "main", "cloudsql": "ambassador"})
+        if f.rule == "PAT-AMBASSADOR-PORT"
+    ]
+    assert [(f.severity, f.path) for f in found] == [("warning", "spec.containers[1].ports")]
+    assert "listens on 5432" in found[0].message and "which the main uses" not in found[0].message
+
+
 def test_it_flags_a_server_image_without_command_as_never_exiting() -> None:
     document = pod([ctr("app")], init=[ctr("web", image="nginx:1.27")])
     assert hits(document, "PAT-INIT-NEVER-EXITS") == [("warning", "spec.initContainers[0]")]
