@@ -31,6 +31,8 @@ DNS1123_SUBDOMAIN_MSG = (
 _LABEL_RE = re.compile(rf"^{DNS1123_LABEL_FMT}\Z")
 _SUBDOMAIN_RE = re.compile(rf"^{DNS1123_SUBDOMAIN_FMT}\Z")
 INT32_MAX = 2147483647
+# encoding/json's floatEncoder writes a float64 below this magnitude without an exponent.
+GO_JSON_INT_FLOAT_LIMIT = 1e21
 
 
 def child(path: str, name: str) -> str:
@@ -54,6 +56,8 @@ def format_value(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < GO_JSON_INT_FLOAT_LIMIT:
+        return str(int(value))  # kubectl sent it as an integer (see as_int)
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
@@ -164,7 +168,15 @@ def as_str(value: Any) -> str:
 
 
 def as_int(value: Any) -> int | None:
-    """value when it is an integer (not a bool), else None."""
+    """value when it is an integer (not a bool), else None.
+
+    An integral float counts: kubectl (sigs.k8s.io/yaml YAMLToJSON) reads `80.0` or `8e1` into a
+    float64 and encoding/json's floatEncoder writes it back as `80`, so kube-apiserver decodes an
+    int32 80 and range-checks it. Only from 1e21 up does floatEncoder use an exponent ("1e+21"),
+    which no Go integer field decodes (the schema layer's concern), so those stay None here.
+    """
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < GO_JSON_INT_FLOAT_LIMIT else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value

@@ -956,3 +956,29 @@ TRAILING_NEWLINE = [
 def test_a_trailing_newline_is_not_the_end_of_a_name(path: str, good: str, rule: str) -> None:
     assert rule not in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good}))))}
     assert rule in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good + "\n"}))))}
+
+
+# kubectl turns YAML into JSON through a float64 (sigs.k8s.io/yaml YAMLToJSON), and encoding/json
+# writes an integral float64 without a fraction: `99999.0` reaches kube-apiserver as the int32
+# 99999 and is range-checked like it. Skipping integral floats let out-of-range values through.
+INTEGRAL_FLOATS = [
+    (f"{C0}.ports[0].containerPort", 99999.0, "K8S-PORT-NUMBER",
+     "Invalid value: 99999: must be between 1 and 65535, inclusive", 8080.0),
+    ("spec.activeDeadlineSeconds", 0.0, "K8S-POD-ACTIVEDEADLINE",
+     "Invalid value: 0: must be between 1 and 2147483647, inclusive", 60.0),
+    (f"{C0}.securityContext.runAsUser", -1.0, "K8S-SC-IDS",
+     "Invalid value: -1: must be between 0 and 2147483647, inclusive", 1000.0),
+    (f"{C0}.livenessProbe.httpGet.port", 7e4, "K8S-PROBE-HANDLER-FIELDS",
+     "Invalid value: 70000: must be between 1 and 65535, inclusive", 8e3),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "bad", "rule", "message", "good"), INTEGRAL_FLOATS, ids=[c[2] for c in INTEGRAL_FLOATS]
+)
+def test_an_integral_float_is_checked_as_the_integer_kubectl_sends(
+    path: str, bad: float, rule: str, message: str, good: float
+) -> None:
+    findings = [f for f in flat(run(apply_defaults(edit(BASE, {path: bad})))) if f.rule == rule]
+    assert [(f.path, f.message) for f in findings] == [(path, message)]
+    assert rule not in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good}))))}
