@@ -199,7 +199,12 @@ def parse_quantity(value: Any) -> Fraction | None:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(value) if value == value and value not in (float("inf"), float("-inf")) else None
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # Not Fraction(value), the binary double (0.1 is 0.1000000000000000055...): kubectl sends a
+        # YAML float as encoding/json writes it, the shortest decimal that round-trips (repr's),
+        # and Quantity.UnmarshalJSON parses that text exactly, so `cpu: 0.1` is exactly 100m.
+        return Fraction(repr(value))
     if not isinstance(value, str) or len(value) > 64:
         return None
     return _parse_text(value)
