@@ -4,6 +4,7 @@ and a close neighbour does not fire it."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -1002,3 +1003,40 @@ def test_a_float_cpu_divisor_of_a_thousandth_is_1m() -> None:
     assert run(apply_defaults(edit(BASE, {f"{C0}.env": env}))) == []
     env[0]["valueFrom"]["resourceFieldRef"]["divisor"] = 0.002
     assert "K8S-ENV-RESOURCEFIELDREF" in {f.rule for f in run(apply_defaults(edit(BASE, {f"{C0}.env": env})))}
+
+
+# IsValidIPForLegacyField is ParseIPSloppy until StrictIPCIDRValidation is on (v1.36): net.ParseIP
+# with leading zeros tolerated, and no IPv6 zone. Python's ip_address has it the other way round.
+IP_CASES = [
+    ("010.0.0.1", (1, 33), None),
+    ("::ffff:010.1.1.1", (1, 33), None),
+    ("::ffff:10.1.1.1", (1, 33), None),
+    ("fe80::1%eth0", (1, 33), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+    ("::1%1", (1, 36), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+    ("010.0.0.1", (1, 36), "must not have leading 0s"),
+    ("::ffff:10.1.1.1", (1, 36), "must not be an IPv4-mapped IPv6 address"),
+    ("10.0.0.1", (1, 36), None),
+]
+
+
+@pytest.mark.parametrize(("ip", "version", "detail"), IP_CASES)
+def test_ips_are_parsed_as_kube_apiserver_parses_them(
+    ip: str, version: tuple[int, int], detail: str | None
+) -> None:
+    doc = edit(
+        BASE, {"spec.hostAliases": [{"ip": ip, "hostnames": ["db"]}], "spec.dnsConfig": {"nameservers": [ip]}}
+    )
+    findings = [
+        f
+        for f in run(apply_defaults(doc), version=version)
+        if f.rule in ("K8S-POD-HOSTALIASES", "K8S-POD-DNS")
+    ]
+    expected = (
+        []
+        if detail is None
+        else [
+            ("spec.hostAliases[0].ip", f"Invalid value: {json.dumps(ip)}: {detail}"),
+            ("spec.dnsConfig.nameservers[0]", f"Invalid value: {json.dumps(ip)}: {detail}"),
+        ]
+    )
+    assert sorted((f.path, f.message) for f in findings) == sorted(expected)
