@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from designer.pod.findings import Finding, Severity
+from designer.pod.resources import GO_SPACE
 
 # The detail texts of apimachinery's pkg/util/validation/validation.go.
 DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -207,7 +208,8 @@ def parse_quantity(value: Any) -> Fraction | None:
         return Fraction(repr(value))
     if not isinstance(value, str) or len(value) > 64:
         return None
-    return _parse_text(value)
+    # Quantity.UnmarshalJSON parses strings.TrimSpace of the text: " 100m" is 100m to kube-apiserver.
+    return _parse_text(value.strip(GO_SPACE))
 
 
 @functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Fractions are immutable

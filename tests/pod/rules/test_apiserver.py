@@ -947,7 +947,6 @@ TRAILING_NEWLINE = [
     (f"{C0}.name", "app", "K8S-CTR-NAME-DNS1123"),
     (f"{C0}.ports[0].name", "http", "K8S-PORT-NAME-FORMAT"),
     (f"{C0}.env[0].name", "LOG_LEVEL", "K8S-ENV-NAME"),
-    (f"{C0}.resources.requests.cpu", "100m", "K8S-RES-QUANTITY"),
     ("spec.volumes[0].name", "shared", "K8S-VOL-NAME"),
     ("spec.hostname", "web-0", "K8S-POD-NAMES"),
 ]
@@ -1040,3 +1039,13 @@ def test_ips_are_parsed_as_kube_apiserver_parses_them(
         ]
     )
     assert sorted((f.path, f.message) for f in findings) == sorted(expected)
+
+
+@pytest.mark.parametrize("cpu", [" 100m", "100m\n", "\t100m\u3000"])
+def test_a_quantity_is_trimmed_as_quantity_unmarshal_json_does(cpu: str) -> None:
+    # Quantity.UnmarshalJSON parses strings.TrimSpace(text): kube-apiserver reads "100m\n" as 100m.
+    # (Not a name: a trailing newline ends no regex here, unlike in test_a_trailing_newline_...)
+    path = f"{C0}.resources.requests.cpu"
+    assert run(apply_defaults(edit(BASE, {path: cpu}))) == []
+    # Go's TrimSpace knows no \x1c-\x1f, which Python's str.strip() removes.
+    assert "K8S-RES-QUANTITY" in {f.rule for f in run(apply_defaults(edit(BASE, {path: "100m\x1c"})))}
