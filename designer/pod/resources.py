@@ -42,6 +42,9 @@ _SUFFIX = {
     "Ei": Decimal(1024**6),
 }
 QOS_RESOURCES = ("cpu", "memory")
+# Go's strings.TrimSpace (unicode.IsSpace, the White_Space property), which Quantity.UnmarshalJSON
+# applies before parsing. Not str.strip(): Python's whitespace also has \x1c-\x1f, Go's does not.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def parse_quantity(value: Any) -> Decimal | None:
@@ -61,7 +64,7 @@ def parse_quantity(value: Any) -> Decimal | None:
 
 @functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Decimals are immutable
 def _parse_text(value: str) -> Decimal | None:
-    match = _QUANTITY.match(value.strip())
+    match = _QUANTITY.match(value.strip(GO_SPACE))
     if not match:
         return None
     number_text, exponent, suffix = match.groups()

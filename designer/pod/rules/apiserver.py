@@ -39,12 +39,42 @@ _TEMPLATE_RESTART = {
 }  # fmt: skip
 
 
-def _is_ip(value: str) -> bool:
+# k8s.io/utils/net ParseIPSloppy: net.ParseIP, retried with the leading zeros of an IPv4 address
+# (or an IPv6 address's dotted tail) stripped. Go's `$` is the end of the text, hence \Z.
+_IP_LEADING_ZEROS = re.compile(
+    r"(^|:)0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)((/)0*(0|[1-9][0-9]*))?\Z"
+)
+# StrictIPCIDRValidation (KEP-4858): alpha and off in v1.33, beta and on from v1.36.
+_STRICT_IP_VERSION = (1, 36)
+
+
+def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """net.ParseIP: Python's ip_address, but an IPv6 zone ("fe80::1%eth0") is not an IP."""
+    if "%" in text:
+        return None
     try:
-        ipaddress.ip_address(value)
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def ip_errors(value: str, version: tuple[int, int]) -> list[str]:
+    """IsValidIPForLegacyField (dnsConfig.nameservers, hostAliases[].ip) as apimachinery's parseIP.
+
+    Before StrictIPCIDRValidation that is ParseIPSloppy, which accepts "010.0.0.1" that Python's
+    ip_address rejects; Python's accepts a zone that net.ParseIP rejects. Strict validation then
+    rejects the leading zeros and an IPv4-mapped IPv6 address with messages of their own.
+    """
+    address = _parse_ip(value)
+    if address is None and _parse_ip(_IP_LEADING_ZEROS.sub(r"\1\2.\3.\4.\5\7\8", value)) is None:
+        return [IP_MSG]
+    if version < _STRICT_IP_VERSION:
+        return []
+    if address is None:
+        return ["must not have leading 0s"]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return ["must not be an IPv4-mapped IPv6 address"]
+    return []
 
 
 def validate_pod_name(meta: dict[str, Any], path: str) -> list[Finding]:
@@ -83,7 +113,7 @@ def validate_active_deadline(value: Any, path: str) -> list[Finding]:
     return []
 
 
-def validate_dns(spec: dict[str, Any], path: str) -> list[Finding]:
+def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
     """validateDNSPolicy and validatePodDNSConfig."""
     rule = "K8S-POD-DNS"
     out: list[Finding] = []
@@ -113,8 +143,9 @@ def validate_dns(spec: dict[str, Any], path: str) -> list[Finding]:
             )
         )
     for i, server in enumerate(nameservers):
-        if isinstance(server, str) and not _is_ip(server):
-            out.append(fp.invalid(rule, index(child(config_path, "nameservers"), i), server, IP_MSG))
+        if isinstance(server, str):
+            for msg in ip_errors(server, version):
+                out.append(fp.invalid(rule, index(child(config_path, "nameservers"), i), server, msg))
     searches = [s for s in as_list(config.get("searches")) if isinstance(s, str)]
     search_path = child(config_path, "searches")
     if len(searches) > 32:
@@ -158,15 +189,16 @@ def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
     return out
 
 
-def validate_host_aliases(aliases: Any, path: str) -> list[Finding]:
+def validate_host_aliases(aliases: Any, path: str, version: tuple[int, int]) -> list[Finding]:
     """ValidateHostAliases: a valid IP and DNS-subdomain hostnames per entry."""
     out: list[Finding] = []
     for i, alias in enumerate(as_list(aliases)):
         if not isinstance(alias, dict):
             continue
         ip = alias.get("ip")
-        if (isinstance(ip, str) or ip is None) and not _is_ip(as_str(ip)):
-            out.append(fp.invalid("K8S-POD-HOSTALIASES", child(index(path, i), "ip"), as_str(ip), IP_MSG))
+        if isinstance(ip, str) or ip is None:
+            for msg in ip_errors(as_str(ip), version):
+                out.append(fp.invalid("K8S-POD-HOSTALIASES", child(index(path, i), "ip"), as_str(ip), msg))
         for j, host in enumerate(as_list(alias.get("hostnames"))):
             if isinstance(host, str):
                 out += [
@@ -571,10 +603,10 @@ def validate_pod_spec(
         out.append(fp.forbidden("K8S-EPH-ON-CREATE", child(path, "ephemeralContainers"), detail))
         out += validate_ephemeral_containers(ephemeral, spec, child(path, "ephemeralContainers"), info)
     out += validate_restart_policy(spec.get("restartPolicy"), child(path, "restartPolicy"), kind)
-    out += validate_dns(spec, path)
+    out += validate_dns(spec, path, version)
     out += validate_names(spec, path)
     out += validate_active_deadline(spec.get("activeDeadlineSeconds"), child(path, "activeDeadlineSeconds"))
-    out += validate_host_aliases(spec.get("hostAliases"), child(path, "hostAliases"))
+    out += validate_host_aliases(spec.get("hostAliases"), child(path, "hostAliases"), version)
     out += validate_pod_security_context(spec, path)
     out += validate_host_users(spec, path)
     out += validate_os(spec, path)

@@ -20,7 +20,7 @@ def validate_port_num_or_name(value: Any, path: str, rule: str, name: str | None
     """ValidatePortNumOrName: 1..65535 or an IANA_SVC_NAME."""
     if isinstance(value, bool):
         return []
-    if isinstance(value, int):
+    if as_int(value) is not None:  # an integral float too: kubectl sends 80.0 as 80
         return [] if 1 <= value <= 65535 else [fp.invalid(rule, path, value, PORT_RANGE_MSG, container=name)]
     if isinstance(value, str):
         if not value:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from designer.pod.findings import Finding, Severity
+from designer.pod.resources import GO_SPACE
 
 # The detail texts of apimachinery's pkg/util/validation/validation.go.
 DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -31,6 +32,8 @@ DNS1123_SUBDOMAIN_MSG = (
 _LABEL_RE = re.compile(rf"^{DNS1123_LABEL_FMT}\Z")
 _SUBDOMAIN_RE = re.compile(rf"^{DNS1123_SUBDOMAIN_FMT}\Z")
 INT32_MAX = 2147483647
+# encoding/json's floatEncoder writes a float64 below this magnitude without an exponent.
+GO_JSON_INT_FLOAT_LIMIT = 1e21
 
 
 def child(path: str, name: str) -> str:
@@ -54,6 +57,8 @@ def format_value(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < GO_JSON_INT_FLOAT_LIMIT:
+        return str(int(value))  # kubectl sent it as an integer (see as_int)
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
@@ -164,7 +169,15 @@ def as_str(value: Any) -> str:
 
 
 def as_int(value: Any) -> int | None:
-    """value when it is an integer (not a bool), else None."""
+    """value when it is an integer (not a bool), else None.
+
+    An integral float counts: kubectl (sigs.k8s.io/yaml YAMLToJSON) reads `80.0` or `8e1` into a
+    float64 and encoding/json's floatEncoder writes it back as `80`, so kube-apiserver decodes an
+    int32 80 and range-checks it. Only from 1e21 up does floatEncoder use an exponent ("1e+21"),
+    which no Go integer field decodes (the schema layer's concern), so those stay None here.
+    """
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < GO_JSON_INT_FLOAT_LIMIT else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
@@ -187,10 +200,16 @@ def parse_quantity(value: Any) -> Fraction | None:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(value) if value == value and value not in (float("inf"), float("-inf")) else None
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # Not Fraction(value), the binary double (0.1 is 0.1000000000000000055...): kubectl sends a
+        # YAML float as encoding/json writes it, the shortest decimal that round-trips (repr's),
+        # and Quantity.UnmarshalJSON parses that text exactly, so `cpu: 0.1` is exactly 100m.
+        return Fraction(repr(value))
     if not isinstance(value, str) or len(value) > 64:
         return None
-    return _parse_text(value)
+    # Quantity.UnmarshalJSON parses strings.TrimSpace of the text: " 100m" is 100m to kube-apiserver.
+    return _parse_text(value.strip(GO_SPACE))
 
 
 @functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Fractions are immutable

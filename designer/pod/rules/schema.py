@@ -59,6 +59,36 @@ COVERED_REQUIRED = {
     ("DownwardAPIVolumeFile", "path"),
 }
 _GO_JSON_TYPES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
+# JSON Schema's "integer" has no bounds, Go's int32/int64 do: the decoder rejects 3000000000 for an
+# int32 field (encoding/json literalStore: ParseInt fails or v.OverflowInt, UnmarshalTypeError).
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _in_int_range(value: Any, bounds: tuple[int, int]) -> bool:
+    """False for a number the Go field cannot hold; other types are the type keyword's concern.
+
+    An integral float is the integer kubectl sends (encoding/json writes 3e9 as 3000000000) up to
+    1e21, where it gets an exponent that no Go integer decodes.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if isinstance(value, float):
+        if not value.is_integer():
+            return True  # not an integer at all: the type keyword reports it
+        if abs(value) >= fp.GO_JSON_INT_FLOAT_LIMIT:
+            return False
+    number = int(value)
+    return bounds[0] <= number <= bounds[1]
+
+
+def _format_checker() -> jsonschema.FormatChecker:
+    checker = jsonschema.FormatChecker(formats=())
+    for name, bounds in _INT_RANGES.items():
+        checker.checks(name)(lambda value, bounds=bounds: _in_int_range(value, bounds))
+    return checker
+
+
+_FORMAT_CHECKER = _format_checker()
 
 
 def schema_file(kind: str) -> str:
@@ -88,7 +118,7 @@ def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.V
         ]
     )
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry)
+    return cls(schema, registry=registry, format_checker=_FORMAT_CHECKER)
 
 
 # Keywords the fast pre-check understands; the rest of a node's keys are annotations. A node with
@@ -164,6 +194,10 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
             checks.append(lambda v, name=name: memo[name](v))
     types = node.get("type")
     type_test = _type_test(types) if types is not None else None
+    integer = "integer" in (types if isinstance(types, list) else [types])
+    bounds = _INT_RANGES.get(node.get("format")) if integer else None  # type: ignore[arg-type]
+    if bounds is not None:
+        checks.append(lambda v, bounds=bounds: _in_int_range(v, bounds))
     if "enum" in node:
         allowed = [(type(e), e) for e in node["enum"]]
         checks.append(lambda v: (type(v), v) in allowed)
@@ -320,8 +354,8 @@ def _go_type(schema: Any, defs: dict[str, Any]) -> str:
     return str(kind)
 
 
-def _type_message(loc: _Located, instance: Any, expected: Any, defs: dict[str, Any]) -> str:
-    given = _GO_JSON_TYPES.get(type(instance), "value")
+def _type_message(loc: _Located, instance: Any, expected: Any, defs: dict[str, Any], given: str = "") -> str:
+    given = given or _GO_JSON_TYPES.get(type(instance), "value")
     where = f"{loc.struct}.{loc.go_path}" if loc.struct and loc.go_path else (loc.go_path or "document")
     return f"json: cannot unmarshal {given} into Go struct field {where} of type {_go_type(expected, defs)}"
 
@@ -358,6 +392,17 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
                 path=loc.path,
                 message=_type_message(loc, instance, expected, defs),
                 hint="The value has the wrong JSON type (a quoted number, a list for a map, ...).",
+            )
+        ]
+    if validator == "format":  # an integer out of its Go type's range (_INT_RANGES)
+        number = fp.format_value(instance)
+        return [
+            Finding(
+                rule="K8S-FIELD-TYPE",
+                severity="error",
+                path=loc.path,
+                message=_type_message(loc, instance, error.schema, defs, given=f"number {number}"),
+                hint=f"The value does not fit the field's Go type ({error.validator_value}).",
             )
         ]
     if validator == "required":

@@ -4,6 +4,7 @@ and a close neighbour does not fire it."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -946,7 +947,6 @@ TRAILING_NEWLINE = [
     (f"{C0}.name", "app", "K8S-CTR-NAME-DNS1123"),
     (f"{C0}.ports[0].name", "http", "K8S-PORT-NAME-FORMAT"),
     (f"{C0}.env[0].name", "LOG_LEVEL", "K8S-ENV-NAME"),
-    (f"{C0}.resources.requests.cpu", "100m", "K8S-RES-QUANTITY"),
     ("spec.volumes[0].name", "shared", "K8S-VOL-NAME"),
     ("spec.hostname", "web-0", "K8S-POD-NAMES"),
 ]
@@ -956,3 +956,96 @@ TRAILING_NEWLINE = [
 def test_a_trailing_newline_is_not_the_end_of_a_name(path: str, good: str, rule: str) -> None:
     assert rule not in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good}))))}
     assert rule in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good + "\n"}))))}
+
+
+# kubectl turns YAML into JSON through a float64 (sigs.k8s.io/yaml YAMLToJSON), and encoding/json
+# writes an integral float64 without a fraction: `99999.0` reaches kube-apiserver as the int32
+# 99999 and is range-checked like it. Skipping integral floats let out-of-range values through.
+INTEGRAL_FLOATS = [
+    (f"{C0}.ports[0].containerPort", 99999.0, "K8S-PORT-NUMBER",
+     "Invalid value: 99999: must be between 1 and 65535, inclusive", 8080.0),
+    ("spec.activeDeadlineSeconds", 0.0, "K8S-POD-ACTIVEDEADLINE",
+     "Invalid value: 0: must be between 1 and 2147483647, inclusive", 60.0),
+    (f"{C0}.securityContext.runAsUser", -1.0, "K8S-SC-IDS",
+     "Invalid value: -1: must be between 0 and 2147483647, inclusive", 1000.0),
+    (f"{C0}.livenessProbe.httpGet.port", 7e4, "K8S-PROBE-HANDLER-FIELDS",
+     "Invalid value: 70000: must be between 1 and 65535, inclusive", 8e3),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "bad", "rule", "message", "good"), INTEGRAL_FLOATS, ids=[c[2] for c in INTEGRAL_FLOATS]
+)
+def test_an_integral_float_is_checked_as_the_integer_kubectl_sends(
+    path: str, bad: float, rule: str, message: str, good: float
+) -> None:
+    findings = [f for f in flat(run(apply_defaults(edit(BASE, {path: bad})))) if f.rule == rule]
+    assert [(f.path, f.message) for f in findings] == [(path, message)]
+    assert rule not in {f.rule for f in flat(run(apply_defaults(edit(BASE, {path: good}))))}
+
+
+@pytest.mark.parametrize("cpu", [0.1, 1.1, 0.7])
+def test_a_float_quantity_is_the_decimal_kubectl_sends(cpu: float) -> None:
+    # encoding/json writes the float64 0.1 as "0.1" and Quantity.UnmarshalJSON parses that text:
+    # exactly 100m, not the binary double 0.1000000000000000055... that exceeded a 100m limit.
+    limit = f"{round(cpu * 1000)}m"
+    resources = {"requests": {"cpu": cpu, "memory": "128Mi"}, "limits": {"cpu": limit, "memory": "256Mi"}}
+    assert run(apply_defaults(edit(BASE, {f"{C0}.resources": resources}))) == []
+    resources["requests"]["cpu"] = cpu + 0.001
+    assert "K8S-RES-REQ-LE-LIMIT" in {
+        f.rule for f in run(apply_defaults(edit(BASE, {f"{C0}.resources": resources})))
+    }
+
+
+def test_a_float_cpu_divisor_of_a_thousandth_is_1m() -> None:
+    env = [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": 0.001}}}]
+    assert run(apply_defaults(edit(BASE, {f"{C0}.env": env}))) == []
+    env[0]["valueFrom"]["resourceFieldRef"]["divisor"] = 0.002
+    assert "K8S-ENV-RESOURCEFIELDREF" in {f.rule for f in run(apply_defaults(edit(BASE, {f"{C0}.env": env})))}
+
+
+# IsValidIPForLegacyField is ParseIPSloppy until StrictIPCIDRValidation is on (v1.36): net.ParseIP
+# with leading zeros tolerated, and no IPv6 zone. Python's ip_address has it the other way round.
+IP_CASES = [
+    ("010.0.0.1", (1, 33), None),
+    ("::ffff:010.1.1.1", (1, 33), None),
+    ("::ffff:10.1.1.1", (1, 33), None),
+    ("fe80::1%eth0", (1, 33), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+    ("::1%1", (1, 36), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+    ("010.0.0.1", (1, 36), "must not have leading 0s"),
+    ("::ffff:10.1.1.1", (1, 36), "must not be an IPv4-mapped IPv6 address"),
+    ("10.0.0.1", (1, 36), None),
+]
+
+
+@pytest.mark.parametrize(("ip", "version", "detail"), IP_CASES)
+def test_ips_are_parsed_as_kube_apiserver_parses_them(
+    ip: str, version: tuple[int, int], detail: str | None
+) -> None:
+    doc = edit(
+        BASE, {"spec.hostAliases": [{"ip": ip, "hostnames": ["db"]}], "spec.dnsConfig": {"nameservers": [ip]}}
+    )
+    findings = [
+        f
+        for f in run(apply_defaults(doc), version=version)
+        if f.rule in ("K8S-POD-HOSTALIASES", "K8S-POD-DNS")
+    ]
+    expected = (
+        []
+        if detail is None
+        else [
+            ("spec.hostAliases[0].ip", f"Invalid value: {json.dumps(ip)}: {detail}"),
+            ("spec.dnsConfig.nameservers[0]", f"Invalid value: {json.dumps(ip)}: {detail}"),
+        ]
+    )
+    assert sorted((f.path, f.message) for f in findings) == sorted(expected)
+
+
+@pytest.mark.parametrize("cpu", [" 100m", "100m\n", "\t100m\u3000"])
+def test_a_quantity_is_trimmed_as_quantity_unmarshal_json_does(cpu: str) -> None:
+    # Quantity.UnmarshalJSON parses strings.TrimSpace(text): kube-apiserver reads "100m\n" as 100m.
+    # (Not a name: a trailing newline ends no regex here, unlike in test_a_trailing_newline_...)
+    path = f"{C0}.resources.requests.cpu"
+    assert run(apply_defaults(edit(BASE, {path: cpu}))) == []
+    # Go's TrimSpace knows no \x1c-\x1f, which Python's str.strip() removes.
+    assert "K8S-RES-QUANTITY" in {f.rule for f in run(apply_defaults(edit(BASE, {path: "100m\x1c"})))}

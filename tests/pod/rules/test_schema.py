@@ -91,6 +91,35 @@ def test_it_reports_a_quoted_number_like_the_decoder() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "go_number", "go_type"),
+    [
+        ("initialDelaySeconds", 2**31, "2147483648", "int32"),
+        ("initialDelaySeconds", 3e9, "3000000000", "int32"),
+        ("initialDelaySeconds", -(2**31) - 1, "-2147483649", "int32"),
+        ("terminationGracePeriodSeconds", 2**63, "9223372036854775808", "int64"),
+    ],
+)
+def test_it_reports_an_integer_its_go_type_cannot_hold(
+    field: str, value: Any, go_number: str, go_type: str
+) -> None:
+    # JSON Schema's "integer" is unbounded; encoding/json fails on an int32 field given 2147483648.
+    doc = with_app(livenessProbe={"httpGet": {"path": "/", "port": 80}, field: value})
+    assert [(f.rule, f.path, f.message) for f in check(doc)] == [
+        (
+            "K8S-FIELD-TYPE",
+            f"spec.containers[0].livenessProbe.{field}",
+            f"json: cannot unmarshal number {go_number} into Go struct field "
+            f"Probe.spec.containers.livenessProbe.{field} of type {go_type}",
+        )
+    ]
+
+
+@pytest.mark.parametrize("value", [2**31 - 1, -(2**31), 2147483647.0])
+def test_it_accepts_an_integer_at_the_edge_of_its_go_type(value: Any) -> None:
+    assert check(with_app(livenessProbe={"httpGet": {"path": "/", "port": 80}, "periodSeconds": value})) == []
+
+
 def test_it_accepts_int_or_string_and_quantities_in_both_forms() -> None:
     doc = with_app(
         livenessProbe={"httpGet": {"path": "/", "port": 8080}},
