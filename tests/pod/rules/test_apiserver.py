@@ -989,7 +989,10 @@ def test_a_float_quantity_is_the_decimal_kubectl_sends(cpu: float) -> None:
     # encoding/json writes the float64 0.1 as "0.1" and Quantity.UnmarshalJSON parses that text:
     # exactly 100m, not the binary double 0.1000000000000000055... that exceeded a 100m limit.
     limit = f"{round(cpu * 1000)}m"
-    resources = {"requests": {"cpu": cpu, "memory": "128Mi"}, "limits": {"cpu": limit, "memory": "256Mi"}}
+    resources: dict[str, Any] = {
+        "requests": {"cpu": cpu, "memory": "128Mi"},
+        "limits": {"cpu": limit, "memory": "256Mi"},
+    }
     assert run(apply_defaults(edit(BASE, {f"{C0}.resources": resources}))) == []
     resources["requests"]["cpu"] = cpu + 0.001
     assert "K8S-RES-REQ-LE-LIMIT" in {
@@ -998,7 +1001,9 @@ def test_a_float_quantity_is_the_decimal_kubectl_sends(cpu: float) -> None:
 
 
 def test_a_float_cpu_divisor_of_a_thousandth_is_1m() -> None:
-    env = [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": 0.001}}}]
+    env: list[dict[str, Any]] = [
+        {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": 0.001}}}
+    ]
     assert run(apply_defaults(edit(BASE, {f"{C0}.env": env}))) == []
     env[0]["valueFrom"]["resourceFieldRef"]["divisor"] = 0.002
     assert "K8S-ENV-RESOURCEFIELDREF" in {f.rule for f in run(apply_defaults(edit(BASE, {f"{C0}.env": env})))}
