@@ -196,8 +196,16 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
     type_test = _type_test(types) if types is not None else None
     integer = "integer" in (types if isinstance(types, list) else [types])
     bounds = _INT_RANGES.get(node.get("format")) if integer else None  # type: ignore[arg-type]
-    if bounds is not None:
-        checks.append(lambda v, bounds=bounds: _in_int_range(v, bounds))
+    if bounds is not None and type_test is not None:
+        # Type and range in one call, a plain int (nearly every value) answered inline: this runs
+        # for each integer field of every pod linted.
+        low, high = bounds
+        of_type = _as_predicate(type_test)
+
+        def type_test(v: Any, low: int = low, high: int = high, of_type: Any = of_type) -> bool:
+            if v.__class__ is int:
+                return low <= v <= high
+            return bool(of_type(v)) and _in_int_range(v, (low, high))
     if "enum" in node:
         allowed = [(type(e), e) for e in node["enum"]]
         checks.append(lambda v: (type(v), v) in allowed)
