@@ -99,7 +99,41 @@ def _workload_to_pod(document: dict[str, Any]) -> dict[str, Any]:
         if key != "metadata":
             pod[key] = value
     pod.setdefault("spec", {})
+    if document.get("kind") == "StatefulSet":
+        _claim_templates_to_volumes(document, pod["spec"])
     return pod
+
+
+def _claim_templates_to_volumes(statefulset: dict[str, Any], spec: Any) -> None:
+    """A StatefulSet's volumeClaimTemplates as `ephemeral` volumes of the pod spec.
+
+    No other kind has claim templates; without them the containers' mounts of those volumes
+    point at nothing and kube-apiserver rejects the pod. An ephemeral volume is the nearest
+    thing: a PVC from the same spec, per pod (but deleted with the pod). A pod volume of the
+    same name is kept as it is. Only the template's labels and annotations go along: they are
+    the only metadata an ephemeral volume's claim template allows.
+    """
+    sts_spec = statefulset.get("spec")
+    templates = sts_spec.get("volumeClaimTemplates") if isinstance(sts_spec, dict) else None
+    volumes = spec.get("volumes", []) if isinstance(spec, dict) else None
+    if not isinstance(templates, list) or not isinstance(volumes, list):
+        return  # nothing to turn, or malformed volumes (not retyped here: the validators report them)
+    taken = {v.get("name") for v in volumes if isinstance(v, dict)}
+    for claim in templates:
+        claim_meta = claim.get("metadata") if isinstance(claim, dict) else None
+        if not isinstance(claim, dict) or not isinstance(claim_meta, dict):
+            continue
+        name = claim_meta.get("name")
+        if not isinstance(name, str) or not name or name in taken:
+            continue
+        taken.add(name)
+        claim_template: dict[str, Any] = {}
+        kept = {key: copy.deepcopy(claim_meta[key]) for key in ("labels", "annotations") if key in claim_meta}
+        if kept:
+            claim_template["metadata"] = kept
+        claim_template["spec"] = copy.deepcopy(claim.get("spec", {}))
+        volumes.append({"name": name, "ephemeral": {"volumeClaimTemplate": claim_template}})
+        spec["volumes"] = volumes
 
 
 def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pytest
 
 from designer.pod.cli.convert import main
 from designer.pod.manifest import load_stream
+from designer.pod.workloads import convert_kind, pod_spec
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx\n"
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
@@ -138,3 +139,145 @@ def test_it_puts_the_workload_back_between_its_companions() -> None:
     out = export_text(manifest.document, manifest.companions, position=manifest.position)
     assert [d["kind"] for d in load_stream(out).documents] == ["ConfigMap", "Pod", "Service"]
     assert load_stream(out).documents == load_stream(text).documents
+
+
+# convert_kind on real manifests ---------------------------------------------------------------
+
+# What `kubectl get statefulset db -o yaml` shows for a StatefulSet with two claim templates
+# (server-set fields trimmed to the ones that matter here).
+STATEFULSET = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: shop
+spec:
+  serviceName: db
+  replicas: 3
+  minReadySeconds: 10
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: db
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: db
+        app.kubernetes.io/version: "16.2"
+    spec:
+      containers:
+      - name: postgres
+        image: postgres:16.2
+        volumeMounts:
+        - name: data
+          mountPath: /var/lib/postgresql/data
+        - name: wal
+          mountPath: /wal
+        - name: scratch
+          mountPath: /scratch
+      volumes:
+      - name: scratch
+        emptyDir: {}
+  volumeClaimTemplates:
+  - apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: data
+      creationTimestamp: null
+      labels:
+        backup: daily
+      annotations:
+        note: keep
+    spec:
+      accessModes: [ReadWriteOnce]
+      storageClassName: fast
+      resources:
+        requests:
+          storage: 10Gi
+    status:
+      phase: Pending
+  - metadata:
+      name: wal
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+  - metadata:
+      name: scratch
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+"""
+
+CONTROLLED_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]
+ALL_KINDS = ["Pod", "PodTemplate", *CONTROLLED_KINDS]
+
+
+def doc(text: str) -> dict[str, Any]:
+    document: dict[str, Any] = load_stream(text).documents[0]
+    return document
+
+
+def errors(document: dict[str, Any]) -> list[str]:
+    from designer.pod.rules.lint import lint
+
+    return [f"{f.rule} {f.path}: {f.message}" for f in lint(document) if f.severity == "error"]
+
+
+def test_it_lints_the_sample_statefulset_without_errors() -> None:
+    assert errors(doc(STATEFULSET)) == []
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k != "StatefulSet"])
+def test_it_turns_claim_templates_into_ephemeral_volumes(kind: str) -> None:
+    converted = convert_kind(doc(STATEFULSET), kind)
+    assert "volumeClaimTemplates" not in converted.get("spec", {})
+    assert pod_spec(converted)["volumes"] == [
+        {"name": "scratch", "emptyDir": {}},  # the pod's own volume wins over the template "scratch"
+        {
+            "name": "data",
+            "ephemeral": {
+                "volumeClaimTemplate": {
+                    "metadata": {"labels": {"backup": "daily"}, "annotations": {"note": "keep"}},
+                    "spec": {
+                        "accessModes": ["ReadWriteOnce"],
+                        "storageClassName": "fast",
+                        "resources": {"requests": {"storage": "10Gi"}},
+                    },
+                }
+            },
+        },
+        {
+            "name": "wal",
+            "ephemeral": {
+                "volumeClaimTemplate": {
+                    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+                }
+            },
+        },
+    ]
+    assert errors(converted) == []
+
+
+def test_it_creates_the_volume_list_for_claim_templates_when_the_pod_has_none() -> None:
+    sts = doc(STATEFULSET)
+    del sts["spec"]["template"]["spec"]["volumes"]
+    volumes = pod_spec(convert_kind(sts, "Deployment"))["volumes"]
+    assert [v["name"] for v in volumes] == ["data", "wal", "scratch"]
+    assert all("ephemeral" in v for v in volumes)
+
+
+def test_it_leaves_a_statefulset_converted_to_itself_unchanged() -> None:
+    sts = doc(STATEFULSET)
+    assert convert_kind(sts, "StatefulSet") == sts
+    assert list(convert_kind(sts, "StatefulSet")["spec"]) == list(sts["spec"])
+
+
+def test_it_converts_ephemeral_volumes_back_to_a_statefulset_as_they_are() -> None:
+    deployment = convert_kind(doc(STATEFULSET), "Deployment")
+    sts = convert_kind(deployment, "StatefulSet")
+    assert "volumeClaimTemplates" not in sts["spec"]
+    assert pod_spec(sts)["volumes"] == pod_spec(deployment)["volumes"]
+    assert errors(sts) == []
