@@ -58,6 +58,12 @@ def pod_metadata(document: dict[str, Any]) -> dict[str, Any]:
 
 
 _SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+# Fields of the workload spec that mean the same in several kinds, carried over between them
+# (apps/v1: DaemonSetSpec has no replicas; Job and CronJob have neither).
+_CARRIED_FIELDS = (
+    ("replicas", ("Deployment", "StatefulSet", "ReplicaSet")),
+    ("minReadySeconds", _SELECTOR_KINDS),
+)
 _POD_META_ON_WORKLOAD = ("name", "namespace", "labels")
 
 
@@ -67,7 +73,10 @@ def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = 
     Pod -> workload: name, namespace and labels go on the workload; the template keeps the
     labels (`app: <name>` when there are none, as a selector needs some) and every other
     metadata field; Job/CronJob pods get restartPolicy OnFailure unless it is Never.
-    Workload -> Pod: the template's metadata and spec, with the workload's name and namespace.
+    Workload -> Pod: the template's metadata and spec, with the workload's name and namespace;
+    a StatefulSet's volumeClaimTemplates become ephemeral volumes.
+    Workload -> workload: replicas and minReadySeconds go along where both kinds have them, and
+    the source's selector is kept when it still matches the template labels.
     """
     if to_kind not in WORKLOAD_KINDS:
         raise ValueError(f"unknown kind {to_kind!r}; supported kinds: {', '.join(WORKLOAD_KINDS)}")
@@ -80,7 +89,10 @@ def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = 
     pod = copy.deepcopy(document) if from_kind == "Pod" else _workload_to_pod(document)
     if to_kind == "Pod":
         return pod
-    return _pod_to_workload(pod, to_kind, schedule)
+    source_spec = (
+        document.get("spec") if from_kind != "Pod" and isinstance(document.get("spec"), dict) else {}
+    )
+    return _pod_to_workload(pod, to_kind, schedule, source_spec, from_kind)
 
 
 def _workload_to_pod(document: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +148,10 @@ def _claim_templates_to_volumes(statefulset: dict[str, Any], spec: Any) -> None:
         spec["volumes"] = volumes
 
 
-def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) -> dict[str, Any]:
+def _pod_to_workload(
+    pod: dict[str, Any], to_kind: str, schedule: str | None, source_spec: Any, from_kind: Any
+) -> dict[str, Any]:
+    """`source_spec` is the spec of the workload the pod came from ({} for a Pod)."""
     meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
     name = meta.get("name") if isinstance(meta.get("name"), str) else ""  # type: ignore[union-attr]
     labels = meta.get("labels")  # type: ignore[union-attr]
@@ -169,7 +184,15 @@ def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) ->
         workload_spec: dict[str, Any] = {}
         if to_kind == "StatefulSet":
             workload_spec["serviceName"] = name
-        workload_spec["selector"] = {"matchLabels": copy.deepcopy(labels)}
+        for key, kinds in _CARRIED_FIELDS:
+            if from_kind in kinds and to_kind in kinds and key in source_spec:
+                workload_spec[key] = copy.deepcopy(source_spec[key])
+        selector = source_spec.get("selector") if from_kind in _SELECTOR_KINDS else None
+        # The source's selector, not one from every label: selectors are immutable, and one
+        # built from all labels (app.kubernetes.io/version...) would be wider than the user's.
+        if not (isinstance(selector, dict) and _selects(selector, labels)):
+            selector = {"matchLabels": labels}
+        workload_spec["selector"] = copy.deepcopy(selector)
         workload_spec["template"] = template
         result["spec"] = workload_spec
     elif to_kind == "Job":
@@ -183,6 +206,37 @@ def _pod_to_workload(pod: dict[str, Any], to_kind: str, schedule: str | None) ->
         if key not in ("apiVersion", "kind", "metadata", "spec", "status"):
             result[key] = value
     return result
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
+    """Whether a LabelSelector matches these labels; False for anything it cannot read and for
+    an empty selector (it matches everything, and kube-apiserver rejects it on workloads)."""
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(match_labels, dict) or not isinstance(expressions, list):
+        return False
+    if not match_labels and not expressions:
+        return False
+    if any(key not in labels or labels[key] != value for key, value in match_labels.items()):
+        return False
+    for expression in expressions:
+        if not isinstance(expression, dict):
+            return False
+        key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values")
+        if not isinstance(key, str):
+            return False
+        present = key in labels
+        if operator in ("In", "NotIn"):
+            if not isinstance(values, list):
+                return False
+            if (present and labels[key] in values) != (operator == "In"):
+                return False
+        elif operator in ("Exists", "DoesNotExist"):
+            if present != (operator == "Exists"):
+                return False
+        else:
+            return False
+    return True
 
 
 def writable_annotations(template: dict[str, Any]) -> dict[str, Any]:

@@ -281,3 +281,144 @@ def test_it_converts_ephemeral_volumes_back_to_a_statefulset_as_they_are() -> No
     assert "volumeClaimTemplates" not in sts["spec"]
     assert pod_spec(sts)["volumes"] == pod_spec(deployment)["volumes"]
     assert errors(sts) == []
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 4
+  minReadySeconds: 5
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+    matchExpressions:
+    - {key: tier, operator: In, values: [front, edge]}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+        app.kubernetes.io/version: "1.4"
+        tier: front
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+"""
+
+REPLICAS_KINDS = ["Deployment", "StatefulSet", "ReplicaSet"]
+SELECTOR_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]
+DEPLOYMENT_SELECTOR = {
+    "matchLabels": {"app.kubernetes.io/name": "web"},
+    "matchExpressions": [{"key": "tier", "operator": "In", "values": ["front", "edge"]}],
+}
+
+
+def as_kind(text: str, kind: str) -> dict[str, Any]:
+    """A sample manifest first converted to `kind` (itself when it is that kind already)."""
+    return convert_kind(doc(text), kind)
+
+
+@pytest.mark.parametrize("source", REPLICAS_KINDS)
+@pytest.mark.parametrize("target", REPLICAS_KINDS)
+def test_it_carries_replicas_between_kinds_that_have_them(source: str, target: str) -> None:
+    converted = convert_kind(as_kind(DEPLOYMENT, source), target)
+    assert converted["spec"]["replicas"] == 4
+    assert errors(converted) == []
+
+
+@pytest.mark.parametrize("source", SELECTOR_KINDS)
+@pytest.mark.parametrize("target", SELECTOR_KINDS)
+def test_it_carries_min_ready_seconds_between_kinds_that_have_it(source: str, target: str) -> None:
+    converted = convert_kind(as_kind(DEPLOYMENT, source), target)
+    assert converted["spec"]["minReadySeconds"] == 5
+    assert ("replicas" in converted["spec"]) == (target in REPLICAS_KINDS and source in REPLICAS_KINDS)
+    assert errors(converted) == []
+
+
+@pytest.mark.parametrize("source", SELECTOR_KINDS)
+@pytest.mark.parametrize("target", SELECTOR_KINDS)
+def test_it_keeps_the_selector_of_the_source(source: str, target: str) -> None:
+    converted = convert_kind(as_kind(DEPLOYMENT, source), target)
+    assert converted["spec"]["selector"] == DEPLOYMENT_SELECTOR
+    assert converted["spec"]["template"]["metadata"]["labels"] == {
+        "app.kubernetes.io/name": "web",
+        "app.kubernetes.io/version": "1.4",
+        "tier": "front",
+    }
+    assert errors(converted) == []
+
+
+@pytest.mark.parametrize("target", ["Pod", "PodTemplate", "Job", "CronJob"])
+def test_it_puts_no_replica_fields_on_kinds_without_them(target: str) -> None:
+    converted = convert_kind(doc(DEPLOYMENT), target)
+    found = [
+        key
+        for node in (
+            converted,
+            converted.get("spec"),
+            converted.get("spec", {}).get("jobTemplate", {}).get("spec"),
+        )
+        if isinstance(node, dict)
+        for key in ("replicas", "minReadySeconds", "selector")
+        if key in node
+    ]
+    assert found == []
+    assert errors(converted) == []
+
+
+def test_it_orders_the_carried_fields_like_a_hand_written_manifest() -> None:
+    assert list(convert_kind(doc(DEPLOYMENT), "StatefulSet")["spec"]) == [
+        "serviceName",
+        "replicas",
+        "minReadySeconds",
+        "selector",
+        "template",
+    ]
+    assert list(convert_kind(doc(STATEFULSET), "ReplicaSet")["spec"]) == [
+        "replicas",
+        "minReadySeconds",
+        "selector",
+        "template",
+    ]
+
+
+def test_it_builds_the_selector_from_the_labels_when_the_source_one_does_not_match_them() -> None:
+    deployment = doc(DEPLOYMENT)
+    deployment["spec"]["selector"] = {"matchLabels": {"app.kubernetes.io/name": "other"}}
+    converted = convert_kind(deployment, "DaemonSet")
+    labels = converted["spec"]["template"]["metadata"]["labels"]
+    assert converted["spec"]["selector"] == {"matchLabels": labels}
+    deployment["spec"]["selector"] = {
+        "matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["front"]}]
+    }
+    assert convert_kind(deployment, "ReplicaSet")["spec"]["selector"] == {"matchLabels": labels}
+    deployment["spec"]["selector"] = "junk"
+    assert convert_kind(deployment, "ReplicaSet")["spec"]["selector"] == {"matchLabels": labels}
+    deployment["spec"]["selector"] = {"matchExpressions": [{"key": ["junk"], "operator": "Exists"}]}
+    assert convert_kind(deployment, "ReplicaSet")["spec"]["selector"] == {"matchLabels": labels}
+
+
+def test_it_keeps_a_selector_with_exists_and_not_in_expressions_that_match() -> None:
+    deployment = doc(DEPLOYMENT)
+    selector = {
+        "matchExpressions": [
+            {"key": "tier", "operator": "Exists"},
+            {"key": "track", "operator": "DoesNotExist"},
+            {"key": "tier", "operator": "NotIn", "values": ["back"]},
+        ]
+    }
+    deployment["spec"]["selector"] = selector
+    assert convert_kind(deployment, "StatefulSet")["spec"]["selector"] == selector
+
+
+def test_it_does_not_keep_an_empty_selector() -> None:
+    deployment = doc(DEPLOYMENT)
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    empties: list[dict[str, Any]] = [{}, {"matchLabels": {}}, {"matchLabels": None, "matchExpressions": []}]
+    for empty in empties:
+        deployment["spec"]["selector"] = empty
+        assert convert_kind(deployment, "StatefulSet")["spec"]["selector"] == {"matchLabels": labels}
