@@ -65,6 +65,27 @@ _CARRIED_FIELDS = (
     ("minReadySeconds", _SELECTOR_KINDS),
 )
 _POD_META_ON_WORKLOAD = ("name", "namespace", "labels")
+# Metadata the API server (or a controller) sets on a live Pod, as `kubectl get pod -o yaml`
+# shows it (and `creationTimestamp: null` in a fetched workload's template). Users never write
+# these; in a pod template they are noise at best. With the label below they are the only
+# fields a conversion drops when a pod's metadata becomes a template's: the rule is that no
+# field a user imported is ever dropped.
+_SERVER_SET_METADATA = (
+    "creationTimestamp",
+    "generateName",
+    "managedFields",
+    "ownerReferences",
+    "resourceVersion",
+    "uid",
+    "selfLink",
+    "generation",
+)
+# Put on pods (and ReplicaSets' selectors) by the Deployment controller; left in a template or
+# selector it would tie the new workload to one old ReplicaSet's hash.
+_TEMPLATE_HASH_LABEL = "pod-template-hash"
+# Kinds whose pods a controller creates, where a Pod's spec.nodeName (set by the scheduler)
+# would pin every replica to one node.
+_CONTROLLED_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 
 
 def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = None) -> dict[str, Any]:
@@ -72,7 +93,9 @@ def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = 
 
     Pod -> workload: name, namespace and labels go on the workload; the template keeps the
     labels (`app: <name>` when there are none, as a selector needs some) and every other
-    metadata field; Job/CronJob pods get restartPolicy OnFailure unless it is Never.
+    metadata field except the server-set ones (_SERVER_SET_METADATA, the pod-template-hash label);
+    Job/CronJob pods get restartPolicy OnFailure unless it is Never; pods made by a controller
+    lose the Pod's nodeName.
     Workload -> Pod: the template's metadata and spec, with the workload's name and namespace;
     a StatefulSet's volumeClaimTemplates become ephemeral volumes.
     Workload -> workload: replicas and minReadySeconds go along where both kinds have them, and
@@ -155,11 +178,15 @@ def _pod_to_workload(
     meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
     name = meta.get("name") if isinstance(meta.get("name"), str) else ""  # type: ignore[union-attr]
     labels = meta.get("labels")  # type: ignore[union-attr]
+    if isinstance(labels, dict) and _TEMPLATE_HASH_LABEL in labels:  # server-set, see above
+        labels = {key: value for key, value in labels.items() if key != _TEMPLATE_HASH_LABEL}
     if not isinstance(labels, dict) or not labels:
         labels = {"app": name or "app"}
     workload_meta: dict[str, Any] = {}
     template_meta: dict[str, Any] = {}
     for key, value in meta.items():  # type: ignore[union-attr]
+        if key in _SERVER_SET_METADATA:
+            continue  # set by the API server on a live Pod, see _SERVER_SET_METADATA
         if key in ("name", "namespace"):
             workload_meta[key] = value
         elif key == "labels":
@@ -170,6 +197,9 @@ def _pod_to_workload(
     if "labels" not in template_meta:
         template_meta = {"labels": labels, **template_meta}
     spec: dict[str, Any] = pod["spec"] if isinstance(pod.get("spec"), dict) else {}
+    if from_kind == "Pod" and to_kind in _CONTROLLED_KINDS:
+        # The scheduler's choice for this one Pod; a workload template's nodeName (the user's) stays.
+        spec.pop("nodeName", None)
     if to_kind in ("Job", "CronJob") and spec.get("restartPolicy") not in ("OnFailure", "Never"):
         spec["restartPolicy"] = "OnFailure"
     template: dict[str, Any] = {"metadata": template_meta, "spec": spec}
@@ -187,12 +217,15 @@ def _pod_to_workload(
         for key, kinds in _CARRIED_FIELDS:
             if from_kind in kinds and to_kind in kinds and key in source_spec:
                 workload_spec[key] = copy.deepcopy(source_spec[key])
-        selector = source_spec.get("selector") if from_kind in _SELECTOR_KINDS else None
+        selector = copy.deepcopy(source_spec.get("selector")) if from_kind in _SELECTOR_KINDS else None
+        match_labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+        if isinstance(match_labels, dict):  # a ReplicaSet's selector: the hash goes, as from the labels
+            match_labels.pop(_TEMPLATE_HASH_LABEL, None)
         # The source's selector, not one from every label: selectors are immutable, and one
         # built from all labels (app.kubernetes.io/version...) would be wider than the user's.
         if not (isinstance(selector, dict) and _selects(selector, labels)):
-            selector = {"matchLabels": labels}
-        workload_spec["selector"] = copy.deepcopy(selector)
+            selector = {"matchLabels": copy.deepcopy(labels)}
+        workload_spec["selector"] = selector
         workload_spec["template"] = template
         result["spec"] = workload_spec
     elif to_kind == "Job":

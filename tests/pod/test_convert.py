@@ -422,3 +422,150 @@ def test_it_does_not_keep_an_empty_selector() -> None:
     for empty in empties:
         deployment["spec"]["selector"] = empty
         assert convert_kind(deployment, "StatefulSet")["spec"]["selector"] == {"matchLabels": labels}
+
+
+# What `kubectl get pod web-7c5ddbdf54-x2x8k -o yaml` shows for a pod of a Deployment.
+LIVE_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubectl.kubernetes.io/restartedAt: "2024-05-01T10:00:00Z"
+  creationTimestamp: "2024-05-02T08:11:42Z"
+  generateName: web-7c5ddbdf54-
+  generation: 1
+  labels:
+    app: web
+    pod-template-hash: 7c5ddbdf54
+    tier: front
+  managedFields:
+  - apiVersion: v1
+    fieldsType: FieldsV1
+    fieldsV1:
+      f:metadata:
+        f:generateName: {}
+    manager: kube-controller-manager
+    operation: Update
+    time: "2024-05-02T08:11:42Z"
+  name: web-7c5ddbdf54-x2x8k
+  namespace: shop
+  ownerReferences:
+  - apiVersion: apps/v1
+    blockOwnerDeletion: true
+    controller: true
+    kind: ReplicaSet
+    name: web-7c5ddbdf54
+    uid: 0a4f6f8e-3c1e-4a59-9d5b-2f1b8a1c7e11
+  resourceVersion: "918273"
+  selfLink: /api/v1/namespaces/shop/pods/web-7c5ddbdf54-x2x8k
+  uid: 5d0c7a52-8a39-4b43-a4b4-6f6d2e7b9c01
+spec:
+  containers:
+  - image: nginx:1.27
+    imagePullPolicy: IfNotPresent
+    name: app
+    resources: {}
+    terminationMessagePath: /dev/termination-log
+    terminationMessagePolicy: File
+  dnsPolicy: ClusterFirst
+  enableServiceLinks: true
+  nodeName: worker-2
+  preemptionPolicy: PreemptLowerPriority
+  priority: 0
+  restartPolicy: Always
+  schedulerName: default-scheduler
+  securityContext: {}
+  serviceAccountName: default
+  terminationGracePeriodSeconds: 30
+status:
+  phase: Running
+  podIP: 10.244.1.17
+  qosClass: BestEffort
+"""
+
+SERVER_SET = [
+    "creationTimestamp",
+    "generateName",
+    "managedFields",
+    "ownerReferences",
+    "resourceVersion",
+    "uid",
+    "selfLink",
+    "generation",
+]
+
+
+def template_of(document: dict[str, Any]) -> dict[str, Any]:
+    from designer.pod.workloads import pod_template
+
+    return pod_template(document)
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k != "Pod"])
+def test_it_drops_server_set_metadata_when_a_live_pod_becomes_a_template(kind: str) -> None:
+    converted = convert_kind(doc(LIVE_POD), kind)
+    assert template_of(converted)["metadata"] == {
+        "annotations": {"kubectl.kubernetes.io/restartedAt": "2024-05-01T10:00:00Z"},
+        "labels": {"app": "web", "tier": "front"},
+    }
+    assert list(template_of(converted)["metadata"]) == ["annotations", "labels"]  # the pod's order
+    assert converted["metadata"] == {
+        "name": "web-7c5ddbdf54-x2x8k",
+        "namespace": "shop",
+        "labels": {"app": "web", "tier": "front"},
+    }
+    assert "status" not in converted
+    assert errors(converted) == []
+
+
+@pytest.mark.parametrize("kind", SELECTOR_KINDS)
+def test_it_keeps_pod_template_hash_out_of_the_selector(kind: str) -> None:
+    assert convert_kind(doc(LIVE_POD), kind)["spec"]["selector"] == {
+        "matchLabels": {"app": "web", "tier": "front"}
+    }
+
+
+@pytest.mark.parametrize("kind", SELECTOR_KINDS)
+def test_it_drops_pod_template_hash_from_a_replica_set_selector(kind: str) -> None:
+    # `kubectl get rs -o yaml`: the Deployment controller put the hash in selector and template.
+    rs = doc(DEPLOYMENT)
+    rs["kind"] = "ReplicaSet"
+    rs["spec"]["selector"]["matchLabels"]["pod-template-hash"] = "7c5ddbdf54"
+    rs["spec"]["template"]["metadata"]["labels"]["pod-template-hash"] = "7c5ddbdf54"
+    converted = convert_kind(rs, kind)
+    if kind == "ReplicaSet":  # the same kind: unchanged
+        assert converted == rs
+        return
+    assert converted["spec"]["selector"] == DEPLOYMENT_SELECTOR
+    assert "pod-template-hash" not in converted["spec"]["template"]["metadata"]["labels"]
+    assert errors(converted) == []
+
+
+@pytest.mark.parametrize("kind", CONTROLLED_KINDS)
+def test_it_unpins_a_live_pod_from_its_node_when_a_controller_makes_the_pods(kind: str) -> None:
+    converted = convert_kind(doc(LIVE_POD), kind)
+    spec = pod_spec(converted)
+    assert "nodeName" not in spec
+    expected = {k: v for k, v in doc(LIVE_POD)["spec"].items() if k != "nodeName"}
+    if kind in ("Job", "CronJob"):
+        expected["restartPolicy"] = "OnFailure"
+    assert list(spec.items()) == list(expected.items())  # everything else, in the same order
+
+
+def test_it_keeps_the_node_name_of_a_pod_template_and_a_pod() -> None:
+    assert pod_spec(convert_kind(doc(LIVE_POD), "PodTemplate"))["nodeName"] == "worker-2"
+    assert convert_kind(doc(LIVE_POD), "Pod") == doc(LIVE_POD)
+
+
+def test_it_keeps_the_node_name_a_user_put_in_a_workload_template() -> None:
+    deployment = doc(DEPLOYMENT)
+    deployment["spec"]["template"]["spec"]["nodeName"] = "edge-1"
+    assert pod_spec(convert_kind(deployment, "StatefulSet"))["nodeName"] == "edge-1"
+
+
+def test_it_leaves_the_status_of_a_workload_behind() -> None:
+    deployment = doc(DEPLOYMENT)
+    deployment["status"] = {"replicas": 4, "readyReplicas": 4}
+    for kind in ALL_KINDS:
+        if kind != "Deployment":
+            assert "status" not in convert_kind(deployment, kind)
