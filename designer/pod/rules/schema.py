@@ -206,6 +206,7 @@ def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
             if v.__class__ is int:
                 return low <= v <= high
             return bool(of_type(v)) and _in_int_range(v, (low, high))
+
     if "enum" in node:
         allowed = [(type(e), e) for e in node["enum"]]
         checks.append(lambda v: (type(v), v) in allowed)
