@@ -161,7 +161,20 @@
     focusedAction = elt && elt.tagName === "BUTTON" ? elt.value : null;
   });
 
+  // A container or volume renamed in its form gets a new head (summary and buttons) from the
+  // preview; its section takes the id the diagram and the findings now link to.
+  function followRenames() {
+    form.querySelectorAll("#form-panel summary[data-section]").forEach(function (summary) {
+      const details = summary.parentElement;
+      const id = summary.dataset.section;
+      if (!details || details.tagName !== "DETAILS" || details.id === id || document.getElementById(id)) return;
+      if (openState.has(details.id)) openState.set(id, openState.get(details.id));
+      details.id = id;
+    });
+  }
+
   document.body.addEventListener("htmx:afterSettle", function () {
+    followRenames();
     openState.forEach(function (open, id) {
       const details = document.getElementById(id);
       if (details && details.tagName === "DETAILS") details.open = open;

@@ -151,3 +151,41 @@ def test_two_editors_saving_get_the_conflict_screen(
     page.get_by_role("button", name="Save mine on top").click()
     page.wait_for_selector("text=Saved revision 3")
     assert page.locator("#f-cc0-image").input_value() == "nginx:1.29"
+
+
+def test_renamed_items_keep_working_buttons(signed_in_page: Any, live_server: Any) -> None:
+    page = signed_in_page
+    _new_blank_design(page, live_server.url, "renames")
+    name = page.locator("#f-cc0-name")
+    name.press("End")
+    name.type("-x", delay=20)
+    page.wait_for_function("() => document.querySelector('#head-cc0 code').textContent === 'app-x'")
+    _settled(page)
+    # The field being typed in keeps focus and caret; the buttons name the container as it is now.
+    assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == [
+        "f-cc0-name",
+        5,
+    ]
+    # The diagram node of the renamed container still opens its form.
+    page.locator("#f-cc0-image").focus()
+    page.locator("#diagram-panel g#container-app-x").click()
+    assert page.evaluate("document.activeElement.id") == "f-cc0-name"
+    page.locator("#actions-cc0").get_by_role("button", name="Duplicate").click()
+    page.locator("#f-cc1-name").wait_for(state="attached")
+    _settled(page)
+    assert "could not be done" not in page.locator("#editor-status").inner_text()
+    assert page.locator("#f-cc1-name").input_value() == "app-x-copy"
+    # A volume too.
+    page.get_by_role("button", name="Add emptyDir").click()
+    volume = page.locator("#f-v0-name")
+    volume.wait_for(state="attached")
+    _settled(page)
+    page.locator("#form-panel details.volume-form").first.evaluate("d => d.open = true")
+    volume.press("End")
+    volume.type("-x", delay=20)
+    page.wait_for_function("() => document.querySelector('#head-v0 code').textContent === 'data-x'")
+    _settled(page)
+    page.locator("#actions-v0").get_by_role("button", name="Duplicate").click()
+    page.locator("#f-v1-name").wait_for(state="attached")
+    _settled(page)
+    assert page.locator("#f-v1-name").input_value() == "data-x-copy"
