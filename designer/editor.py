@@ -413,7 +413,8 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
         field_errors=field_errors,
         structural=structural,
         acted=acted,
-        dirty=is_dirty(working, saved) or version != design.k8s_version,
+        # Broken YAML is an edit not yet in the working copy: unsaved, so the leave guard asks.
+        dirty=yaml_error is not None or is_dirty(working, saved) or version != design.k8s_version,
         message=str(post.get("message", ""))[:500],
         drawn_heads=drawn,
     )

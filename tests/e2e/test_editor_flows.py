@@ -112,6 +112,13 @@ def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, sc
     assert area.input_value().endswith("  broken: [\n")
     screenshot("editor-yaml-error")
     _viewport(page, "editor-yaml-error")
+    # Saving refuses it, and the page comes back on the YAML tab with the text and the error.
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=Fix the YAML before saving")
+    assert page.get_by_role("tab", name="YAML").get_attribute("aria-selected") == "true"
+    assert page.locator("#yaml-text").input_value().endswith("  broken: [\n")
+    assert "Line" in page.locator("#yaml-error").inner_text()
+    assert "Unsaved changes" in page.locator("#editor-status").inner_text()
     # The leave-page guard asks while the changes are unsaved.
     dialogs: list[str] = []
 

@@ -511,3 +511,21 @@ def test_an_action_follows_its_item_renamed_in_the_same_post(
     html = _as_form(_post(alice_client, design, data, preview=preview).content)
     assert b"could not be done" not in html
     assert [v["name"] for v in pod_spec(_working(html)["document"])["volumes"]] == ["logs-x", "logs-x-copy"]
+
+
+def test_saving_invalid_yaml_keeps_it_unsaved_on_the_yaml_tab(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="save", source="yaml")
+    broken = data["yaml"] + "  bad: [unclosed\n"
+    data["yaml"] = broken
+    response = _post(alice_client, design, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Fix the YAML before saving" in html
+    assert 'data-dirty="1"' in html and "Unsaved changes" in html  # the leave-page guard asks
+    kept = form_data(html)
+    assert kept["source"] == "yaml" and kept["yaml"] == broken
+    assert 'id="editor-side" data-tab="yaml"' in html
+    assert re.search(r'id="tab-yaml"[^>]*aria-selected="true"', html)
+    assert re.search(r'<p class="field-error" data-line="\d+" data-column="\d+">Line \d+, column \d+', html)
+    assert design.revisions.count() == 1
