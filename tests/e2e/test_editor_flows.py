@@ -196,3 +196,30 @@ def test_renamed_items_keep_working_buttons(signed_in_page: Any, live_server: An
     page.locator("#f-v1-name").wait_for(state="attached")
     _settled(page)
     assert page.locator("#f-v1-name").input_value() == "data-x-copy"
+
+
+OVERLAP_WITH_SAVE_BAR = """e => {
+  const r = e.getBoundingClientRect(), bar = document.querySelector('.save-bar').getBoundingClientRect();
+  return Math.max(0, Math.min(r.bottom, bar.bottom) - Math.max(r.top, bar.top));
+}"""
+
+
+def test_the_save_bar_covers_no_focused_control(signed_in_page: Any, live_server: Any) -> None:
+    page = signed_in_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _new_blank_design(page, live_server.url, "focus")
+    page.locator("#head-cc0").focus()  # the main container's summary
+    page.evaluate("window.scrollTo(0, 0)")
+    seen = 0
+    while True:  # down through the forms, past the bottom of the window
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        if not focused.evaluate("e => !!e.closest('#form-panel')"):
+            break
+        assert focused.evaluate(OVERLAP_WITH_SAVE_BAR) == 0, focused.get_attribute("id")
+        seen += 1
+    assert seen > 10 and page.evaluate("window.scrollY") > 0
+    # The side panel ends above the bar: its last button can be seen and clicked.
+    page.get_by_role("tab", name="YAML").click()
+    page.evaluate("window.scrollTo(0, 400); document.getElementById('editor-side').scrollTop = 1e6")
+    assert page.get_by_role("button", name="Apply YAML").evaluate(OVERLAP_WITH_SAVE_BAR) == 0
