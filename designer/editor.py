@@ -345,6 +345,9 @@ class EditorState:
     acted: bool = False
     dirty: bool = False
     message: str = ""
+    # The heads (name, image, role...) of the items as the page drew them, by form prefix: the
+    # preview redraws the heads that the typed fields changed (a rename, a new role).
+    drawn_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
     def swap_yaml(self) -> bool:
@@ -372,6 +375,8 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
         state.input_error = f"{exc}; the editor was reloaded from the latest revision."
         return state
     version = post.get("k8s_version") if post.get("k8s_version") in K8S_VERSIONS else design.k8s_version
+    drawn = item_heads(working)
+    drawn_names = (_container_names(working.document), volume_names(working.document))
     source = "yaml" if action == "apply-yaml" or post.get("source") == "yaml" else "form"
     yaml_error: ManifestError | None = None
     field_errors: dict[str, str] = {}
@@ -390,6 +395,7 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
     acted = bool(action) and action not in ("apply", "apply-yaml") and yaml_error is None
     if acted:
         try:
+            action = follow_renames(action, drawn_names, working.document)
             working = perform(working, action, reason=_typed_reason(post, action))
             structural = True
         except edits.EditError as exc:
@@ -407,9 +413,51 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
         field_errors=field_errors,
         structural=structural,
         acted=acted,
-        dirty=is_dirty(working, saved) or version != design.k8s_version,
+        # Broken YAML is an edit not yet in the working copy: unsaved, so the leave guard asks.
+        dirty=yaml_error is not None or is_dirty(working, saved) or version != design.k8s_version,
         message=str(post.get("message", ""))[:500],
+        drawn_heads=drawn,
     )
+
+
+def item_heads(working: WorkingCopy) -> dict[str, tuple[Any, ...]]:
+    """What each container and volume head shows (summary, which buttons), by form prefix."""
+    from designer.editor_forms import form_sections
+
+    sections = form_sections(working, {}, with_fields=False)
+    return {item["prefix"]: head_key(item) for item in [*sections["containers"], *sections["volumes"]]}
+
+
+def head_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(item.get(k) for k in ("name", "image", "role", "native", "group", "step", "type"))
+
+
+def _container_names(document: dict[str, Any]) -> list[str]:
+    return [str(c.get("name", "")) for c in containers_of(document)]
+
+
+CONTAINER_VERBS = ("remove-container", "duplicate-container", "up-container", "down-container")
+SIDECAR_VERBS = ("native-sidecar", "classic-sidecar")
+VOLUME_VERBS = ("remove-volume", "duplicate-volume", "up-volume", "down-volume")
+
+
+def follow_renames(action: str, drawn: tuple[list[str], list[str]], document: dict[str, Any]) -> str:
+    """The action with its item's current name, when the item was renamed in its form.
+
+    A button names its container or volume as the page drew it; the fields posted with it may
+    rename that item (typed just before the click, or without JavaScript in the same post).
+    Fields never move items, so the item keeps its position: follow it there.
+    """
+    verb, _, arg = action.partition(":")
+    if verb in CONTAINER_VERBS or verb in SIDECAR_VERBS:
+        before, now = drawn[0], _container_names(document)
+    elif verb in VOLUME_VERBS:
+        before, now = drawn[1], volume_names(document)
+    else:
+        return action
+    if arg in now or arg not in before or len(before) != len(now):
+        return action
+    return f"{verb}:{now[before.index(arg)]}"
 
 
 def conflict_context(design: Any, state: EditorState, current: Any) -> dict[str, Any]:
@@ -458,10 +506,20 @@ def page_context(
 
     groups = findings_groups(state.analysis.findings, state.working.document)
     digest = hashlib.sha1(json.dumps(groups, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
+    changed_heads: dict[str, list[dict[str, Any]]] = {"containers": [], "volumes": []}
+    if not with_forms and state.drawn_heads:
+        # Typing renamed an item (or changed its role, image, type): redraw its summary and
+        # action buttons, so that they name it as it now is; its fields stay as typed.
+        heads = form_sections(state.working, {}, with_fields=False)
+        for kind in changed_heads:
+            changed_heads[kind] = [
+                item for item in heads[kind] if state.drawn_heads.get(item["prefix"]) != head_key(item)
+            ]
     return {
         "preview_url": reverse("designer:preview", args=[design.pk]),
         # The forms are built only when they are drawn (full page, or after an action / YAML edit).
         "sections": form_sections(state.working, state.field_errors) if with_forms else None,
+        "changed_heads": changed_heads,
         "findings_groups": groups,
         "findings_digest": digest,
         "findings_unchanged": digest == shown_digest,

@@ -320,8 +320,12 @@ def _as_list(value: Any) -> list[Any]:
 FORM_LIMIT = 40
 
 
-def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
-    """The pod, container and volume forms of a working copy, in document order."""
+def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True) -> dict[str, Any]:
+    """The pod, container and volume forms of a working copy, in document order.
+
+    Without fields only the heads (summary and action buttons) are built: the preview redraws
+    those of an item renamed in its form, the fields being typed in staying as they are.
+    """
     document = working.document
     spec = pod_spec(document)
     roles = working.roles
@@ -341,6 +345,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
             role = roles.get(name, "init" if init and not native else "sidecar")
             prefix = f"c{letter}{index}"
             yaml_only = len(containers) >= FORM_LIMIT
+            with_groups = with_fields and not yaml_only
             containers.append(
                 {
                     "dom_id": container_dom_id(group, c),
@@ -348,11 +353,12 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                     "image": str(c.get("image", "")),
                     "group": group,
                     "index": index,
+                    "prefix": prefix,
                     "role": role,
                     "native": native,
                     "init": init,
                     "step": step,
-                    "groups": [] if yaml_only else _container_groups(prefix, c, role, init, errors),
+                    "groups": _container_groups(prefix, c, role, init, errors) if with_groups else [],
                     "yaml_only": yaml_only,
                     "has_error": any(k.startswith(prefix + "-") for k in errors),
                     "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
@@ -367,11 +373,23 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
             kind = next((k for k in v if k != "name"), "?")
             volumes.append(
                 {"dom_id": f"form-volume-{name or index}", "name": name, "type": kind, "index": index}
-                | {"fields": [], "yaml_only": True}
+                | {"prefix": f"v{index}", "fields": [], "yaml_only": True}
             )
             continue
         shown = forms_model.volume_fields(v)
         kind = shown.get("type", "")
+        if not with_fields:
+            volumes.append(
+                {
+                    "dom_id": f"form-volume-{v.get('name', index)}",
+                    "name": str(v.get("name", "")),
+                    "type": kind or next((k for k in v if k != "name"), "?"),
+                    "index": index,
+                    "prefix": f"v{index}",
+                    "fields": [],
+                }
+            )
+            continue
         keys = ["name", "type"]
         if kind in VOLUME_CODECS:
             key, (fmt, _) = VOLUME_CODECS[kind]
@@ -388,6 +406,7 @@ def form_sections(working: Any, errors: dict[str, str]) -> dict[str, Any]:
                 "name": str(v.get("name", "")),
                 "type": kind or next((k for k in v if k != "name"), "?"),
                 "index": index,
+                "prefix": f"v{index}",
                 "fields": [make_field(f"v{index}", k, shown, errors) for k in keys],
             }
         )

@@ -60,7 +60,9 @@ def _save(request: HttpRequest, design: Design, state: editor.EditorState, on_to
     if "edit" not in permissions(request.user, design):
         raise Http404("No such design")
     if state.input_error or state.yaml_error:
-        messages.error(request, "Fix the YAML before saving: the working copy is unchanged.")
+        messages.error(
+            request, "Fix the YAML before saving: nothing was saved, and your text is kept in the YAML tab."
+        )
         return render(request, PAGE, _context(request, design, state), status=400)
     base = design.latest.number if on_top and design.latest else state.working.base
     try:

@@ -117,14 +117,27 @@
     area.scrollTop = Math.max(0, (line - 5) * lineHeight);
   }
 
-  // Diagram nodes are reachable with the keyboard too.
+  // Diagram nodes are reachable with the keyboard too. Graphviz titles nodes with internal ids
+  // ("c0", "v2"); the human name is the tooltip of the node's link ("main app", "volume data").
+  const XLINK = "http://www.w3.org/1999/xlink";
+  function linkTitle(link) {
+    return link ? (link.getAttributeNS(XLINK, "title") || link.getAttribute("xlink:title") || "").trim() : "";
+  }
   function enhanceDiagram() {
     document.querySelectorAll("#diagram-panel g[id^='container-'], #diagram-panel g[id^='init-'], #diagram-panel g[id^='volume-']").forEach(function (node) {
       if (!sectionForNode(node.id)) return;
-      const title = node.querySelector("title");
+      const name = linkTitle(node.querySelector("a")) || node.id.replace(/^(container|init|volume)-/, "$1 ");
+      const title = node.querySelector(":scope > title");
+      if (title) title.textContent = name; // the hover tooltip, and what SVG names the group by
       node.setAttribute("tabindex", "0");
       node.setAttribute("role", "button");
-      node.setAttribute("aria-label", "Edit " + (title ? title.textContent : node.id));
+      node.setAttribute("aria-label", "Edit " + name);
+    });
+    // Links inside the drawing (a port, ...) are focusable: name each by its tooltip.
+    document.querySelectorAll("#diagram-panel a").forEach(function (link) {
+      if (link.hasAttribute("aria-label")) return;
+      const name = linkTitle(link) || link.textContent.trim();
+      if (name) link.setAttribute("aria-label", name);
     });
   }
 
@@ -161,7 +174,20 @@
     focusedAction = elt && elt.tagName === "BUTTON" ? elt.value : null;
   });
 
+  // A container or volume renamed in its form gets a new head (summary and buttons) from the
+  // preview; its section takes the id the diagram and the findings now link to.
+  function followRenames() {
+    form.querySelectorAll("#form-panel summary[data-section]").forEach(function (summary) {
+      const details = summary.parentElement;
+      const id = summary.dataset.section;
+      if (!details || details.tagName !== "DETAILS" || details.id === id || document.getElementById(id)) return;
+      if (openState.has(details.id)) openState.set(id, openState.get(details.id));
+      details.id = id;
+    });
+  }
+
   document.body.addEventListener("htmx:afterSettle", function () {
+    followRenames();
     openState.forEach(function (open, id) {
       const details = document.getElementById(id);
       if (details && details.tagName === "DETAILS") details.open = open;

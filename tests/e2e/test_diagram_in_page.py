@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -37,12 +38,25 @@ def test_it_draws_every_container_and_volume(
         assert node.count() == 1, node_id
         assert node.is_visible(), node_id
 
+    # Nodes are buttons named by the container or volume, never by Graphviz's ids (c0, v2);
+    # every focusable link in the drawing has a name.
+    main = spec["containers"][0]["name"]
+    assert page.get_by_role("button", name=f"Edit main {main}", exact=True).count() == 1
+    volume = spec["volumes"][0]["name"]
+    assert page.get_by_role("button", name=f"Edit volume {volume}", exact=True).count() == 1
+    labels = drawing.locator("g[role=button]").evaluate_all("gs => gs.map(g => g.getAttribute('aria-label'))")
+    assert not [label for label in labels if re.fullmatch(r"Edit [civ]\d+", label)]
+    unnamed = drawing.locator("a").evaluate_all(
+        "as => as.filter(a => a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || a.getAttribute('href'))"
+        ".filter(a => !a.getAttribute('aria-label')).length"
+    )
+    assert unnamed == 0
+
     # The lifecycle drawing is on the page too (collapsed until asked for).
     page.get_by_text("Start and stop order").click()
     assert page.locator("#lifecycle-drawing svg").is_visible()
 
     # A click on a node opens that container's form.
-    main = spec["containers"][0]["name"]
     drawing.locator(f'g[id="container-{main}"]').click()
     form = page.locator(f"#form-container-{main}")
     assert form.get_attribute("open") is not None

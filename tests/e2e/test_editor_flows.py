@@ -112,6 +112,13 @@ def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, sc
     assert area.input_value().endswith("  broken: [\n")
     screenshot("editor-yaml-error")
     _viewport(page, "editor-yaml-error")
+    # Saving refuses it, and the page comes back on the YAML tab with the text and the error.
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=Fix the YAML before saving")
+    assert page.get_by_role("tab", name="YAML").get_attribute("aria-selected") == "true"
+    assert page.locator("#yaml-text").input_value().endswith("  broken: [\n")
+    assert "Line" in page.locator("#yaml-error").inner_text()
+    assert "Unsaved changes" in page.locator("#editor-status").inner_text()
     # The leave-page guard asks while the changes are unsaved.
     dialogs: list[str] = []
 
@@ -151,3 +158,68 @@ def test_two_editors_saving_get_the_conflict_screen(
     page.get_by_role("button", name="Save mine on top").click()
     page.wait_for_selector("text=Saved revision 3")
     assert page.locator("#f-cc0-image").input_value() == "nginx:1.29"
+
+
+def test_renamed_items_keep_working_buttons(signed_in_page: Any, live_server: Any) -> None:
+    page = signed_in_page
+    _new_blank_design(page, live_server.url, "renames")
+    name = page.locator("#f-cc0-name")
+    name.press("End")
+    name.type("-x", delay=20)
+    page.wait_for_function("() => document.querySelector('#head-cc0 code').textContent === 'app-x'")
+    _settled(page)
+    # The field being typed in keeps focus and caret; the buttons name the container as it is now.
+    assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == [
+        "f-cc0-name",
+        5,
+    ]
+    # The diagram node of the renamed container still opens its form.
+    page.locator("#f-cc0-image").focus()
+    page.locator("#diagram-panel g#container-app-x").click()
+    assert page.evaluate("document.activeElement.id") == "f-cc0-name"
+    page.locator("#actions-cc0").get_by_role("button", name="Duplicate").click()
+    page.locator("#f-cc1-name").wait_for(state="attached")
+    _settled(page)
+    assert "could not be done" not in page.locator("#editor-status").inner_text()
+    assert page.locator("#f-cc1-name").input_value() == "app-x-copy"
+    # A volume too.
+    page.get_by_role("button", name="Add emptyDir").click()
+    volume = page.locator("#f-v0-name")
+    volume.wait_for(state="attached")
+    _settled(page)
+    page.locator("#form-panel details.volume-form").first.evaluate("d => d.open = true")
+    volume.press("End")
+    volume.type("-x", delay=20)
+    page.wait_for_function("() => document.querySelector('#head-v0 code').textContent === 'data-x'")
+    _settled(page)
+    page.locator("#actions-v0").get_by_role("button", name="Duplicate").click()
+    page.locator("#f-v1-name").wait_for(state="attached")
+    _settled(page)
+    assert page.locator("#f-v1-name").input_value() == "data-x-copy"
+
+
+OVERLAP_WITH_SAVE_BAR = """e => {
+  const r = e.getBoundingClientRect(), bar = document.querySelector('.save-bar').getBoundingClientRect();
+  return Math.max(0, Math.min(r.bottom, bar.bottom) - Math.max(r.top, bar.top));
+}"""
+
+
+def test_the_save_bar_covers_no_focused_control(signed_in_page: Any, live_server: Any) -> None:
+    page = signed_in_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _new_blank_design(page, live_server.url, "focus")
+    page.locator("#head-cc0").focus()  # the main container's summary
+    page.evaluate("window.scrollTo(0, 0)")
+    seen = 0
+    while True:  # down through the forms, past the bottom of the window
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        if not focused.evaluate("e => !!e.closest('#form-panel')"):
+            break
+        assert focused.evaluate(OVERLAP_WITH_SAVE_BAR) == 0, focused.get_attribute("id")
+        seen += 1
+    assert seen > 10 and page.evaluate("window.scrollY") > 0
+    # The side panel ends above the bar: its last button can be seen and clicked.
+    page.get_by_role("tab", name="YAML").click()
+    page.evaluate("window.scrollTo(0, 400); document.getElementById('editor-side').scrollTop = 1e6")
+    assert page.get_by_role("button", name="Apply YAML").evaluate(OVERLAP_WITH_SAVE_BAR) == 0

@@ -471,3 +471,61 @@ def test_it_edits_downward_api_and_projected_volumes(alice_client: Any, make_des
     html = _post(alice_client, design, data).content
     assert 'id="f-v1-downwardAPI-defaultMode-error"' in html.decode()
     assert pod_spec(_working(html)["document"])["volumes"][1]["downwardAPI"]["defaultMode"] == 0o644
+
+
+def test_the_preview_of_a_rename_redraws_that_items_action_buttons(
+    alice_client: Any, make_design: Any
+) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design))
+    data["cc1-name"] = "shipper-x"
+    data["v0-name"] = "logs-x"
+    html = _post(alice_client, design, data, preview=True).content.decode()
+    assert 'id="form-panel"' not in html  # the field being typed in stays in place
+    assert _oob(html, "actions-cc1") and _oob(html, "head-cc1")
+    assert _oob(html, "actions-v0") and _oob(html, "head-v0")
+    assert not _oob(html, "actions-cc0")  # the main container did not change
+    assert 'value="duplicate-container:shipper-x"' in html
+    assert 'value="duplicate-volume:logs-x"' in html
+    assert 'duplicate-container:shipper"' not in html
+
+
+def _as_form(html: bytes) -> bytes:
+    """A preview answer (out-of-band panels) read as the editor form it swaps into."""
+    return html if b'id="editor-form"' in html else b'<form id="editor-form">' + html + b"</form>"
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_an_action_follows_its_item_renamed_in_the_same_post(
+    alice_client: Any, make_design: Any, preview: bool
+) -> None:
+    # The button still names the item as drawn (no JavaScript, or clicked before the preview).
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="duplicate-container:shipper")
+    data["cc1-name"] = "shipper-x"
+    html = _as_form(_post(alice_client, design, data, preview=preview).content)
+    assert b"could not be done" not in html
+    assert [c["name"] for c in _containers(html)] == ["app", "shipper-x", "shipper-x-copy"]
+    data = form_data(html, action="duplicate-volume:logs")
+    data["v0-name"] = "logs-x"
+    html = _as_form(_post(alice_client, design, data, preview=preview).content)
+    assert b"could not be done" not in html
+    assert [v["name"] for v in pod_spec(_working(html)["document"])["volumes"]] == ["logs-x", "logs-x-copy"]
+
+
+def test_saving_invalid_yaml_keeps_it_unsaved_on_the_yaml_tab(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    data = form_data(_page(alice_client, design), action="save", source="yaml")
+    broken = data["yaml"] + "  bad: [unclosed\n"
+    data["yaml"] = broken
+    response = _post(alice_client, design, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Fix the YAML before saving" in html
+    assert 'data-dirty="1"' in html and "Unsaved changes" in html  # the leave-page guard asks
+    kept = form_data(html)
+    assert kept["source"] == "yaml" and kept["yaml"] == broken
+    assert 'id="editor-side" data-tab="yaml"' in html
+    assert re.search(r'id="tab-yaml"[^>]*aria-selected="true"', html)
+    assert re.search(r'<p class="field-error" data-line="\d+" data-column="\d+">Line \d+, column \d+', html)
+    assert design.revisions.count() == 1

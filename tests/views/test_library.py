@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -132,3 +133,10 @@ def test_it_requires_sign_in(client: Any) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_wide_tables_scroll_in_their_own_box(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    for url in ("/", f"/designs/{design.pk}/history/"):
+        html = alice_client.get(url).content.decode()
+        assert re.search(r'<div class="table-scroll"[^>]*>\s*<table', html), url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,3 +46,12 @@ def test_sign_in_offers_sign_up_only_when_open(client: Any, settings: Any) -> No
     assert b"Create an account" not in client.get("/accounts/login/").content
     settings.POD_DESIGNER_SIGNUP = True
     assert b"Create an account" in client.get("/accounts/login/").content
+
+
+def test_every_page_links_its_favicon(client: Any) -> None:
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/accounts/login/").content.decode()
+    assert re.search(r'<link rel="icon" href="/static/designer/favicon\.svg" type="image/svg\+xml">', html)
+    found = finders.find("designer/favicon.svg")
+    assert found and Path(str(found)).read_text(encoding="utf-8").startswith("<svg")
