@@ -80,9 +80,24 @@ _SERVER_SET_METADATA = (
     "selfLink",
     "generation",
 )
-# Put on pods (and ReplicaSets' selectors) by the Deployment controller; left in a template or
-# selector it would tie the new workload to one old ReplicaSet's hash.
-_TEMPLATE_HASH_LABEL = "pod-template-hash"
+# Put on pods (and ReplicaSets' selectors) by their controllers: the Deployment's hash, the
+# StatefulSet's and DaemonSet's revision and the pod's own name or index, the Job's uid. Left in a
+# template or selector they tie the new workload to one old revision, one pod or one Job (the Job
+# controller rejects a template whose controller-uid is not its own).
+_CONTROLLER_LABELS = frozenset(
+    {
+        "pod-template-hash",
+        "controller-revision-hash",
+        "pod-template-generation",
+        "statefulset.kubernetes.io/pod-name",
+        "apps.kubernetes.io/pod-index",
+        "controller-uid",
+        "job-name",
+        "batch.kubernetes.io/controller-uid",
+        "batch.kubernetes.io/job-name",
+        "batch.kubernetes.io/job-completion-index",
+    }
+)
 # Kinds whose pods a controller creates, where a Pod's spec.nodeName (set by the scheduler)
 # would pin every replica to one node.
 _CONTROLLED_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
@@ -93,7 +108,7 @@ def convert_kind(document: dict[str, Any], to_kind: str, schedule: str | None = 
 
     Pod -> workload: name, namespace and labels go on the workload; the template keeps the
     labels (`app: <name>` when there are none, as a selector needs some) and every other
-    metadata field except the server-set ones (_SERVER_SET_METADATA, the pod-template-hash label);
+    metadata field except the server-set ones (_SERVER_SET_METADATA, _CONTROLLER_LABELS);
     Job/CronJob pods get restartPolicy OnFailure unless it is Never; pods made by a controller
     lose the Pod's nodeName.
     Workload -> Pod: the template's metadata and spec, with the workload's name and namespace;
@@ -178,8 +193,8 @@ def _pod_to_workload(
     meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
     name = meta.get("name") if isinstance(meta.get("name"), str) else ""  # type: ignore[union-attr]
     labels = meta.get("labels")  # type: ignore[union-attr]
-    if isinstance(labels, dict) and _TEMPLATE_HASH_LABEL in labels:  # server-set, see above
-        labels = {key: value for key, value in labels.items() if key != _TEMPLATE_HASH_LABEL}
+    if isinstance(labels, dict) and not _CONTROLLER_LABELS.isdisjoint(labels):  # see above
+        labels = {key: value for key, value in labels.items() if key not in _CONTROLLER_LABELS}
     if not isinstance(labels, dict) or not labels:
         labels = {"app": name or "app"}
     workload_meta: dict[str, Any] = {}
@@ -220,7 +235,8 @@ def _pod_to_workload(
         selector = copy.deepcopy(source_spec.get("selector")) if from_kind in _SELECTOR_KINDS else None
         match_labels = selector.get("matchLabels") if isinstance(selector, dict) else None
         if isinstance(match_labels, dict):  # a ReplicaSet's selector: the hash goes, as from the labels
-            match_labels.pop(_TEMPLATE_HASH_LABEL, None)
+            for key in _CONTROLLER_LABELS:
+                match_labels.pop(key, None)
         # The source's selector, not one from every label: selectors are immutable, and one
         # built from all labels (app.kubernetes.io/version...) would be wider than the user's.
         if not (isinstance(selector, dict) and _selects(selector, labels)):

@@ -541,6 +541,38 @@ def test_it_drops_pod_template_hash_from_a_replica_set_selector(kind: str) -> No
     assert errors(converted) == []
 
 
+CONTROLLER_LABELLED_PODS = {
+    "statefulset": {
+        "controller-revision-hash": "db-6d9f7c8b5",
+        "statefulset.kubernetes.io/pod-name": "db-0",
+        "apps.kubernetes.io/pod-index": "0",
+    },
+    "daemonset": {"controller-revision-hash": "agent-5f7d", "pod-template-generation": "3"},
+    "job": {
+        "controller-uid": "0b1c2d3e-aaaa-bbbb-cccc-000000000001",
+        "job-name": "migrate",
+        "batch.kubernetes.io/controller-uid": "0b1c2d3e-aaaa-bbbb-cccc-000000000001",
+        "batch.kubernetes.io/job-name": "migrate",
+        "batch.kubernetes.io/job-completion-index": "0",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", SELECTOR_KINDS + ["Job"])
+@pytest.mark.parametrize("owner", sorted(CONTROLLER_LABELLED_PODS))
+def test_it_leaves_the_labels_a_controller_put_on_a_live_pod(kind: str, owner: str) -> None:
+    # A pod of a StatefulSet, DaemonSet or Job: its controller's labels would tie the new
+    # workload's selector to one pod or one revision (and a Job refuses a foreign controller-uid).
+    pod = doc(LIVE_POD)
+    pod["metadata"]["labels"].update(CONTROLLER_LABELLED_PODS[owner])
+    converted = convert_kind(pod, kind)
+    template_labels = converted["spec"]["template"]["metadata"]["labels"]
+    assert template_labels == {"app": "web", "tier": "front"}
+    if kind != "Job":
+        assert converted["spec"]["selector"] == {"matchLabels": {"app": "web", "tier": "front"}}
+    assert errors(converted) == []
+
+
 @pytest.mark.parametrize("kind", CONTROLLED_KINDS)
 def test_it_unpins_a_live_pod_from_its_node_when_a_controller_makes_the_pods(kind: str) -> None:
     converted = convert_kind(doc(LIVE_POD), kind)
