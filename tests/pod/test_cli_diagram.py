@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,12 +11,8 @@ from typing import Any
 import pytest
 
 from designer.pod.cli.diagram import main
-from designer.pod.render import clear_cache, installed_engines
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINES = installed_engines()
-if os.environ.get("CI") == "true":
-    assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
 
 POD = """\
 apiVersion: v1
@@ -35,14 +30,6 @@ spec:
     ports:
     - containerPort: 80
 """
-
-
-@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
-def engine(request: Any) -> str:
-    if request.param is None:
-        pytest.skip("no graphviz engine installed")
-    clear_cache()
-    return str(request.param)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -11,8 +10,9 @@ import pytest
 
 from designer.pod.diagram import build_dot, build_lifecycle_dot
 from designer.pod.findings import Finding
-from designer.pod.render import find_engine, installed_engines, render, sanitize_svg
+from designer.pod.render import find_engine, render, sanitize_svg
 from designer.pod.roles import Role
+from tests.pod.conftest import ENGINES
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -140,18 +140,6 @@ def edge_between(dot: str, source_id: str, target_id: str) -> str:
     found = [e for e in edges(dot) if re.match(rf"{source}(:\w+)? -> {target}(:\w+)? ", e)]
     assert found, f"no edge {source_id} -> {target_id}"
     return found[0]
-
-
-ENGINES = installed_engines()
-if os.environ.get("CI") == "true":
-    assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
-
-
-@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
-def engine(request: Any) -> str:
-    if request.param is None:
-        pytest.skip("no graphviz engine installed")
-    return str(request.param)
 
 
 def svg_ids(dot: str, engine: str) -> dict[str, ET.Element]:

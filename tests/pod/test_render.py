@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 import xml.etree.ElementTree as ET
@@ -16,24 +15,13 @@ from designer.pod.render import (
     RenderError,
     clear_cache,
     find_engine,
-    installed_engines,
     render,
     sanitize_svg,
     set_shared_cache,
 )
-
-ENGINES = installed_engines()
-if os.environ.get("CI") == "true":
-    assert {os.path.basename(e) for e in ENGINES} == {"dot", "graphviz-pure"}, ENGINES
+from tests.pod.conftest import ENGINES
 
 SMALL = 'digraph { a [id="container-a" label="a"]; b [id="volume-b" shape="cylinder"]; a -> b [label="/b rw"]; }\n'
-
-
-@pytest.fixture(params=ENGINES if ENGINES else [None], ids=lambda e: os.path.basename(e) if e else "none")
-def engine(request: Any) -> str:
-    if request.param is None:
-        pytest.skip("no graphviz engine installed")
-    return str(request.param)
 
 
 @pytest.fixture(autouse=True)
