@@ -507,7 +507,7 @@ def page_context(
     groups = findings_groups(state.analysis.findings, state.working.document)
     digest = hashlib.sha1(json.dumps(groups, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
     changed_heads: dict[str, list[dict[str, Any]]] = {"containers": [], "volumes": []}
-    if not with_forms and state.drawn_heads:
+    if not with_forms and state.drawn_heads and item_heads(state.working) != state.drawn_heads:
         # Typing renamed an item (or changed its role, image, type): redraw its summary and
         # action buttons, so that they name it as it now is; its fields stay as typed.
         heads = form_sections(state.working, {}, with_fields=False)

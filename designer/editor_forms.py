@@ -329,8 +329,10 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
     document = working.document
     spec = pod_spec(document)
     roles = working.roles
-    pod_shown = forms_model.pod_fields(document)
-    pod = {"fields": [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]}
+    pod: dict[str, Any] = {"fields": []}
+    if with_fields:  # heads only: twice per keystroke in the live preview, so nothing more
+        pod_shown = forms_model.pod_fields(document)
+        pod["fields"] = [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]
     containers: list[dict[str, Any]] = []
     step = 0
     for group, letter in GROUPS.items():
