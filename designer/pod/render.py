@@ -7,6 +7,7 @@ Graphviz) next to the interpreter or on PATH. POD_DESIGNER_GRAPHVIZ (a path, or 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -197,6 +198,14 @@ def _local(tag: str) -> str:
 
 def sanitize_svg(svg: bytes) -> bytes:
     """SVG safe to inline in HTML: no scripts, event handlers or external references, no prolog."""
+    return _sanitized(svg)
+
+
+# The editor redraws on every keystroke and most of what it draws comes from the render cache
+# unchanged (the lifecycle drawing nearly always): parsing and re-serialising such an SVG cost
+# a few milliseconds each time. Keyed by the bytes themselves, so only an identical input hits.
+@functools.lru_cache(maxsize=32)
+def _sanitized(svg: bytes) -> bytes:
     try:
         parser = ET.XMLParser()
         root = ET.fromstring(svg, parser=parser)
