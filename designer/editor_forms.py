@@ -10,6 +10,7 @@ as "edit in YAML", is never posted and so never touched.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -543,7 +544,10 @@ _VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]\.?(.*)$")
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
-def _best_key(rest: str, keys: list[str]) -> str | None:
+# The findings panel anchors every finding on every keystroke, and the same paths come back each
+# time: remember the answers (the key tuples are the module's constants below).
+@functools.lru_cache(maxsize=4096)
+def _best_key(rest: str, keys: tuple[str, ...]) -> str | None:
     plain = _INDEX.sub("", rest)
     best = None
     for key in keys:
@@ -552,19 +556,20 @@ def _best_key(rest: str, keys: list[str]) -> str | None:
     return best
 
 
-CONTAINER_KEYS = [
+CONTAINER_KEYS = (
     *(k for k, _ in forms_model.CONTAINER_FIELDS),
     *forms_model.CONTAINER_HANDLERS,
     "role",
     "volumeMounts",
     "envFrom",
-]
-VOLUME_KEYS = ["name", "type", *(k for k, _ in forms_model.VOLUME_FIELDS)]
+)
+VOLUME_KEYS = ("name", "type", *(k for k, _ in forms_model.VOLUME_FIELDS))
 # The pod fields by the path of their value below the pod template: 'spec.hostNetwork' -> 'hostNetwork'.
 POD_PATHS = {
     (f"spec.{path}" if anchor == "spec" else path): key
     for key, (anchor, path, _) in forms_model.POD_FIELDS.items()
 }
+POD_KEYS = tuple(POD_PATHS)
 _TEMPLATE_PREFIX = re.compile(r"^(spec\.template\.|spec\.jobTemplate\.spec\.template\.|template\.)")
 
 
@@ -597,7 +602,7 @@ def _anchor(finding: Finding, spec: dict[str, Any]) -> tuple[str, str]:
             section = f"form-volume-{volumes[index].get('name', index)}"
             return section, _dom(f"v{index}", key) if key else ""
     tail = _TEMPLATE_PREFIX.sub("", finding.path)
-    key = _best_key(tail, list(POD_PATHS))
+    key = _best_key(tail, POD_KEYS)
     return "form-pod", _dom("pod", POD_PATHS[key]) if key else ""
 
 
