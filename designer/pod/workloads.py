@@ -67,9 +67,9 @@ _CARRIED_FIELDS = (
 _POD_META_ON_WORKLOAD = ("name", "namespace", "labels")
 # Metadata the API server (or a controller) sets on a live Pod, as `kubectl get pod -o yaml`
 # shows it (and `creationTimestamp: null` in a fetched workload's template). Users never write
-# these; in a pod template they are noise at best. With the label below they are the only
-# fields a conversion drops when a pod's metadata becomes a template's: the rule is that no
-# field a user imported is ever dropped.
+# these; in a pod template they are noise at best. With the controller labels below they are
+# the only fields a conversion drops when a pod's metadata becomes a template's: the rule is
+# that no field a user imported is ever dropped.
 _SERVER_SET_METADATA = (
     "creationTimestamp",
     "generateName",
