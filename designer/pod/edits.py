@@ -202,13 +202,17 @@ def _rename_references(spec: dict[str, Any], old: str, new: str) -> None:
 
 def unique_name(existing: set[str], base: str) -> str:
     """base, or base-2, base-3... : the first not in existing (kept within 63 characters)."""
-    base = base[:63].rstrip("-") or "container"
+    return _first_free(existing, base[:63].rstrip("-") or "container", 63)
+
+
+def _first_free(existing: set[str], base: str, limit: int) -> str:
+    """base, or base-2, base-3... shortened to stay within limit characters: the first unused."""
     if base not in existing:
         return base
     n = 2
     while True:
         suffix = f"-{n}"
-        candidate = base[: 63 - len(suffix)].rstrip("-") + suffix
+        candidate = base[: limit - len(suffix)].rstrip("-") + suffix
         if candidate not in existing:
             return candidate
         n += 1
@@ -320,16 +324,7 @@ def free_port(used: set[int], wanted: int) -> int:
 
 def unique_port_name(existing: set[str], base: str) -> str:
     """An IANA service name (≤ 15 chars) not yet used in the pod: base, base-2, ..."""
-    base = base[:15].strip("-") or "port"
-    if base not in existing:
-        return base
-    n = 2
-    while True:
-        suffix = f"-{n}"
-        candidate = base[: 15 - len(suffix)].rstrip("-") + suffix
-        if candidate not in existing:
-            return candidate
-        n += 1
+    return _first_free(existing, base[:15].strip("-") or "port", 15)
 
 
 def duplicate_container(
