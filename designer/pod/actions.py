@@ -125,6 +125,15 @@ def _main_container(document: dict[str, Any], name: str) -> dict[str, Any]:
     raise EditError(f"no app container named {name!r}")
 
 
+def _with_main(
+    document: dict[str, Any], roles: Roles, main: str | None
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A copy of the document with a main container, the main's name, and that container."""
+    result = _ensure_main_exists(document)
+    main_name = _main_name(result, roles, main)
+    return result, main_name, _main_container(result, main_name)
+
+
 def _ensure_main_exists(document: dict[str, Any]) -> dict[str, Any]:
     """A copy whose pod spec exists (so pod_spec returns the live dict)."""
     result = copy.deepcopy(document)
@@ -210,9 +219,7 @@ def add_log_shipper(
     document: dict[str, Any], roles: Roles, main: str | None = None, native: bool | None = None
 ) -> tuple[dict[str, Any], Roles]:
     """A fluent-bit sidecar tailing the main's log directory through a shared emptyDir."""
-    result = _ensure_main_exists(document)
-    main_name = _main_name(result, roles, main)
-    main_c = _main_container(result, main_name)
+    result, main_name, main_c = _with_main(document, roles, main)
     existing = next(
         (
             m
@@ -296,9 +303,7 @@ def add_metrics_adapter(
     document: dict[str, Any], roles: Roles, main: str | None = None, native: bool | None = None
 ) -> tuple[dict[str, Any], Roles]:
     """An exporter that reads the main over localhost:<its first port> and serves /metrics."""
-    result = _ensure_main_exists(document)
-    main_name = _main_name(result, roles, main)
-    main_c = _main_container(result, main_name)
+    result, main_name, main_c = _with_main(document, roles, main)
     target = next(
         (
             p["containerPort"]
@@ -341,9 +346,7 @@ def add_db_ambassador(
     native: bool | None = None,
 ) -> tuple[dict[str, Any], Roles]:
     """A Cloud SQL proxy on 127.0.0.1:<port>; the main's DATABASE_* env points at it."""
-    result = _ensure_main_exists(document)
-    main_name = _main_name(result, roles, main)
-    main_c = _main_container(result, main_name)
+    result, main_name, main_c = _with_main(document, roles, main)
     listen = free_port(used_ports(result), _valid_port(port))
     port_name = unique_port_name(_port_names(result), "db-proxy")
     helper = {
@@ -413,9 +416,7 @@ def add_http_ambassador(
     native: bool | None = None,
 ) -> tuple[dict[str, Any], Roles]:
     """An envoy egress proxy on 127.0.0.1:<port>; the main's HTTP(S)_PROXY points at it."""
-    result = _ensure_main_exists(document)
-    main_name = _main_name(result, roles, main)
-    main_c = _main_container(result, main_name)
+    result, main_name, main_c = _with_main(document, roles, main)
     listen = free_port(used_ports(result), _valid_port(port))
     port_name = unique_port_name(_port_names(result), "egress")
     helper = {
@@ -469,9 +470,7 @@ def add_init_fetch_content(
     document: dict[str, Any], roles: Roles, main: str | None = None
 ) -> tuple[dict[str, Any], Roles]:
     """A git-sync --one-time init container filling a shared emptyDir the main mounts read-only."""
-    result = _ensure_main_exists(document)
-    main_name = _main_name(result, roles, main)
-    main_c = _main_container(result, main_name)
+    result, main_name, main_c = _with_main(document, roles, main)
     volume = unique_name(_volume_names(result), f"{main_name}-content")
     _add_volume(result, {"name": volume, "emptyDir": {"sizeLimit": "1Gi"}})
     _add_mount(main_c, {"name": volume, "mountPath": _free_path(main_c, "/srv/content"), "readOnly": True})
