@@ -14,6 +14,7 @@ from typing import Any
 from designer.pod import resources as quantities
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
     validate_containers,
@@ -87,7 +88,7 @@ def validate_pod_name(meta: dict[str, Any], path: str) -> list[Finding]:
     if not isinstance(name, str):
         return []
     return [
-        fp.invalid("K8S-POD-NAME", child(path, "name"), name, msg) for msg in fp.is_dns1123_subdomain(name)
+        fp.invalid("K8S-POD-NAME", child(path, "name"), name, msg) for msg in names.is_dns1123_subdomain(name)
     ]
 
 
@@ -162,7 +163,7 @@ def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> l
     for i, search in enumerate(as_list(config.get("searches"))):
         if not isinstance(search, str) or search == ".":
             continue
-        for msg in fp.is_dns1123_subdomain(search.removesuffix(".")):
+        for msg in names.is_dns1123_subdomain(search.removesuffix(".")):
             out.append(fp.invalid(rule, index(search_path, i), search.removesuffix("."), msg))
     for i, option in enumerate(as_list(config.get("options"))):
         if isinstance(option, dict) and as_str(option.get("name")) == "":
@@ -176,12 +177,12 @@ def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
     """hostname/subdomain are DNS labels; serviceAccountName, nodeName, ... DNS subdomains."""
     out: list[Finding] = []
     for key, check in (
-        ("hostname", fp.is_dns1123_label),
-        ("subdomain", fp.is_dns1123_label),
-        ("serviceAccountName", fp.is_dns1123_subdomain),
-        ("nodeName", fp.is_dns1123_subdomain),
-        ("priorityClassName", fp.is_dns1123_subdomain),
-        ("runtimeClassName", fp.is_dns1123_subdomain),
+        ("hostname", names.is_dns1123_label),
+        ("subdomain", names.is_dns1123_label),
+        ("serviceAccountName", names.is_dns1123_subdomain),
+        ("nodeName", names.is_dns1123_subdomain),
+        ("priorityClassName", names.is_dns1123_subdomain),
+        ("runtimeClassName", names.is_dns1123_subdomain),
     ):
         value = spec.get(key)
         if isinstance(value, str) and value:
@@ -203,7 +204,7 @@ def validate_host_aliases(aliases: Any, path: str, version: tuple[int, int]) -> 
             if isinstance(host, str):
                 out += [
                     fp.invalid("K8S-POD-HOSTALIASES", index(child(index(path, i), "hostnames"), j), host, msg)
-                    for msg in fp.is_dns1123_subdomain(host)
+                    for msg in names.is_dns1123_subdomain(host)
                 ]
     return out
 

@@ -83,7 +83,6 @@ EPHEMERAL_FORBIDDEN = (
     "restartPolicy",
     "restartPolicyRules",
 )
-QUALIFIED_NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 
 
 def port_name_errors(name: str) -> list[str]:

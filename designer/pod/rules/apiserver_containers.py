@@ -10,6 +10,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
     EPHEMERAL_FORBIDDEN,
     PORT_RANGE_MSG,
@@ -44,7 +45,7 @@ def validate_container_name(ctr: dict[str, Any], path: str, name: str | None) ->
             container=name,
             hint="Use lower-case letters, digits and '-', e.g. 'log-shipper'.",
         )
-        for msg in fp.is_dns1123_label(value)
+        for msg in names.is_dns1123_label(value)
     ]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
     CONVERTIBLE_FIELD_PATHS,
     ENV_FIELD_PATHS,
@@ -130,7 +131,7 @@ def _validate_key_selector(ref: dict[str, Any], path: str, name: str | None) -> 
     out = []
     ref_name = ref.get("name")
     if isinstance(ref_name, str) or ref_name is None:
-        for msg in fp.is_dns1123_subdomain(as_str(ref_name)):
+        for msg in names.is_dns1123_subdomain(as_str(ref_name)):
             out.append(
                 fp.invalid("K8S-ENV-KEYREF", child(path, "name"), as_str(ref_name), msg, container=name)
             )
@@ -236,7 +237,7 @@ def validate_env_from(sources: Any, path: str, name: str | None, version: tuple[
             if ref_name in (None, ""):
                 out.append(fp.required("K8S-ENVFROM", child(child(ip, ref_key), "name"), container=name))
             elif isinstance(ref_name, str):
-                for msg in fp.is_dns1123_subdomain(ref_name):
+                for msg in names.is_dns1123_subdomain(ref_name):
                     out.append(
                         fp.invalid(
                             "K8S-ENVFROM", child(child(ip, ref_key), "name"), ref_name, msg, container=name

@@ -6,10 +6,10 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
     ID_RANGE_MSG,
     NONNEG_MSG,
-    QUALIFIED_NAME_RE,
     local_descending_path,
 )
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child, index
@@ -33,8 +33,8 @@ def resource_name_errors(resource: str) -> list[str]:
         prefix, _, rest = resource.partition("/")
         if (
             not rest
-            or fp.is_dns1123_subdomain(prefix) != []
-            or not QUALIFIED_NAME_RE.match(rest)
+            or names.is_dns1123_subdomain(prefix) != []
+            or not names.QUALIFIED_NAME_RE.match(rest)
             or resource.startswith("requests.")
         ):
             return ["doesn't follow extended resource name standard"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import local_descending_path
 from designer.pod.rules.apiserver_env import validate_object_field_selector, validate_resource_field_selector
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
@@ -324,7 +325,8 @@ def validate_volumes(
             errors.append(fp.required("K8S-VOL-NAME", child(vp, "name")))
         elif isinstance(name, str):
             errors += [
-                fp.invalid("K8S-VOL-NAME", child(vp, "name"), name, msg) for msg in fp.is_dns1123_label(name)
+                fp.invalid("K8S-VOL-NAME", child(vp, "name"), name, msg)
+                for msg in names.is_dns1123_label(name)
             ]
             if name in seen:
                 errors.append(fp.duplicate("K8S-VOL-NAME-UNIQUE", child(vp, "name"), name))
@@ -347,7 +349,7 @@ def validate_volumes(
                     )
                 )
             if pod_name and isinstance(volume.get("ephemeral"), dict):
-                for msg in fp.is_dns1123_subdomain(f"{pod_name}-{name}"):
+                for msg in names.is_dns1123_subdomain(f"{pod_name}-{name}"):
                     errors.append(
                         fp.invalid(
                             "K8S-VOL-EPHEMERAL",

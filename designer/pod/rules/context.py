@@ -32,6 +32,11 @@ class LintContext:
     document: dict[str, Any]
     version: tuple[int, int] = LATEST_VERSION
     roles: Roles = field(default_factory=dict)
+    # The other documents of the stream (ConfigMaps, Services, ...), in order: what a rule may
+    # read about the pod's surroundings (a ConfigMap an env var or a mounted file comes from).
+    companions: list[dict[str, Any]] = field(default_factory=list)
+    # The PodSecurity level the namespace enforces (privileged, baseline, restricted), if any.
+    pss: str | None = None
 
     def __post_init__(self) -> None:
         if not self.roles:

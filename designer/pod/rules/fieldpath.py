@@ -16,21 +16,6 @@ from typing import Any
 from designer.pod.findings import Finding, Severity
 from designer.pod.resources import GO_SPACE
 
-# The detail texts of apimachinery's pkg/util/validation/validation.go.
-DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-DNS1123_LABEL_MSG = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-    "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
-    f"regex used for validation is '{DNS1123_LABEL_FMT}')"
-)
-DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + r"(\." + DNS1123_LABEL_FMT + ")*"
-DNS1123_SUBDOMAIN_MSG = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-    "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
-    f"validation is '{DNS1123_SUBDOMAIN_FMT}')"
-)
-_LABEL_RE = re.compile(rf"^{DNS1123_LABEL_FMT}\Z")
-_SUBDOMAIN_RE = re.compile(rf"^{DNS1123_SUBDOMAIN_FMT}\Z")
 INT32_MAX = 2147483647
 # encoding/json's floatEncoder writes a float64 below this magnitude without an exponent.
 GO_JSON_INT_FLOAT_LIMIT = 1e21
@@ -131,26 +116,6 @@ def not_supported(
 def warning(rule: str, path: str, message: str, *, hint: str = "", container: str | None = None) -> Finding:
     """An admitted-with-warning finding (pkg/api/pod/warnings.go): the message is the warning text."""
     return Finding(rule=rule, severity="warning", path=path, message=message, hint=hint, container=container)
-
-
-def is_dns1123_label(value: str) -> list[str]:
-    """Error details for a DNS-1123 label ([] when valid)."""
-    errs = []
-    if len(value) > 63:
-        errs.append("must be no more than 63 characters")
-    if not _LABEL_RE.match(value):
-        errs.append(DNS1123_LABEL_MSG)
-    return errs
-
-
-def is_dns1123_subdomain(value: str) -> list[str]:
-    """Error details for a DNS-1123 subdomain ([] when valid)."""
-    errs = []
-    if len(value) > 253:
-        errs.append("must be no more than 253 characters")
-    if not _SUBDOMAIN_RE.match(value):
-        errs.append(DNS1123_SUBDOMAIN_MSG)
-    return errs
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -137,6 +137,8 @@ def lint(
     line_map: dict[str, Any] | None = None,
     waivers: list[Waiver] | None = None,
     layers: tuple[str, ...] | list[str] = LAYERS,
+    companions: list[dict[str, Any]] | None = None,
+    pss: str | None = None,
 ) -> list[Finding]:
     """All findings for a workload document, sorted by (severity, path, rule); never raises."""
     if not isinstance(document, dict):  # a caller's junk (the type says otherwise): report, don't raise
@@ -156,7 +158,13 @@ def lint(
             )
         )
     try:
-        ctx = LintContext(document=document, version=target, roles=_roles(roles))
+        ctx = LintContext(
+            document=document,
+            version=target,
+            roles=_roles(roles),
+            companions=[c for c in companions or [] if isinstance(c, dict)],
+            pss=pss,
+        )
     except Exception as error:
         return [
             Finding(

@@ -78,7 +78,9 @@ def disagreement(folder: str, case: str, findings: list[Finding] | None) -> str 
             path = unindexed(finding.path) if expected.get("unindexed") else finding.path
             if path == expected["path"]:
                 return None
-    return f"paths differ: apiserver {[e['path'] for e in wanted]}; project {sorted({f.path for f in errors})}"
+    return (
+        f"paths differ: apiserver {[e['path'] for e in wanted]}; project {sorted({f.path for f in errors})}"
+    )
 
 
 def _check_key(rule: str) -> str:
