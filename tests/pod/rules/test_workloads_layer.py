@@ -1,0 +1,181 @@
+"""The workloads layer: apps validation and the workload object's own metadata, through lint()."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from designer.pod.rules.lint import lint
+
+TEMPLATE = {
+    "metadata": {"labels": {"app": "web"}},
+    "spec": {"containers": [{"name": "web", "image": "nginx"}]},
+}
+
+
+def workload(kind: str, **spec: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"selector": {"matchLabels": {"app": "web"}}, "template": copy.deepcopy(TEMPLATE)}
+    if kind == "StatefulSet":
+        body["serviceName"] = "web"
+    body.update(spec)
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"}, "spec": body}
+
+
+def errors(document: dict[str, Any], version: str = "1.33") -> list[tuple[str, str]]:
+    return [
+        (f.rule, f.path)
+        for f in lint(document, version=version, layers=("workloads",))
+        if f.severity == "error"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"])
+def test_valid_workloads_have_no_error(kind: str) -> None:
+    assert errors(workload(kind)) == []
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"])
+def test_the_selector_must_match_the_template(kind: str) -> None:
+    document = workload(kind, selector={"matchLabels": {"app": "api"}})
+    assert errors(document) == [("K8S-SELECTOR-MATCH", "spec.template.metadata.labels")]
+
+
+def test_a_missing_or_empty_selector() -> None:
+    missing = workload("Deployment")
+    del missing["spec"]["selector"]
+    assert errors(missing) == [
+        ("K8S-SELECTOR-SYNTAX", "spec.selector"),
+        ("K8S-SELECTOR-MATCH", "spec.template.metadata.labels"),
+    ]
+    assert errors(workload("StatefulSet", selector={})) == [("K8S-SELECTOR-SYNTAX", "spec.selector")]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "expected"),
+    [
+        ({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}, "spec.strategy.rollingUpdate"),
+        (
+            {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}},
+            "spec.strategy.rollingUpdate.maxUnavailable",
+        ),
+        ({"rollingUpdate": {"maxUnavailable": "101%"}}, "spec.strategy.rollingUpdate.maxUnavailable"),
+        ({"rollingUpdate": {"maxSurge": "25"}}, "spec.strategy.rollingUpdate.maxSurge"),
+        ({"type": "BlueGreen"}, "spec.strategy"),
+    ],
+)
+def test_deployment_strategy(strategy: dict[str, Any], expected: str) -> None:
+    assert errors(workload("Deployment", strategy=strategy)) == [("K8S-DEPLOY-STRATEGY", expected)]
+
+
+def test_progress_deadline_must_exceed_min_ready_even_when_defaulted() -> None:
+    assert errors(workload("Deployment", minReadySeconds=600)) == [
+        ("K8S-DEPLOY-PROGRESSDEADLINE", "spec.progressDeadlineSeconds")
+    ]
+    assert errors(workload("Deployment", minReadySeconds=600, progressDeadlineSeconds=601)) == []
+
+
+@pytest.mark.parametrize(
+    ("rolling", "expected"),
+    [
+        ({"maxSurge": 1, "maxUnavailable": 1}, "spec.updateStrategy.rollingUpdate.maxSurge"),
+        ({"maxSurge": 0, "maxUnavailable": 0}, "spec.updateStrategy.rollingUpdate.maxUnavailable"),
+        ({"maxUnavailable": "110%"}, "spec.updateStrategy.rollingUpdate.maxUnavailable"),
+    ],
+)
+def test_daemonset_strategy(rolling: dict[str, Any], expected: str) -> None:
+    document = workload("DaemonSet", updateStrategy={"type": "RollingUpdate", "rollingUpdate": rolling})
+    assert errors(document) == [("K8S-DS-STRATEGY", expected)]
+    assert (
+        errors(
+            workload(
+                "DaemonSet",
+                updateStrategy={
+                    "type": "RollingUpdate",
+                    "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+                },
+            )
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"podManagementPolicy": "OrderedReady "}, ("K8S-STS-PODMANAGEMENT", "spec.podManagementPolicy")),
+        (
+            {"updateStrategy": {"type": "OnDelete", "rollingUpdate": {"partition": 1}}},
+            ("K8S-STS-UPDATESTRATEGY", "spec.updateStrategy.rollingUpdate"),
+        ),
+        ({"updateStrategy": {"type": "rollingUpdate"}}, ("K8S-STS-UPDATESTRATEGY", "spec.updateStrategy")),
+        (
+            {"updateStrategy": {"rollingUpdate": {"partition": -1}}},
+            ("K8S-STS-UPDATESTRATEGY", "spec.updateStrategy.rollingUpdate.partition"),
+        ),
+        ({"serviceName": "Redis_Headless"}, ("K8S-STS-SERVICENAME", "spec.serviceName")),
+        (
+            {"persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Orphan"}},
+            ("K8S-STS-PVCRETENTION", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted"),
+        ),
+        ({"ordinals": {"start": -1}}, ("K8S-WORKLOAD-RANGE", "spec.ordinals.start")),
+        ({"replicas": -1}, ("K8S-WORKLOAD-RANGE", "spec.replicas")),
+    ],
+)
+def test_statefulset_spec(spec: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert errors(workload("StatefulSet", **spec)) == [expected]
+
+
+def test_controllers_forbid_active_deadline_in_the_template() -> None:
+    document = workload("ReplicaSet")
+    document["spec"]["template"]["spec"]["activeDeadlineSeconds"] = 30
+    assert errors(document) == [("K8S-TEMPLATE-CONTROLLER", "spec.template.spec.activeDeadlineSeconds")]
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"name": "Web"}, ("K8S-META-NAME", "metadata.name")),
+        ({"name": "web", "labels": {"a/b/c": "x"}}, ("K8S-META-LABELS", "metadata.labels")),
+        (
+            {"name": "web", "annotations": {"my annotation": "x"}},
+            ("K8S-META-ANNOTATIONS", "metadata.annotations"),
+        ),
+        ({"name": "web", "finalizers": ["cleanup"]}, ("K8S-META-FINALIZERS", "metadata.finalizers[0]")),
+        (
+            {"name": "web", "ownerReferences": [{"apiVersion": "v1", "kind": "X", "name": "x", "uid": ""}]},
+            ("K8S-META-OWNERREFS", "metadata.ownerReferences.uid"),
+        ),
+        ({}, ("K8S-META-NAME", "metadata.name")),
+    ],
+)
+def test_object_metadata(meta: dict[str, Any], expected: tuple[str, str]) -> None:
+    document = workload("Deployment")
+    document["metadata"] = meta
+    assert errors(document) == [expected]
+
+
+def test_a_statefulset_name_is_a_dns_label_and_a_deployments_a_subdomain() -> None:
+    for kind, expected in (("StatefulSet", [("K8S-META-NAME", "metadata.name")]), ("Deployment", [])):
+        document = workload(kind)
+        document["metadata"]["name"] = "web.example"
+        assert errors(document) == expected
+
+
+def test_a_statefulset_pod_spec_error_is_a_warning_before_v1_36() -> None:
+    document = workload("StatefulSet")
+    document["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 70000}]
+    before = [
+        f for f in lint(document, version="1.33", layers=("apiserver",)) if f.path.endswith("containerPort")
+    ]
+    after = [
+        f for f in lint(document, version="1.36", layers=("apiserver",)) if f.path.endswith("containerPort")
+    ]
+    assert [f.severity for f in before] == ["warning"] and "its pods will be rejected" in before[0].message
+    assert [f.severity for f in after] == ["error"]
+
+
+def test_a_pod_is_left_to_the_apiserver_layer() -> None:
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "Bad_Name"}, "spec": TEMPLATE["spec"]}
+    assert lint(pod, layers=("workloads",)) == []
