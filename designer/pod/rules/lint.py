@@ -1,7 +1,8 @@
 """lint(): every validation layer over one document, with lines, waivers and a stable order.
 
 Layers: schema (official OpenAPI schemas), apiserver (what kube-apiserver rejects in the pod),
-workloads (what it rejects in the workload object around the pod), patterns
+workloads (what it rejects in the workload object around the pod), companions (the stream's other
+documents against their schemas), patterns
 (PAT-*), practices (LINT-*). A layer that crashes yields one finding instead of an exception,
 so a validator bug never turns into a 500 or a lost design.
 
@@ -25,7 +26,7 @@ from designer.pod.rules.context import LATEST_VERSION, OLDEST_VERSION, LintConte
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, apply_waivers, parse_waivers
 from designer.pod.workloads import template_path
 
-LAYERS = ("schema", "apiserver", "workloads", "patterns", "practices")
+LAYERS = ("schema", "apiserver", "workloads", "companions", "patterns", "practices")
 
 
 def _version(version: tuple[int, int] | str | None) -> tuple[int, int]:
