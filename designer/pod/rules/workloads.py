@@ -36,16 +36,19 @@ STS_STRATEGY = "K8S-STS-UPDATESTRATEGY"
 STS_POLICY = "K8S-STS-PODMANAGEMENT"
 STS_SERVICE = "K8S-STS-SERVICENAME"
 STS_RETENTION = "K8S-STS-PVCRETENTION"
+STS_CLAIMS = "K8S-STS-VCT"
 
 _STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 _PERCENT_MSG = (
     "a valid percent string must be a numeric string followed by an ending '%' "
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 )
-# Before v1.36 a StatefulSet's pod template spec is not validated when the StatefulSet is
-# created (ValidatePodTemplateSpecForStatefulSet: "TODO: Add validation for PodSpec"); its
-# pods are, when the controller creates them.
+# Before v1.36 a StatefulSet's pod template spec and its volumeClaimTemplates are not validated
+# when the StatefulSet is created (ValidatePodTemplateSpecForStatefulSet: "TODO: Add validation
+# for PodSpec"); its pods and claims are, when the controller creates them. v1.33.5 admits such a
+# StatefulSet, v1.36.2 rejects it (the oracle's two verdict files).
 STS_POD_SPEC_VALIDATED = (1, 36)
+_ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]
 
 
 def check(ctx: LintContext) -> list[Finding]:
@@ -57,6 +60,12 @@ def check(ctx: LintContext) -> list[Finding]:
     validator = _KINDS.get(kind)
     if validator is not None:
         out += validator(document)
+    if kind == "StatefulSet" and tuple(ctx.version) >= STS_POD_SPEC_VALIDATED:
+        claims = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
+        for i, claim in enumerate(claims):
+            out += validate_claim_spec(
+                as_dict(as_dict(claim).get("spec")), f"spec.volumeClaimTemplates[{i}].spec"
+            )
     return out
 
 
@@ -378,6 +387,57 @@ def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
         dataclasses.replace(f, rule=STS_STRATEGY)
         for f in nonnegative(partition, f"{path}.rollingUpdate.partition")
     ]
+
+
+def validate_claim_spec(spec: dict[str, Any], path: str) -> list[Finding]:
+    """ValidatePersistentVolumeClaimSpec: access modes, selector, storage request, class, mode, source."""
+    out: list[Finding] = []
+    modes = [m for m in as_list(spec.get("accessModes")) if isinstance(m, str)]
+    modes_path = child(path, "accessModes")
+    if not modes:
+        out.append(fp.required(STS_CLAIMS, modes_path, "at least 1 access mode is required"))
+    out += [
+        fp.not_supported(STS_CLAIMS, modes_path, m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES
+    ]
+    if "ReadWriteOncePod" in modes and len(modes) > 1:
+        out.append(
+            fp.forbidden(STS_CLAIMS, modes_path, "may not use ReadWriteOncePod with other access modes")
+        )
+    out += [
+        dataclasses.replace(f, rule=STS_CLAIMS)
+        for f in selectors.validate_label_selector(spec.get("selector"), child(path, "selector"))
+    ]
+    requests = as_dict(as_dict(spec.get("resources")).get("requests"))
+    storage_path = fp.key(child(path, "resources"), "storage")
+    if "storage" not in requests:
+        out.append(fp.required(STS_CLAIMS, storage_path))
+    else:
+        amount = fp.parse_quantity(requests["storage"])
+        if amount is not None and amount <= 0:
+            value = fp.format_quantity(requests["storage"])
+            out.append(fp.invalid(STS_CLAIMS, storage_path, value, "must be greater than zero"))
+    storage_class = spec.get("storageClassName")
+    if isinstance(storage_class, str) and storage_class:
+        class_path = child(path, "storageClassName")
+        out += [
+            fp.invalid(STS_CLAIMS, class_path, storage_class, m)
+            for m in names.is_dns1123_subdomain(storage_class)
+        ]
+    mode = spec.get("volumeMode")
+    if isinstance(mode, str) and mode not in ("Block", "Filesystem"):
+        out.append(fp.not_supported(STS_CLAIMS, child(path, "volumeMode"), mode, ["Block", "Filesystem"]))
+    source = spec.get("dataSource")
+    if isinstance(source, dict):
+        source_path = child(path, "dataSource")
+        kind = as_str(source.get("kind"))
+        if not as_str(source.get("name")):
+            out.append(fp.required(STS_CLAIMS, child(source_path, "name")))
+        if not kind:
+            out.append(fp.required(STS_CLAIMS, child(source_path, "kind")))
+        elif not as_str(source.get("apiGroup")) and kind != "PersistentVolumeClaim":
+            detail = "must be 'PersistentVolumeClaim' when referencing the default apiGroup"
+            out.append(fp.invalid(STS_CLAIMS, source_path, kind, detail))
+    return out
 
 
 _KINDS = {

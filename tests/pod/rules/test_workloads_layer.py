@@ -179,3 +179,41 @@ def test_a_statefulset_pod_spec_error_is_a_warning_before_v1_36() -> None:
 def test_a_pod_is_left_to_the_apiserver_layer() -> None:
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "Bad_Name"}, "spec": TEMPLATE["spec"]}
     assert lint(pod, layers=("workloads",)) == []
+
+
+CLAIM = {
+    "metadata": {"name": "data"},
+    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"accessModes": []}, "spec.volumeClaimTemplates[0].spec.accessModes"),
+        ({"accessModes": ["RWO"]}, "spec.volumeClaimTemplates[0].spec.accessModes"),
+        (
+            {"accessModes": ["ReadWriteOncePod", "ReadOnlyMany"]},
+            "spec.volumeClaimTemplates[0].spec.accessModes",
+        ),
+        (
+            {"resources": {"requests": {"storage": "0"}}},
+            "spec.volumeClaimTemplates[0].spec.resources[storage]",
+        ),
+        ({"resources": {}}, "spec.volumeClaimTemplates[0].spec.resources[storage]"),
+        ({"storageClassName": "Fast_SSD"}, "spec.volumeClaimTemplates[0].spec.storageClassName"),
+        ({"volumeMode": "FileSystem"}, "spec.volumeClaimTemplates[0].spec.volumeMode"),
+        ({"dataSource": {"kind": "Snapshot", "name": "s"}}, "spec.volumeClaimTemplates[0].spec.dataSource"),
+        (
+            {"selector": {"matchExpressions": [{"key": "a", "operator": "Equals"}]}},
+            "spec.volumeClaimTemplates[0].spec.selector.matchExpressions[0].operator",
+        ),
+    ],
+)
+def test_claim_templates_are_validated_from_v1_36(change: dict[str, Any], expected: str) -> None:
+    claim = copy.deepcopy(CLAIM)
+    claim["spec"].update(change)
+    document = workload("StatefulSet", volumeClaimTemplates=[claim])
+    assert errors(document, version="1.36") == [("K8S-STS-VCT", expected)]
+    assert errors(document, version="1.33") == []
+    assert errors(workload("StatefulSet", volumeClaimTemplates=[CLAIM]), version="1.36") == []
