@@ -60,12 +60,16 @@ def max_len(limit: int) -> str:
 
 
 def is_dns1123_label(value: str) -> list[str]:
-    """IsDNS1123Label: at most 63 characters of [a-z0-9-], alphanumeric at both ends."""
+    """IsDNS1123Label: at most 63 characters of [a-z0-9-], alphanumeric at both ends.
+
+    A value that is a valid subdomain (so its only fault is a dot) gets the shorter message
+    apimachinery gives it ("must not contain dots"), as kube-apiserver v1.33 prints.
+    """
     errs = []
     if len(value) > 63:
         errs.append(max_len(63))
     if not _LABEL_RE.match(value):
-        errs.append(DNS1123_LABEL_MSG)
+        errs.append("must not contain dots" if _SUBDOMAIN_RE.match(value) else DNS1123_LABEL_MSG)
     return errs
 
 

@@ -37,6 +37,10 @@ STS_POLICY = "K8S-STS-PODMANAGEMENT"
 STS_SERVICE = "K8S-STS-SERVICENAME"
 STS_RETENTION = "K8S-STS-PVCRETENTION"
 STS_CLAIMS = "K8S-STS-VCT"
+NAME_WARNING = "K8S-WARN-NAME-LABEL"
+HISTORY_WARNING = "K8S-WARN-HISTORY-NEGATIVE"
+# Kinds whose name becomes their pods' names and hostnames (the registry strategies' warning).
+_POD_NAMING_KINDS = ("Deployment", "ReplicaSet", "Job", "CronJob")
 
 _STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 _PERCENT_MSG = (
@@ -87,7 +91,15 @@ def validate_object_meta(document: dict[str, Any], kind: str) -> list[Finding]:
     if name in (None, "") and not as_str(meta.get("generateName")):
         out.append(fp.required(NAME, "metadata.name", "name or generateName is required"))
     elif isinstance(name, str) and name:
-        out += [fp.invalid(NAME, "metadata.name", name, msg) for msg in _name_errors(name, kind)]
+        errors = _name_errors(name, kind)
+        out += [fp.invalid(NAME, "metadata.name", name, msg) for msg in errors]
+        label_errors = names.is_dns1123_label(name)
+        if not errors and label_errors and kind in _POD_NAMING_KINDS:
+            detail = "; a DNS label is recommended: [" + " ".join(label_errors) + "]"
+            message = (
+                "this is used in Pod names and hostnames, which can result in surprising behavior" + detail
+            )
+            out.append(fp.warning(NAME_WARNING, "metadata.name", message))
     namespace = meta.get("namespace")
     if isinstance(namespace, str) and namespace:
         out += [
@@ -358,6 +370,10 @@ def validate_statefulset(document: dict[str, Any]) -> list[Finding]:
         ]
     out += _selector_required(spec, "statefulset", "")
     out += _no_active_deadline(spec, "StatefulSet")
+    history = as_int(spec.get("revisionHistoryLimit"))
+    if history is not None and history < 0:  # not validated for a StatefulSet, only warned about
+        message = "a negative value retains all historical revisions; a value >= 0 is recommended"
+        out.append(fp.warning(HISTORY_WARNING, "spec.revisionHistoryLimit", message))
     return out
 
 

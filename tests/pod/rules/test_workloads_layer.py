@@ -217,3 +217,33 @@ def test_claim_templates_are_validated_from_v1_36(change: dict[str, Any], expect
     assert errors(document, version="1.36") == [("K8S-STS-VCT", expected)]
     assert errors(document, version="1.33") == []
     assert errors(workload("StatefulSet", volumeClaimTemplates=[CLAIM]), version="1.36") == []
+
+
+def warnings(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    found = lint(document, version="1.33", layers=("workloads",))
+    return [(f.rule, f.path, f.message) for f in found if f.severity == "warning"]
+
+
+def test_a_dotted_name_of_a_pod_naming_kind_is_a_warning() -> None:
+    document = workload("Deployment")
+    document["metadata"]["name"] = "web.v2"
+    assert warnings(document) == [
+        (
+            "K8S-WARN-NAME-LABEL",
+            "metadata.name",
+            "this is used in Pod names and hostnames, which can result in surprising behavior; "
+            "a DNS label is recommended: [must not contain dots]",
+        )
+    ]
+    daemonset = workload("DaemonSet")
+    daemonset["metadata"]["name"] = "web.v2"
+    assert warnings(daemonset) == []
+
+
+def test_a_negative_statefulset_history_limit_is_only_a_warning() -> None:
+    document = workload("StatefulSet", revisionHistoryLimit=-1)
+    assert errors(document) == []
+    assert [w[0] for w in warnings(document)] == ["K8S-WARN-HISTORY-NEGATIVE"]
+    assert errors(workload("Deployment", revisionHistoryLimit=-1)) == [
+        ("K8S-WORKLOAD-RANGE", "spec.revisionHistoryLimit")
+    ]
