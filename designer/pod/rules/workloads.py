@@ -19,7 +19,7 @@ from typing import Any
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import jobs, names, selectors
-from designer.pod.rules.context import LintContext
+from designer.pod.rules.context import LATEST_VERSION, LintContext
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 from designer.pod.rules.jobs import nonnegative
 
@@ -52,6 +52,11 @@ _PERCENT_MSG = (
 # for PodSpec"); its pods and claims are, when the controller creates them. v1.33.5 admits such a
 # StatefulSet, v1.36.2 rejects it (the oracle's two verdict files).
 STS_POD_SPEC_VALIDATED = (1, 36)
+# kubernetes#114172 (v1.27): StatefulSet names are DNS labels, as their pods' hostnames are;
+# kubernetes#114412 (v1.27): a warning for other pod-naming kinds with dotted names.
+STS_NAME_IS_LABEL = (1, 27)
+# kubernetes#130233 (v1.33): spec.serviceName, the pods' subdomain, is validated as a DNS label.
+STS_SERVICE_NAME_VALIDATED = (1, 33)
 _ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]
 
 
@@ -60,10 +65,12 @@ def check(ctx: LintContext) -> list[Finding]:
     kind = ctx.kind
     if not isinstance(document, dict) or kind == "Pod":
         return []  # a Pod's metadata and spec are the apiserver layer's
-    out = validate_object_meta(document, kind)
-    validator = _KINDS.get(kind)
-    if validator is not None:
-        out += validator(document)
+    version = (int(ctx.version[0]), int(ctx.version[1]))
+    out = validate_object_meta(document, kind, version)
+    if kind == "StatefulSet":
+        out += validate_statefulset(document, version)
+    elif kind in _KINDS:
+        out += _KINDS[kind](document)
     if kind == "StatefulSet" and tuple(ctx.version) >= STS_POD_SPEC_VALIDATED:
         claims = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
         for i, claim in enumerate(claims):
@@ -76,14 +83,16 @@ def check(ctx: LintContext) -> list[Finding]:
 # --- metadata ---------------------------------------------------------------------------------
 
 
-def _name_errors(name: str, kind: str) -> list[str]:
+def _name_errors(name: str, kind: str, version: tuple[int, int]) -> list[str]:
     """Each kind's name rule: a DNS label for a StatefulSet (its pods' hostnames), else a subdomain."""
-    if kind == "StatefulSet":
+    if kind == "StatefulSet" and version >= STS_NAME_IS_LABEL:
         return names.is_dns1123_label(name)
     return names.is_dns1123_subdomain(name)
 
 
-def validate_object_meta(document: dict[str, Any], kind: str) -> list[Finding]:
+def validate_object_meta(
+    document: dict[str, Any], kind: str, version: tuple[int, int] = LATEST_VERSION
+) -> list[Finding]:
     """ValidateObjectMeta of the workload object itself (the template's is the apiserver layer's)."""
     meta = as_dict(document.get("metadata"))
     out: list[Finding] = []
@@ -91,10 +100,10 @@ def validate_object_meta(document: dict[str, Any], kind: str) -> list[Finding]:
     if name in (None, "") and not as_str(meta.get("generateName")):
         out.append(fp.required(NAME, "metadata.name", "name or generateName is required"))
     elif isinstance(name, str) and name:
-        errors = _name_errors(name, kind)
+        errors = _name_errors(name, kind, version)
         out += [fp.invalid(NAME, "metadata.name", name, msg) for msg in errors]
         label_errors = names.is_dns1123_label(name)
-        if not errors and label_errors and kind in _POD_NAMING_KINDS:
+        if not errors and label_errors and kind in _POD_NAMING_KINDS and version >= STS_NAME_IS_LABEL:
             detail = "; a DNS label is recommended: [" + " ".join(label_errors) + "]"
             message = (
                 "this is used in Pod names and hostnames, which can result in surprising behavior" + detail
@@ -344,7 +353,9 @@ def _daemonset_strategy(strategy: dict[str, Any]) -> list[Finding]:
     return out
 
 
-def validate_statefulset(document: dict[str, Any]) -> list[Finding]:
+def validate_statefulset(
+    document: dict[str, Any], version: tuple[int, int] = LATEST_VERSION
+) -> list[Finding]:
     spec = as_dict(document.get("spec"))
     out: list[Finding] = []
     policy = spec.get("podManagementPolicy", "OrderedReady")
@@ -364,7 +375,7 @@ def validate_statefulset(document: dict[str, Any]) -> list[Finding]:
     out += _counts(spec, "replicas", "minReadySeconds")
     out += nonnegative(as_dict(spec.get("ordinals")).get("start"), "spec.ordinals.start")
     service = spec.get("serviceName")
-    if isinstance(service, str) and service:
+    if isinstance(service, str) and service and version >= STS_SERVICE_NAME_VALIDATED:
         out += [
             fp.invalid(STS_SERVICE, "spec.serviceName", service, m) for m in names.is_dns1123_label(service)
         ]
@@ -460,7 +471,6 @@ _KINDS = {
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,
     "DaemonSet": validate_daemonset,
-    "StatefulSet": validate_statefulset,
     "Job": jobs.validate_job,
     "CronJob": jobs.validate_cronjob,
 }

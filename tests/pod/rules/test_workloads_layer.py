@@ -247,3 +247,13 @@ def test_a_negative_statefulset_history_limit_is_only_a_warning() -> None:
     assert errors(workload("Deployment", revisionHistoryLimit=-1)) == [
         ("K8S-WORKLOAD-RANGE", "spec.revisionHistoryLimit")
     ]
+
+
+def test_statefulset_name_and_service_name_rules_follow_the_target_version() -> None:
+    dotted = workload("StatefulSet")
+    dotted["metadata"]["name"] = "web.v2"
+    assert errors(dotted, version="1.27") == [("K8S-META-NAME", "metadata.name")]
+    assert errors(dotted, version="1.26") == []
+    service = workload("StatefulSet", serviceName="Redis_Headless")
+    assert errors(service, version="1.33") == [("K8S-STS-SERVICENAME", "spec.serviceName")]
+    assert errors(service, version="1.32") == []
