@@ -92,7 +92,7 @@ def check_companion(document: dict[str, Any], position: int, version: tuple[int,
     out: list[Finding] = []
     definitions = _definitions(version)
     for error in validator.iter_errors(document):
-        for finding in _findings(error, validator.schema, definitions, kind):
+        for finding in _findings(error, fp.as_dict(validator.schema), definitions, kind):
             path = f"{prefix}.{finding.path}" if finding.path else prefix
             out.append(dataclasses.replace(finding, path=path, message=f"{label}: {finding.message}"))
     out += _metadata(document, kind, prefix)

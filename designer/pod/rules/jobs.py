@@ -191,7 +191,7 @@ def _validate_pod_failure_policy(
     rules_path = child(path, "rules")
     if len(rules) > _MAX_PFP_RULES:
         out.append(
-            fp.Finding(
+            Finding(
                 POD_FAILURE,
                 "error",
                 rules_path,
@@ -240,7 +240,7 @@ def _validate_pfp_rule(
             )
     if exit_codes is not None and conditions:
         out.append(
-            fp.Finding(
+            Finding(
                 POD_FAILURE,
                 "error",
                 path,
@@ -249,7 +249,7 @@ def _validate_pfp_rule(
         )
     if exit_codes is None and not conditions:
         out.append(
-            fp.Finding(
+            Finding(
                 POD_FAILURE,
                 "error",
                 path,
@@ -278,7 +278,7 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
     values_path = child(path, "values")
     if not values:
         out.append(
-            fp.Finding(
+            Finding(
                 POD_FAILURE,
                 "error",
                 values_path,
@@ -287,7 +287,7 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
         )
     elif len(values) > _MAX_EXIT_CODES:
         out.append(
-            fp.Finding(
+            Finding(
                 POD_FAILURE,
                 "error",
                 values_path,
@@ -306,7 +306,7 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
             seen.add(value)
         if any(a > b for a, b in zip(values, values[1:], strict=False)):
             out.append(
-                fp.Finding(
+                Finding(
                     POD_FAILURE, "error", values_path, f"Invalid value: {_go_list(values)}: must be ordered"
                 )
             )
@@ -366,7 +366,7 @@ def _validate_success_policy(policy: Any, indexed: bool, completions: int | None
         )
     if len(rules) > _MAX_SUCCESS_RULES:
         out.append(
-            fp.Finding(
+            Finding(
                 SUCCESS,
                 "error",
                 rules_path,

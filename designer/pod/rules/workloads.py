@@ -409,10 +409,9 @@ def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
         go = f'apps.StatefulSetUpdateStrategy{{Type:"{kind}", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}}'
         return [selectors.invalid_go(STS_STRATEGY, path, go, "must be 'RollingUpdate' or 'OnDelete'")]
     # maxUnavailable is dropped while the MaxUnavailableStatefulSet gate is off (through v1.36).
-    partition = as_dict(rolling).get("partition")
     return [
         dataclasses.replace(f, rule=STS_STRATEGY)
-        for f in nonnegative(partition, f"{path}.rollingUpdate.partition")
+        for f in nonnegative(as_dict(rolling).get("partition"), f"{path}.rollingUpdate.partition")
     ]
 
 
