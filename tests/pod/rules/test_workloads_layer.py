@@ -181,7 +181,7 @@ def test_a_pod_is_left_to_the_apiserver_layer() -> None:
     assert lint(pod, layers=("workloads",)) == []
 
 
-CLAIM = {
+CLAIM: dict[str, Any] = {
     "metadata": {"name": "data"},
     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
 }
