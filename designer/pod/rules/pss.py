@@ -138,8 +138,9 @@ def _apparmor_annotation(profile: dict[str, Any]) -> str:
         return "runtime/default"
     if kind == "Unconfined":
         return "unconfined"
-    if kind == "Localhost" and isinstance(profile.get("localhostProfile"), str):
-        return "localhost/" + profile["localhostProfile"]
+    name = profile.get("localhostProfile")
+    if kind == "Localhost" and isinstance(name, str):
+        return "localhost/" + name
     return ""
 
 
