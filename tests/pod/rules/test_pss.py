@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from designer.pod.findings import Finding
 from designer.pod.rules.lint import lint
@@ -368,3 +370,54 @@ def test_the_cli_takes_a_level(level: str, tmp_path: Path) -> None:
         timeout=120,
     )
     assert "K8S-PSS-" not in clean.stdout
+
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_SPOTS = st.sampled_from(
+    [
+        ("spec", "securityContext"),
+        ("spec", "hostNetwork"),
+        ("spec", "volumes"),
+        ("spec", "os"),
+        ("spec", "hostUsers"),
+        ("metadata", "annotations"),
+        ("container", "securityContext"),
+        ("container", "ports"),
+        ("container", "readinessProbe"),
+        ("container", "lifecycle"),
+        ("context", "capabilities"),
+        ("context", "seccompProfile"),
+        ("context", "appArmorProfile"),
+        ("context", "seLinuxOptions"),
+        ("context", "windowsOptions"),
+        ("context", "runAsUser"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    spots=st.lists(st.tuples(_SPOTS, _JUNK), min_size=1, max_size=4),
+    level=st.sampled_from(["baseline", "restricted"]),
+)
+def test_junk_never_breaks_the_layer(spots: list[tuple[tuple[str, str], Any]], level: str) -> None:
+    document = copy.deepcopy(HARDENED)
+    for (where, name), value in spots:
+        target = {
+            "spec": document["spec"],
+            "metadata": document["metadata"],
+            "container": document["spec"]["containers"][0],
+        }.get(where)
+        if target is None:
+            target = document["spec"]["containers"][0].setdefault("securityContext", {})
+            if not isinstance(target, dict):
+                continue
+        target[name] = value
+    for version in ("1.25", "1.33", "1.37"):
+        found = lint(document, version=version, pss=level, layers=("pss",))
+        assert not [f for f in found if f.rule == "INTERNAL"], found
+        assert all(f.rule.startswith("K8S-PSS-") and f.severity == "error" for f in found)
