@@ -2,8 +2,7 @@
 
 Layers: schema (official OpenAPI schemas), apiserver (what kube-apiserver rejects in the pod),
 workloads (what it rejects in the workload object around the pod), companions (the stream's other
-documents against their schemas), patterns
-(PAT-*), practices (LINT-*). A layer that crashes yields one finding instead of an exception,
+documents against their schemas), pss (PodSecurity), patterns (PAT-*), practices (LINT-*). A layer that crashes yields one finding instead of an exception,
 so a validator bug never turns into a 500 or a lost design.
 
 Rule IDs added by this module (not in RULES.md):
@@ -26,7 +25,7 @@ from designer.pod.rules.context import LATEST_VERSION, OLDEST_VERSION, LintConte
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, apply_waivers, parse_waivers
 from designer.pod.workloads import template_path
 
-LAYERS = ("schema", "apiserver", "workloads", "companions", "patterns", "practices")
+LAYERS = ("schema", "apiserver", "workloads", "companions", "pss", "patterns", "practices")
 
 
 def _version(version: tuple[int, int] | str | None) -> tuple[int, int]:
