@@ -4,6 +4,10 @@ A Job is first defaulted (SetDefaults_Job: completions and parallelism 1 when ne
 completionMode NonIndexed, an onPodConditions pattern's status True) and given its generated
 selector and labels (the job strategy's generateSelector), then validated. A CronJob's jobTemplate
 gets neither: its Job spec is validated as written, and must not carry a selector.
+
+Rule IDs (errors): K8S-JOB-INDEXED, K8S-JOB-PODFAILUREPOLICY, K8S-JOB-SUCCESSPOLICY,
+K8S-JOB-PODREPLACEMENT, K8S-JOB-MANAGEDBY, K8S-JOB-SELECTOR, K8S-CRON-SCHEDULE, K8S-CRON-TIMEZONE,
+K8S-CRON-CONCURRENCY; counts use K8S-WORKLOAD-RANGE, names K8S-META-NAME.
 """
 
 from __future__ import annotations

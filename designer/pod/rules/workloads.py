@@ -9,6 +9,14 @@ update strategies, and the controllers' limits on the template (no activeDeadlin
 Each kind is checked after its apps/v1 or batch/v1 defaulting (a Deployment's strategy becomes
 RollingUpdate 25%/25%, its progressDeadlineSeconds 600; a DaemonSet's maxUnavailable 1 ...), as
 the apiserver validates the defaulted object.
+
+Rule IDs (errors unless said): K8S-META-NAME (name per kind, namespace), K8S-META-LABELS,
+K8S-META-ANNOTATIONS, K8S-META-FINALIZERS, K8S-META-OWNERREFS; K8S-SELECTOR-SYNTAX,
+K8S-SELECTOR-MATCH (selectors.py); K8S-WORKLOAD-RANGE (counts that must be >= 0);
+K8S-TEMPLATE-CONTROLLER (activeDeadlineSeconds in a controller's template); K8S-DEPLOY-STRATEGY,
+K8S-DEPLOY-PROGRESSDEADLINE, K8S-DS-STRATEGY, K8S-STS-UPDATESTRATEGY, K8S-STS-PODMANAGEMENT,
+K8S-STS-SERVICENAME, K8S-STS-PVCRETENTION, K8S-STS-VCT; warnings K8S-WARN-NAME-LABEL and
+K8S-WARN-HISTORY-NEGATIVE. Job and CronJob ids: see jobs.py.
 """
 
 from __future__ import annotations
