@@ -281,9 +281,10 @@ def validate_host_users(spec: dict[str, Any], path: str) -> list[Finding]:
     """hostUsers: false (user namespaces) cannot be combined with host namespaces."""
     if spec.get("hostUsers") is not False:
         return []
+    # validateHostUsers names the last two by their Go field names: spec.HostPID, spec.HostIPC.
     return [
-        fp.forbidden("K8S-POD-HOSTUSERS", child(path, key), "when `pod.Spec.HostUsers` is false")
-        for key in ("hostNetwork", "hostPID", "hostIPC")
+        fp.forbidden("K8S-POD-HOSTUSERS", child(path, shown), "when `pod.Spec.HostUsers` is false")
+        for key, shown in (("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC"))
         if spec.get(key) is True
     ]
 
@@ -322,11 +323,11 @@ def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
     rule = "K8S-POD-OS"
     name = os_spec.get("name")
     if name in (None, ""):
-        return [fp.required(rule, child(child(path, "os"), "name"))]
+        return [fp.required(rule, child(child(path, "os"), "name"), "cannot be empty")]
     if not isinstance(name, str):
         return []
-    if name not in ("linux", "windows"):
-        return [fp.not_supported(rule, child(child(path, "os"), "name"), name, ["linux", "windows"])]
+    if name not in ("linux", "windows"):  # validateOS reports an unknown name at spec.os
+        return [fp.not_supported(rule, child(path, "os"), name, ["linux", "windows"])]
     out: list[Finding] = []
     pod_sc = as_dict(spec.get("securityContext"))
     containers = [

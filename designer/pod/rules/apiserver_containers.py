@@ -261,7 +261,8 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
                             container=name,
                         )
                     )
-        # validation.go reports these at volumeMounts.<field>, with no index.
+        # validation.go reports the path checks at volumeMounts.<field>, with no index (but the
+        # mutual exclusion at the indexed mount).
         if sub_path:
             out += local_descending_path("K8S-MOUNT-SUBPATH", sub_path, child(path, "subPath"), name)
         if sub_expr:
@@ -269,7 +270,7 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
                 out.append(
                     fp.invalid(
                         "K8S-MOUNT-SUBPATH",
-                        child(path, "subPathExpr"),
+                        child(ip, "subPathExpr"),
                         sub_expr,
                         "subPathExpr and subPath are mutually exclusive",
                         container=name,

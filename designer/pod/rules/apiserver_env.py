@@ -46,7 +46,13 @@ def validate_object_field_selector(
     if sub:
         base = sub.group(1)
         if base in ("metadata.annotations", "metadata.labels"):
-            return []
+            # validateObjectFieldSelector: the subscript is a label or annotation key (annotations
+            # compared lower-cased), reported at the fieldRef itself.
+            subscript = sub.group(2).lower() if base == "metadata.annotations" else sub.group(2)
+            return [
+                fp.invalid(rule, path, subscript, msg, container=name)
+                for msg in names.is_qualified_name(subscript)
+            ]
         return [
             fp.invalid(
                 rule,

@@ -53,7 +53,7 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
                 out.append(
                     fp.invalid(
                         rule,
-                        child(index(child(path, "httpHeaders"), j), "name"),
+                        child(path, "httpHeaders"),  # validateHTTPHeaders: no index, no .name
                         header_name,
                         "a valid HTTP header must consist of alphanumeric characters or '-' "
                         "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",

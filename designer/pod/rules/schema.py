@@ -394,11 +394,17 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
         ]
     if validator in ("type", "oneOf"):
         expected = error.schema
+        path = loc.path
+        tokens = list(error.absolute_schema_path)
+        if len(tokens) >= 2 and tokens[-2] == "additionalProperties" and path.endswith("]"):
+            # encoding/json names a map by its field, not the key (`ObjectMeta.metadata.labels`),
+            # and kubectl prints just that: report a bad map value at the map.
+            path = path[: path.rfind("[")]
         return [
             Finding(
                 rule="K8S-FIELD-TYPE",
                 severity="error",
-                path=loc.path,
+                path=path,
                 message=_type_message(loc, instance, expected, defs),
                 hint="The value has the wrong JSON type (a quoted number, a list for a map, ...).",
             )
