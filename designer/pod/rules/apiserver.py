@@ -11,17 +11,22 @@ import ipaddress
 import re
 from typing import Any
 
-from designer.pod import resources as quantities
 from designer.pod.findings import Finding
+from designer.pod.quantity import as_written, quantity_or_none, readable
+from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
+from designer.pod.rules.apiserver_admission import check_admission
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
     validate_containers,
     validate_ephemeral_containers,
     validate_init_containers,
 )
+from designer.pod.rules.apiserver_metadata import validate_pod_metadata
+from designer.pod.rules.apiserver_quantities import validate_quantities
 from designer.pod.rules.apiserver_resources import validate_profile
+from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
 from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
 from designer.pod.rules.context import LintContext
@@ -492,37 +497,35 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
                     fp.not_supported(rule, fp.key(child(res_path, group), str(name)), name, ["cpu", "memory"])
                 )
     for name, raw in requests.items():
-        limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
-        value = quantities.parse_quantity(raw)
+        limit = quantity_or_none(limits.get(name)) if name in limits else None
+        value = quantity_or_none(raw)
         if value is not None and limit is not None and value > limit:
             out.append(
                 fp.invalid(
                     rule,
                     child(res_path, "requests"),
-                    fp.format_quantity(raw),
-                    f"must be less than or equal to {name} limit of {fp.format_quantity(limits[name])}",
+                    as_written(raw),
+                    f"must be less than or equal to {name} limit of {as_written(limits[name])}",
                 )
             )
-    aggregate = quantities.effective_resources({k: v for k, v in spec.items() if k != "resources"})[
-        "requests"
-    ]
+    aggregate = effective_resources({k: v for k, v in spec.items() if k != "resources"})["requests"]
     for name, raw in requests.items():
-        value = quantities.parse_quantity(raw)
+        value = quantity_or_none(raw)
         total = aggregate.get(name)
         if value is not None and total is not None and total > value:
             out.append(
                 fp.invalid(
                     rule,
                     fp.key(child(res_path, "requests"), str(name)),
-                    fp.format_quantity(raw),
+                    as_written(raw),
                     f"must be greater than or equal to aggregate container requests of "
-                    f"{quantities.format_quantity(str(name), total)}",
+                    f"{readable(str(name), total)}",
                 )
             )
     for i, ctr in enumerate(as_list(spec.get("containers"))):
         for name, raw in as_dict(as_dict(as_dict(ctr).get("resources")).get("limits")).items():
-            pod_limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
-            value = quantities.parse_quantity(raw)
+            pod_limit = quantity_or_none(limits.get(name)) if name in limits else None
+            value = quantity_or_none(raw)
             if value is not None and pod_limit is not None and value > pod_limit:
                 where = fp.key(
                     child(child(index(child(path, "containers"), i), "resources"), "limits"), str(name)
@@ -531,8 +534,8 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
                     fp.invalid(
                         rule,
                         where,
-                        fp.format_quantity(raw),
-                        f"must be less than or equal to pod limits of {fp.format_quantity(limits[name])}",
+                        as_written(raw),
+                        f"must be less than or equal to pod limits of {as_written(limits[name])}",
                         container=as_str(as_dict(ctr).get("name")) or None,
                     )
                 )
@@ -615,6 +618,8 @@ def validate_pod_spec(
     out += validate_host_network_ports(spec, path)
     out += validate_windows_host_process(spec, path)
     out += validate_pod_resources(spec, path, version)
+    out += validate_scheduling(spec, path, version)
+    out += validate_quantities(spec, path)
     if kind == "Pod":
         out += validate_sa_token_needs_sa(spec, path)
     out = _attach_cascade(out, info.cascade, as_list(spec.get("volumes")), child(path, "volumes"))
@@ -636,6 +641,7 @@ def check(ctx: LintContext) -> list[Finding]:
     meta = pod_metadata(document)  # the defaulting leaves metadata alone
     if kind == "Pod":
         out += validate_pod_name(meta, "metadata")
+    out += validate_pod_metadata(meta, kind)
     template = pod_template(document)
     if template.get("spec") is not None and not isinstance(template.get("spec"), dict):
         return out  # a spec of the wrong type: the schema layer reports it
@@ -648,4 +654,6 @@ def check(ctx: LintContext) -> list[Finding]:
     out += validate_pod_spec(
         spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document), claim_templates
     )
+    if kind == "Pod":  # admission plugins see Pods, not a workload's template
+        out += check_admission(spec, spec_path, ctx.companions)
     return out

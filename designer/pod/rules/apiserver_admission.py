@@ -36,14 +36,20 @@ def _named(companions: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
     return None
 
 
-def _computed_priority(spec: dict[str, Any], companions: list[dict[str, Any]]) -> tuple[int, str | None] | None:
+def _computed_priority(
+    spec: dict[str, Any], companions: list[dict[str, Any]]
+) -> tuple[int, str | None] | None:
     """(priority, preemptionPolicy) the Priority plugin computes, or None when it cannot be known."""
     class_name = as_str(spec.get("priorityClassName"))
     if not class_name:
         for doc in companions:
             if doc.get("kind") == "PriorityClass" and doc.get("globalDefault") is True:
                 value = as_int(doc.get("value"))
-                return (value, as_str(doc.get("preemptionPolicy")) or "PreemptLowerPriority") if value is not None else None
+                return (
+                    (value, as_str(doc.get("preemptionPolicy")) or "PreemptLowerPriority")
+                    if value is not None
+                    else None
+                )
         return 0, None
     if class_name in SYSTEM_PRIORITY_CLASSES:
         return SYSTEM_PRIORITY_CLASSES[class_name], "PreemptLowerPriority"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
@@ -100,9 +101,9 @@ def validate_resource_field_selector(
     divisor = ref.get("divisor")
     if divisor in (None, "", 0, "0"):
         return []
-    quantity = fp.parse_quantity(divisor)
+    quantity = quantity_or_none(divisor)
     if resource.endswith(".cpu"):
-        if quantity not in (fp.parse_quantity("1m"), 1):
+        if quantity not in (quantity_or_none("1m"), 1):
             return [
                 fp.invalid(
                     rule,
@@ -114,7 +115,7 @@ def validate_resource_field_selector(
             ]
     elif resource.endswith((".memory", ".ephemeral-storage")):
         allowed = [
-            fp.parse_quantity(q)
+            quantity_or_none(q)
             for q in ("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei")
         ]
         if quantity not in allowed:

@@ -21,5 +21,7 @@ def validate_pod_metadata(meta: dict[str, Any], kind: str) -> list[Finding]:
     prefix = template_path(kind)
     base = prefix if prefix else "metadata"
     out = names.validate_labels("K8S-META-LABELS", meta.get("labels"), child(base, "labels"))
-    out += names.validate_annotations("K8S-META-ANNOTATIONS", meta.get("annotations"), child(base, "annotations"))
+    out += names.validate_annotations(
+        "K8S-META-ANNOTATIONS", meta.get("annotations"), child(base, "annotations")
+    )
     return out

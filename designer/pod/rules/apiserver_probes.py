@@ -13,7 +13,7 @@ from designer.pod.rules.apiserver_common import (
     PodInfo,
     port_name_errors,
 )
-from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child, index
+from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child
 
 
 def validate_port_num_or_name(value: Any, path: str, rule: str, name: str | None) -> list[Finding]:
@@ -47,7 +47,7 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
             out.append(
                 fp.not_supported(rule, child(path, "scheme"), scheme, ["HTTP", "HTTPS"], container=name)
             )
-        for j, header in enumerate(as_list(action.get("httpHeaders"))):
+        for header in as_list(action.get("httpHeaders")):
             header_name = as_dict(header).get("name")
             if isinstance(header_name, str) and not HTTP_HEADER_RE.match(header_name):
                 out.append(

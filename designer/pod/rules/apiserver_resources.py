@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import as_written, is_integer, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
@@ -57,7 +58,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
             rp = fp.key(group_path, resource)
             for msg in resource_name_errors(resource):
                 out.append(fp.invalid("K8S-RES-NAME", rp, resource, msg, container=name))
-            value = fp.parse_quantity(quantity)
+            value = quantity_or_none(quantity)
             if value is None:
                 if isinstance(quantity, str):
                     out.append(
@@ -73,16 +74,14 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                 continue
             if value < 0:
                 out.append(
-                    fp.invalid(
-                        "K8S-RES-QUANTITY", rp, fp.format_quantity(quantity), NONNEG_MSG, container=name
-                    )
+                    fp.invalid("K8S-RES-QUANTITY", rp, as_written(quantity), NONNEG_MSG, container=name)
                 )
-            elif not _is_native(resource) and value.denominator != 1:
+            elif not _is_native(resource) and not is_integer(value):
                 out.append(
                     fp.invalid(
                         "K8S-RES-QUANTITY",
                         rp,
-                        fp.format_quantity(quantity),
+                        as_written(quantity),
                         "must be an integer",
                         container=name,
                     )
@@ -96,13 +95,13 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                 continue
             limit = parsed_limits.get(resource)
             if resource in limits and limit is not None:
-                limit_text = fp.format_quantity(limits[key])
+                limit_text = as_written(limits[key])
                 if value != limit and not _overcommit_allowed(resource):
                     out.append(
                         fp.invalid(
                             "K8S-RES-NONOVERCOMMIT",
                             req_path,
-                            fp.format_quantity(quantity),
+                            as_written(quantity),
                             f"must be equal to {resource} limit of {limit_text}",
                             container=name,
                         )
@@ -112,7 +111,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                         fp.invalid(
                             "K8S-RES-REQ-LE-LIMIT",
                             req_path,
-                            fp.format_quantity(quantity),
+                            as_written(quantity),
                             f"must be less than or equal to {resource} limit of {limit_text}",
                             container=name,
                         )

@@ -60,7 +60,10 @@ def validate_tolerations(tolerations: Any, path: str, version: tuple[int, int]) 
         if toleration.get("tolerationSeconds") is not None and effect != "NoExecute":
             out.append(
                 fp.invalid(
-                    rule, child(at, "effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"
+                    rule,
+                    child(at, "effect"),
+                    effect,
+                    "effect must be 'NoExecute' when `tolerationSeconds` is set",
                 )
             )
         if operator in ("Equal", ""):  # an empty operator means Equal
@@ -70,7 +73,9 @@ def validate_tolerations(tolerations: Any, path: str, version: tuple[int, int]) 
         elif operator == "Exists":
             if value:
                 out.append(
-                    fp.invalid(rule, child(at, "operator"), value, "value must be empty when `operator` is 'Exists'")
+                    fp.invalid(
+                        rule, child(at, "operator"), value, "value must be empty when `operator` is 'Exists'"
+                    )
                 )
         else:
             out.append(fp.not_supported(rule, child(at, "operator"), operator, ["Equal", "Exists"]))
@@ -129,7 +134,9 @@ def _node_selector_requirement(rule: str, requirement: dict[str, Any], path: str
         if len(values) != 1:
             out.append(
                 fp.required(
-                    rule, child(path, "values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"
+                    rule,
+                    child(path, "values"),
+                    "must be specified single value when `operator` is 'Lt' or 'Gt'",
                 )
             )
     else:
@@ -204,7 +211,9 @@ def validate_node_affinity(affinity: dict[str, Any], path: str) -> list[Finding]
     for i, term in enumerate(as_list(affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))):
         if isinstance(term, dict):
             out += _weight(rule, term, index(preferred_path, i))
-            out += _node_selector_term(rule, term.get("preference"), child(index(preferred_path, i), "preference"))
+            out += _node_selector_term(
+                rule, term.get("preference"), child(index(preferred_path, i), "preference")
+            )
     return out
 
 
@@ -308,14 +317,21 @@ def validate_topology_spread(constraints: Any, path: str, version: tuple[int, in
         when = as_str(constraint.get("whenUnsatisfiable"))
         if when not in ("DoNotSchedule", "ScheduleAnyway"):
             out.append(
-                fp.not_supported(rule, child(at, "whenUnsatisfiable"), when, ["DoNotSchedule", "ScheduleAnyway"])
+                fp.not_supported(
+                    rule, child(at, "whenUnsatisfiable"), when, ["DoNotSchedule", "ScheduleAnyway"]
+                )
             )
         # ValidateSpreadConstraintNotRepeat: a later constraint with the same pair repeats this one.
         for other in items[i + 1 :]:
             other = as_dict(other)
-            if as_str(other.get("topologyKey")) == topology_key and as_str(other.get("whenUnsatisfiable")) == when:
+            if (
+                as_str(other.get("topologyKey")) == topology_key
+                and as_str(other.get("whenUnsatisfiable")) == when
+            ):
                 out.append(
-                    fp.duplicate(rule, child(at, "{topologyKey, whenUnsatisfiable}"), f"{{{topology_key}, {when}}}")
+                    fp.duplicate(
+                        rule, child(at, "{topologyKey, whenUnsatisfiable}"), f"{{{topology_key}, {when}}}"
+                    )
                 )
                 break
         min_domains = constraint.get("minDomains")
@@ -362,7 +378,9 @@ def _tsc_match_label_keys(
         # From v1.34 (MatchLabelKeysInPodTopologySpreadSelectorMerge) the apiserver merges the keys
         # into the selector itself, so only earlier versions refuse a key the selector names.
         if version < (1, 34) and key in in_selector:
-            out.append(fp.invalid(rule, index(path, i), key, "exists in both matchLabelKeys and labelSelector"))
+            out.append(
+                fp.invalid(rule, index(path, i), key, "exists in both matchLabelKeys and labelSelector")
+            )
     return out
 
 
