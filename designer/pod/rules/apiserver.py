@@ -15,7 +15,7 @@ from designer.pod.findings import Finding
 from designer.pod.quantity import as_written, quantity_or_none, readable
 from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import names
+from designer.pod.rules import gates, names
 from designer.pod.rules.apiserver_admission import check_admission
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
@@ -50,8 +50,6 @@ _TEMPLATE_RESTART = {
 _IP_LEADING_ZEROS = re.compile(
     r"(^|:)0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)((/)0*(0|[1-9][0-9]*))?\Z"
 )
-# StrictIPCIDRValidation (KEP-4858): alpha and off in v1.33, beta and on from v1.36.
-_STRICT_IP_VERSION = (1, 36)
 
 
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -74,7 +72,7 @@ def ip_errors(value: str, version: tuple[int, int]) -> list[str]:
     address = _parse_ip(value)
     if address is None and _parse_ip(_IP_LEADING_ZEROS.sub(r"\1\2.\3.\4.\5\7\8", value)) is None:
         return [IP_MSG]
-    if version < _STRICT_IP_VERSION:
+    if not gates.enabled("StrictIPCIDRValidation", version):
         return []
     if address is None:
         return ["must not have leading 0s"]
@@ -480,7 +478,7 @@ def validate_windows_host_process(spec: dict[str, Any], path: str) -> list[Findi
 def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
     """Pod-level resources (beta, on by default from v1.34): names, claims, consistency with containers."""
     resources = spec.get("resources")
-    if not isinstance(resources, dict) or version < (1, 34):
+    if not isinstance(resources, dict) or not gates.enabled("PodLevelResources", version):
         return []
     rule = "K8S-POD-RESOURCES"
     res_path = child(path, "resources")
@@ -645,8 +643,10 @@ def check(ctx: LintContext) -> list[Finding]:
     template = pod_template(document)
     if template.get("spec") is not None and not isinstance(template.get("spec"), dict):
         return out  # a spec of the wrong type: the schema layer reports it
-    spec = defaulted_spec(document)  # = pod_spec(apply_defaults(document)), shares untouched fields
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
+    # = pod_spec(apply_defaults(document)), shares untouched fields; then, as kube-apiserver does
+    # before validating, the fields of the version's disabled feature gates are cleared.
+    spec = gates.drop_disabled_fields(defaulted_spec(document), version)
     claim_templates: tuple[str, ...] = ()
     if kind == "StatefulSet":
         templates = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import gates
 from designer.pod.rules.apiserver_common import (
     HTTP_HEADER_RE,
     NONNEG_MSG,
@@ -117,7 +118,7 @@ def validate_sleep(
     seconds = seconds or 0
     if grace is None:
         return []
-    allow_zero = version >= (1, 33)
+    allow_zero = gates.enabled("PodLifecycleSleepActionAllowZero", version)
     low_ok = seconds >= 0 if allow_zero else seconds > 0
     if low_ok and seconds <= grace:
         return []

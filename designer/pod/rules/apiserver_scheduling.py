@@ -14,7 +14,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import names
+from designer.pod.rules import gates, names
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
 TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
@@ -377,7 +377,10 @@ def _tsc_match_label_keys(
         out += label_name_errors(rule, key, index(path, i))
         # From v1.34 (MatchLabelKeysInPodTopologySpreadSelectorMerge) the apiserver merges the keys
         # into the selector itself, so only earlier versions refuse a key the selector names.
-        if version < (1, 34) and key in in_selector:
+        if (
+            not gates.enabled("MatchLabelKeysInPodTopologySpreadSelectorMerge", version)
+            and key in in_selector
+        ):
             out.append(
                 fp.invalid(rule, index(path, i), key, "exists in both matchLabelKeys and labelSelector")
             )
@@ -392,10 +395,10 @@ def validate_node_selector(selector: Any, path: str) -> list[Finding]:
     return names.validate_labels("K8S-POD-NODESELECTOR", selector, path)
 
 
-def validate_readiness_gates(gates: Any, path: str) -> list[Finding]:
+def validate_readiness_gates(items: Any, path: str) -> list[Finding]:
     """validateReadinessGates: each conditionType is a qualified name."""
     out: list[Finding] = []
-    for i, gate in enumerate(as_list(gates)):
+    for i, gate in enumerate(as_list(items)):
         condition = as_dict(gate).get("conditionType")
         if isinstance(condition, str) or condition is None:
             out += label_name_errors(
@@ -404,12 +407,12 @@ def validate_readiness_gates(gates: Any, path: str) -> list[Finding]:
     return out
 
 
-def validate_scheduling_gates(gates: Any, path: str) -> list[Finding]:
+def validate_scheduling_gates(items: Any, path: str) -> list[Finding]:
     """validateSchedulingGates: qualified names, no repeats; reported at the gate's index."""
     rule = "K8S-POD-SCHEDULINGGATES"
     out: list[Finding] = []
     seen: set[str] = set()
-    for i, gate in enumerate(as_list(gates)):
+    for i, gate in enumerate(as_list(items)):
         name = as_dict(gate).get("name")
         if not (isinstance(name, str) or name is None):
             continue

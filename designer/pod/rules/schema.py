@@ -396,9 +396,15 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
         expected = error.schema
         path = loc.path
         tokens = list(error.absolute_schema_path)
-        if len(tokens) >= 2 and tokens[-2] == "additionalProperties" and path.endswith("]"):
-            # encoding/json names a map by its field, not the key (`ObjectMeta.metadata.labels`),
-            # and kubectl prints just that: report a bad map value at the map.
+        if (
+            validator == "type"
+            and len(tokens) >= 2
+            and tokens[-2] == "additionalProperties"
+            and path.endswith("]")
+        ):
+            # A map[string]string (labels, annotations, nodeSelector): encoding/json names the
+            # map by its field, not the key (`ObjectMeta.metadata.labels`), and kubectl prints
+            # just that, so a bad value is reported at the map.
             path = path[: path.rfind("[")]
         return [
             Finding(
