@@ -118,7 +118,8 @@ def canonical(value: Decimal, binary: bool = False) -> str:
     """Quantity.String()'s canonical form: the largest suffix that keeps an integer mantissa.
 
     binary: the value was written with a binary suffix (BinarySI), so 1Gi stays '1Gi'; a value that is
-    not a whole multiple of 1Ki falls back to decimal SI, as CanonicalizeBytes does.
+    not a whole multiple of 1Ki falls back to decimal SI, as CanonicalizeBytes does. A value written
+    with an exponent (DecimalExponent, '2e3') is shown in decimal SI here ('2k'), the same number.
     """
     if binary and is_integer(value) and value != 0 and abs(int(value)) >= 1024:
         whole = int(value)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from designer.pod.findings import Finding
-from designer.pod.quantity import as_written, is_integer, quantity_or_none
+from designer.pod.quantity import as_written, canonical, is_integer, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
@@ -40,6 +41,20 @@ def resource_name_errors(resource: str) -> list[str]:
         ):
             return ["doesn't follow extended resource name standard"]
     return []
+
+
+def hugepage_divisible(resource: str, value: Decimal) -> bool:
+    """IsHugePageResourceValueDivisible: a whole number of pages of the size the name gives."""
+    size = quantity_or_none(resource.removeprefix("hugepages-"))
+    if size is None or size <= 0 or not is_integer(size):
+        return False
+    pages = value.to_integral_value(rounding=ROUND_CEILING)  # Quantity.Value() rounds up
+    return pages % size == 0
+
+
+def _binary(quantity: Any) -> bool:
+    """Written with a binary suffix (1Gi): Quantity.String() keeps the BinarySI format."""
+    return isinstance(quantity, str) and quantity.strip().endswith("i")
 
 
 def validate_resources(resources: Any, path: str, name: str | None) -> list[Finding]:
@@ -90,6 +105,17 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                 cpu_or_memory = True
             if resource.startswith("hugepages-"):
                 hugepages = True
+                if not hugepage_divisible(resource, value):
+                    text = canonical(value, binary=_binary(quantity))
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-HUGEPAGES",
+                            rp,
+                            text,
+                            f"{text} is not positive integer multiple of {resource}",
+                            container=name,
+                        )
+                    )
             if group == "limits":
                 parsed_limits[resource] = value
                 continue
