@@ -25,7 +25,7 @@ from designer.pod.rules.apiserver_containers import (
 )
 from designer.pod.rules.apiserver_metadata import validate_pod_metadata
 from designer.pod.rules.apiserver_quantities import validate_quantities
-from designer.pod.rules.apiserver_resources import validate_profile
+from designer.pod.rules.apiserver_resources import validate_profile, validate_resources
 from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
 from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
@@ -540,6 +540,14 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
     return out
 
 
+def validate_overhead(overhead: Any, path: str) -> list[Finding]:
+    """validateOverhead: the container resource rules on Limits=overhead (hence `overhead.limits[x]`)."""
+    if not isinstance(overhead, dict):
+        return []
+    findings = validate_resources({"limits": overhead}, path, None)
+    return [dataclasses.replace(f, rule="K8S-POD-OVERHEAD") for f in findings]
+
+
 def _attach_cascade(
     findings: list[Finding], cascade: dict[str, list[Finding]], volumes: list[Any], volumes_path: str
 ) -> list[Finding]:
@@ -617,6 +625,7 @@ def validate_pod_spec(
     out += validate_windows_host_process(spec, path)
     out += validate_pod_resources(spec, path, version)
     out += validate_scheduling(spec, path, version)
+    out += validate_overhead(spec.get("overhead"), child(path, "overhead"))
     out += validate_quantities(spec, path)
     if kind == "Pod":
         out += validate_sa_token_needs_sa(spec, path)

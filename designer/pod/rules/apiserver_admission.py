@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.fieldpath import as_dict, as_int, as_str, child
 
@@ -104,8 +105,18 @@ def validate_overhead_admission(
         if runtime_class is None:
             return []  # the cluster may have it; it decides
         defined = as_dict(runtime_class.get("overhead")).get("podFixed")
-        if defined is not None:
-            return []  # a mismatch is refused as well, but comparing quantities needs their equality
+        if isinstance(defined, dict):
+            if _same_quantities(as_dict(spec.get("overhead")), defined):
+                return []
+            return [
+                fp.forbidden(
+                    "K8S-POD-OVERHEAD",
+                    child(path, "overhead"),
+                    "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead",
+                    hint=ADMISSION_HINT.format(plugin="RuntimeClass")
+                    + f" Remove spec.overhead; RuntimeClass {class_name!r} sets it.",
+                )
+            ]
     return [
         fp.forbidden(
             "K8S-POD-OVERHEAD",
@@ -115,6 +126,16 @@ def validate_overhead_admission(
             + " Remove spec.overhead; the RuntimeClass's overhead is copied into the pod.",
         )
     ]
+
+
+def _same_quantities(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """apiequality.Semantic.DeepEqual on two ResourceLists: same names, equal quantities."""
+    if set(ours) != set(theirs):
+        return False
+    return all(
+        quantity_or_none(ours[k]) is not None and quantity_or_none(ours[k]) == quantity_or_none(theirs[k])
+        for k in ours
+    )
 
 
 def check_admission(spec: dict[str, Any], path: str, companions: list[dict[str, Any]]) -> list[Finding]:

@@ -2,9 +2,9 @@
 
 resource.Quantity's UnmarshalJSON fails on a text that is not a quantity, before any validation,
 with `quantities must match the regular expression ...` (a 400, not a 422). Container resources
-are checked by apiserver_resources (K8S-RES-QUANTITY); this module covers the other quantity
-fields of the pod spec: pod-level resources, overhead, emptyDir sizeLimit, downward API divisors
-(env and volumes) and the generic ephemeral volume's claim template resources.
+are checked by apiserver_resources (K8S-RES-QUANTITY), overhead by the same code (validateOverhead).
+This module covers the other quantity fields of the pod spec: pod-level resources, emptyDir
+sizeLimit, downward API divisors (env and volumes), generic ephemeral volume claim resources.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ def quantity_fields(spec: dict[str, Any], path: str) -> Iterator[tuple[Any, str]
     resources = as_dict(spec.get("resources"))
     for group in ("requests", "limits"):
         yield from _map(resources.get(group), child(child(path, "resources"), group))
-    yield from _map(spec.get("overhead"), child(path, "overhead"))
     for i, volume in enumerate(as_list(spec.get("volumes"))):
         volume = as_dict(volume)
         at = index(child(path, "volumes"), i)
