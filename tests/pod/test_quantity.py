@@ -42,6 +42,7 @@ def test_the_error_is_kube_apiservers_decoding_message() -> None:
     with pytest.raises(QuantityError, match="quantities must match the regular expression"):
         parse_quantity("1 GiB")
     assert "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'" in QUANTITY_REGEX_MSG
+    bad: object
     for bad in (None, True, [], float("nan")):
         assert quantity_or_none(bad) is None
 

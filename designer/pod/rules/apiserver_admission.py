@@ -54,10 +54,11 @@ def _computed_priority(
         return 0, None
     if class_name in SYSTEM_PRIORITY_CLASSES:
         return SYSTEM_PRIORITY_CLASSES[class_name], "PreemptLowerPriority"
-    doc = _named(companions, "PriorityClass", class_name)
-    if doc is None or as_int(doc.get("value")) is None:
+    found = _named(companions, "PriorityClass", class_name)
+    value = as_int(found.get("value")) if found is not None else None
+    if found is None or value is None:
         return None
-    return as_int(doc.get("value")) or 0, as_str(doc.get("preemptionPolicy")) or "PreemptLowerPriority"
+    return value, as_str(found.get("preemptionPolicy")) or "PreemptLowerPriority"
 
 
 def validate_priority(spec: dict[str, Any], path: str, companions: list[dict[str, Any]]) -> list[Finding]:

@@ -68,6 +68,10 @@ def defaults(version: Version) -> dict[str, bool]:
     return {gate: enabled(gate, version) for gate in GATES}
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -148,10 +152,10 @@ def _drop(out: dict[str, Any], off: set[str], apply: bool) -> bool:
             if apply:
                 out["volumes"] = kept
             changed = True
-    affinity = out.get("affinity") if isinstance(out.get("affinity"), dict) else {}
+    affinity = _mapping(out.get("affinity"))
     if "MatchLabelKeysInPodAffinity" in off:
         for key in ("podAffinity", "podAntiAffinity"):
-            terms = affinity.get(key) if isinstance(affinity.get(key), dict) else {}
+            terms = _mapping(affinity.get(key))
             for term in _items(terms.get("requiredDuringSchedulingIgnoredDuringExecution")):
                 pop(term, "matchLabelKeys")
                 pop(term, "mismatchLabelKeys")

@@ -79,7 +79,9 @@ def test_it_accepts_valid_tolerations(toleration: dict[str, Any]) -> None:
 
 
 def test_node_affinity_needs_terms_and_operator_shaped_values() -> None:
-    empty = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}}
+    empty: dict[str, Any] = {
+        "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}
+    }
     assert found(validate_affinity(empty, "spec.affinity")) == [
         ("K8S-POD-AFFINITY", NODE_TERM, "Required value: must have at least one node selector term")
     ]
