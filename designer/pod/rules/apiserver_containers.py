@@ -462,6 +462,19 @@ def validate_containers(containers: Any, path: str, info: PodInfo) -> list[Findi
         names.add(ctr_name)
         out += validate_probes_and_lifecycle(ctr, ctr_path, name, info)
         restart = ctr.get("restartPolicy")
+        if (
+            restart is None
+            and as_list(ctr.get("restartPolicyRules"))
+            and _restart_rules_enabled(info.version)
+        ):
+            out.append(
+                fp.required(
+                    "K8S-CTR-RESTARTPOLICY-FORBIDDEN",
+                    child(ctr_path, "restartPolicy"),
+                    "must specify restartPolicy when restart rules are used",
+                    container=name,
+                )
+            )
         if restart is not None:
             if not _restart_rules_enabled(info.version):
                 out.append(
