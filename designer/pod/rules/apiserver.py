@@ -117,6 +117,28 @@ def validate_active_deadline(value: Any, path: str) -> list[Finding]:
     return []
 
 
+# IsDNS1123SubdomainWithUnderscore (RelaxedDNSSearchValidation, on from v1.33): a label may start
+# with "_" and hold "_" (SRV-style search domains); the message names '_' but, as upstream, shows
+# the plain subdomain regex.
+_DNS_LABEL_UNDERSCORE = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_DNS_SUBDOMAIN_UNDERSCORE = re.compile(rf"^{_DNS_LABEL_UNDERSCORE}(\.{_DNS_LABEL_UNDERSCORE})*\Z")
+DNS_SEARCH_RELAXED_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+    f"validation is '{names.DNS1123_SUBDOMAIN_FMT}')"
+)
+
+
+def dns_search_errors(value: str) -> list[str]:
+    """IsDNS1123SubdomainWithUnderscore."""
+    errs = []
+    if len(value) > 253:
+        errs.append(names.max_len(253))
+    if not _DNS_SUBDOMAIN_UNDERSCORE.match(value):
+        errs.append(DNS_SEARCH_RELAXED_MSG)
+    return errs
+
+
 def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
     """validateDNSPolicy and validatePodDNSConfig."""
     rule = "K8S-POD-DNS"
@@ -163,11 +185,14 @@ def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> l
                 "must not have more than 2048 characters (including spaces) in the search list",
             )
         )
+    relaxed = gates.enabled("RelaxedDNSSearchValidation", version)
     for i, search in enumerate(as_list(config.get("searches"))):
-        if not isinstance(search, str) or search == ".":
+        if not isinstance(search, str) or (relaxed and search == "."):
             continue
-        for msg in names.is_dns1123_subdomain(search.removesuffix(".")):
-            out.append(fp.invalid(rule, index(search_path, i), search.removesuffix("."), msg))
+        search = search.removesuffix(".")
+        check = dns_search_errors if relaxed else names.is_dns1123_subdomain
+        for msg in check(search):
+            out.append(fp.invalid(rule, index(search_path, i), search, msg))
     for i, option in enumerate(as_list(config.get("options"))):
         if isinstance(option, dict) and as_str(option.get("name")) == "":
             out.append(

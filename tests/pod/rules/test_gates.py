@@ -88,3 +88,13 @@ def test_image_volumes_are_dropped_before_v1_35_so_their_mounts_are_not_found() 
 def test_a_gate_the_module_does_not_list_is_an_error_not_a_silent_false() -> None:
     with pytest.raises(KeyError):
         gates.enabled("NoSuchGate", (1, 33))
+
+
+def test_dns_search_domains_may_hold_underscores_and_be_a_dot_from_v1_33() -> None:
+    doc = pod(dnsConfig={"searches": ["_srv.example.com", "."]})
+    old = [f.path for f in apiserver.check(LintContext(doc, version=(1, 32))) if f.rule == "K8S-POD-DNS"]
+    assert old == ["spec.dnsConfig.searches[0]", "spec.dnsConfig.searches[1]"]
+    assert [f for f in apiserver.check(LintContext(doc, version=(1, 33))) if f.rule == "K8S-POD-DNS"] == []
+    bad = pod(dnsConfig={"searches": ["-x.example.com"]})
+    (finding,) = [f for f in apiserver.check(LintContext(bad, version=(1, 33))) if f.rule == "K8S-POD-DNS"]
+    assert "alphanumeric characters, '_', '-' or '.'" in finding.message
