@@ -16,6 +16,7 @@ Sources (versioned specs, `defaultVersionedKubernetesFeatureGates`):
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 Version = tuple[int, int]
@@ -68,6 +69,11 @@ def defaults(version: Version) -> dict[str, bool]:
     return {gate: enabled(gate, version) for gate in GATES}
 
 
+@functools.cache
+def _disabled(version: Version) -> frozenset[str]:
+    return frozenset(gate for gate in GATES if not enabled(gate, version))
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -91,7 +97,7 @@ def drop_disabled_fields(spec: dict[str, Any], version: Version) -> dict[str, An
     """
     if not isinstance(spec, dict):
         return spec  # type: ignore[unreachable]
-    off = {gate for gate, on in defaults(version).items() if not on}
+    off = _disabled(version)
     if not off or not _drop(spec, off, apply=False):
         return spec
     out = copy.deepcopy(spec)
@@ -99,7 +105,7 @@ def drop_disabled_fields(spec: dict[str, Any], version: Version) -> dict[str, An
     return out
 
 
-def _drop(out: dict[str, Any], off: set[str], apply: bool) -> bool:
+def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
     """Clear (apply) or just look for (not apply) the fields of the disabled gates."""
     changed = False
 
