@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from designer.pod import quantity
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import jobs, names, selectors
@@ -446,9 +447,9 @@ def validate_claim_spec(spec: dict[str, Any], path: str) -> list[Finding]:
     if "storage" not in requests:
         out.append(fp.required(STS_CLAIMS, storage_path))
     else:
-        amount = fp.parse_quantity(requests["storage"])
+        amount = quantity.quantity_or_none(requests["storage"])
         if amount is not None and amount <= 0:
-            value = fp.format_quantity(requests["storage"])
+            value = quantity.as_written(requests["storage"])
             out.append(fp.invalid(STS_CLAIMS, storage_path, value, "must be greater than zero"))
     storage_class = spec.get("storageClassName")
     if isinstance(storage_class, str) and storage_class:
