@@ -80,12 +80,28 @@ def check(ctx: LintContext) -> list[Finding]:
         out += validate_statefulset(document, version)
     elif kind in _KINDS:
         out += _KINDS[kind](document)
-    if kind == "StatefulSet" and tuple(ctx.version) >= STS_POD_SPEC_VALIDATED:
+    if kind == "StatefulSet":
         claims = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
         for i, claim in enumerate(claims):
-            out += validate_claim_spec(
-                as_dict(as_dict(claim).get("spec")), f"spec.volumeClaimTemplates[{i}].spec"
+            claim_spec, claim_path = (
+                as_dict(as_dict(claim).get("spec")),
+                f"spec.volumeClaimTemplates[{i}].spec",
             )
+            out += claim_quantities(claim_spec, claim_path)
+            if version >= STS_POD_SPEC_VALIDATED:
+                out += validate_claim_spec(claim_spec, claim_path)
+    return out
+
+
+def claim_quantities(spec: dict[str, Any], path: str) -> list[Finding]:
+    """A claim template's requests and limits must decode as quantities (at every version: a 400)."""
+    out: list[Finding] = []
+    resources = as_dict(spec.get("resources"))
+    for group in ("requests", "limits"):
+        for name, value in as_dict(resources.get(group)).items():
+            if isinstance(value, str) and quantity.quantity_or_none(value) is None:
+                where = fp.key(child(child(path, "resources"), group), str(name))
+                out.append(fp.invalid("K8S-FIELD-QUANTITY", where, value, quantity.QUANTITY_REGEX_MSG))
     return out
 
 

@@ -257,3 +257,12 @@ def test_statefulset_name_and_service_name_rules_follow_the_target_version() -> 
     service = workload("StatefulSet", serviceName="Redis_Headless")
     assert errors(service, version="1.33") == [("K8S-STS-SERVICENAME", "spec.serviceName")]
     assert errors(service, version="1.32") == []
+
+
+def test_a_claim_template_quantity_that_does_not_decode_is_an_error_at_every_version() -> None:
+    claim = copy.deepcopy(CLAIM)
+    claim["spec"]["resources"]["requests"]["storage"] = "10 GB"
+    document = workload("StatefulSet", volumeClaimTemplates=[claim])
+    expected = [("K8S-FIELD-QUANTITY", "spec.volumeClaimTemplates[0].spec.resources.requests[storage]")]
+    assert errors(document, version="1.33") == expected
+    assert errors(document, version="1.36") == expected
