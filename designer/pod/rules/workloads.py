@@ -90,7 +90,16 @@ def check(ctx: LintContext) -> list[Finding]:
             out += claim_quantities(claim_spec, claim_path)
             if version >= STS_POD_SPEC_VALIDATED:
                 out += validate_claim_spec(claim_spec, claim_path)
+                out += _claim_volume_name(as_dict(claim), i)
     return out
+
+
+def _claim_volume_name(claim: dict[str, Any], position: int) -> list[Finding]:
+    """From v1.36 the pod template is validated with each claim template as a volume, put before
+    the template's own volumes: a claim name that is no volume name fails at volumes[position]."""
+    name = as_str(as_dict(claim.get("metadata")).get("name"))
+    path = f"spec.template.spec.volumes[{position}].name"
+    return [fp.invalid(STS_CLAIMS, path, name, msg) for msg in names.is_dns1123_label(name)] if name else []
 
 
 def claim_quantities(spec: dict[str, Any], path: str) -> list[Finding]:

@@ -266,3 +266,15 @@ def test_a_claim_template_quantity_that_does_not_decode_is_an_error_at_every_ver
     expected = [("K8S-FIELD-QUANTITY", "spec.volumeClaimTemplates[0].spec.resources.requests[storage]")]
     assert errors(document, version="1.33") == expected
     assert errors(document, version="1.36") == expected
+
+
+def test_from_v1_36_a_claim_template_name_must_be_a_volume_name() -> None:
+    claim = copy.deepcopy(CLAIM)
+    claim["metadata"]["name"] = "data.vol"
+    document = workload("StatefulSet", volumeClaimTemplates=[claim])
+    (finding,) = [f for f in lint(document, version="1.36", layers=("workloads",)) if f.severity == "error"]
+    assert (finding.path, finding.message) == (
+        "spec.template.spec.volumes[0].name",
+        'Invalid value: "data.vol": must not contain dots',
+    )
+    assert errors(document, version="1.33") == []
