@@ -122,3 +122,43 @@ def test_it_keeps_its_imports_lean(engine: str, manifest: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0"
     assert b"<svg" in manifest.with_suffix(".yaml.svg").read_bytes()
+
+
+def test_it_draws_many_pods_into_a_directory_in_one_process(engine: str, tmp_path: Path) -> None:
+    sources = []
+    for name in ("web", "api", "worker"):
+        path = tmp_path / "in" / f"{name}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(POD.replace("name: web", f"name: {name}").replace("name: app", f"name: {name}-app"))
+        sources.append(str(path))
+    out = tmp_path / "out"
+    assert main([*sources, "-o", f"{out}/", "--engine", engine, "-j", "2"]) == 0
+    drawn = sorted(p.name for p in out.iterdir())
+    assert drawn == ["api.svg", "web.svg", "worker.svg"]
+    assert f"container-{'api'}-app" in ids_of((out / "api.svg").read_bytes())
+
+
+def test_it_draws_the_rest_of_a_batch_when_one_file_is_broken(
+    engine: str, manifest: Path, tmp_path: Path, capsys: Any
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: [unclosed\n")
+    out = tmp_path / "out"
+    assert main([str(broken), str(manifest), "-o", f"{out}/", "--engine", engine, "--format", "dot"]) == 2
+    assert [p.name for p in out.iterdir()] == ["pod.dot"]
+    assert "broken.yaml" in capsys.readouterr().err
+
+
+def test_it_names_same_stem_outputs_apart(manifest: Path, tmp_path: Path) -> None:
+    other = tmp_path / "b" / "pod.yaml"
+    other.parent.mkdir()
+    other.write_text(POD)
+    out = tmp_path / "out"
+    assert main([str(manifest), str(other), "-o", f"{out}/", "--format", "dot"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["pod-2.dot", "pod.dot"]
+
+
+def test_it_refuses_several_files_without_a_directory(manifest: Path, tmp_path: Path, capsys: Any) -> None:
+    assert main([str(manifest), str(manifest)]) == 2
+    assert main([str(manifest), str(manifest), "-o", str(tmp_path / "x.svg")]) == 2
+    assert "directory" in capsys.readouterr().err

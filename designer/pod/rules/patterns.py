@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
-from designer.pod.resources import effective_resources, format_quantity
+from designer.pod.resources import container_quantities, effective_resources, format_quantity
 from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
@@ -724,13 +724,34 @@ def _check_resources(ctx: LintContext, report: _Report) -> None:
             if any(r not in limits or str(requests.get(r)) != str(limits.get(r)) for r in ("cpu", "memory")):
                 blockers.append(entry.name)
     why = f"; not Guaranteed because of {', '.join(blockers)}" if blockers and qos != "BestEffort" else ""
+    pinned = _whole_cpu_mains(ctx)
+    harm = [b for b in blockers if b not in pinned]
+    if pinned and harm:
+        why += (
+            f"; {', '.join(pinned)} asks for whole CPUs, which the static CPU manager pins to exclusive "
+            "cores only in a Guaranteed pod, so the helpers cost it its pinning"
+        )
     report(
         "PAT-RES-QOS",
-        "info",
+        "warning" if pinned and harm else "info",
         ctx.spec_path,
         f"QoS class: {qos} (computed over init, sidecar and app containers alike){why}",
         "Guaranteed needs cpu and memory requests equal to limits in every container" if why else "",
     )
+
+
+def _whole_cpu_mains(ctx: LintContext) -> list[str]:
+    """Mains whose cpu and memory requests equal their limits with an integer cpu count."""
+    result = []
+    for entry in entries(ctx, ("containers",)):
+        if ctx.role(entry.name) != Role.MAIN:
+            continue
+        requests, limits = container_quantities(entry.container)
+        cpu = limits.get("cpu")
+        equal = all(r in limits and requests.get(r) == limits[r] for r in ("cpu", "memory"))
+        if equal and cpu is not None and cpu >= 1 and cpu == cpu.to_integral_value():
+            result.append(entry.name)
+    return result
 
 
 def _without_native(spec: dict[str, Any]) -> dict[str, Any]:
