@@ -540,7 +540,7 @@ def _check_signals(ctx: LintContext, all_entries: list[Entry], report: _Report) 
         if not entry.concurrent or ctx.role(entry.name) == Role.MAIN:
             continue
         for field, text in _texts(entry.container):
-            targets = [m.group(1) or "" for m in _SIGNAL.finditer(text)]
+            targets = [(m.group(1) or "").rstrip(";&|)'\"") for m in _SIGNAL.finditer(text)]
             # Its own children ($!, $pid, %1) are always visible; only other containers' are not.
             foreign = [t for t in targets if not t.startswith(("$", "%", "-"))]
             if not foreign:
