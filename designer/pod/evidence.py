@@ -41,6 +41,8 @@ _ONE_SHOT_ENV = {"GITSYNC_ONE_TIME": "true", "GIT_SYNC_ONE_TIME": "true"}
 _SLEEPS_FOREVER = re.compile(r"\bsleep\s+(inf(inity)?\b|[0-9]{6,})")
 _TAIL_FOLLOW = re.compile(r"\btail\s+(-[a-zA-Z0-9]*[fF]\b|--follow)")
 _ENDLESS_LOOP = re.compile(r"\bwhile\s+(true|:|\[\s*1\s*\]|\[\[\s*1\s*\]\])\s*;?\s*do\b")
+# `while inotifywait ...; do` and `while read line; do` block on an event each round: endless too.
+_WATCH_LOOP = re.compile(r"\bwhile\s+(inotifywait|read|sleep|nc\s+-l)\b[^;]*;\s*do\b")
 _LOOP_EXIT = re.compile(r"\b(break|exit|return)\b")
 _EXEC_LAST = re.compile(r"(?:^|[;&|]\s*|\n\s*)exec\s+(\S+)")
 _WAIT_LOOP = re.compile(r"\b(until|while\s+!)\s")
@@ -108,12 +110,12 @@ def _script_lifecycle(script: str) -> LifecycleEvidence:
         return LifecycleEvidence("daemon", "sleeps forever (`sleep infinity`)")
     if _TAIL_FOLLOW.search(script):
         return LifecycleEvidence("daemon", "follows a file forever (`tail -f`)")
-    loop = _ENDLESS_LOOP.search(script)
+    loop = _ENDLESS_LOOP.search(script) or _WATCH_LOOP.search(script)
     if loop:
         body = script[loop.end() :]
         if _LOOP_EXIT.search(body):
-            return LifecycleEvidence("exits", "its `while true` loop breaks out")
-        return LifecycleEvidence("daemon", "runs a `while true` loop without break or exit")
+            return LifecycleEvidence("exits", "its `while` loop breaks out")
+        return LifecycleEvidence("daemon", f"runs a `while {loop.group(1)}` loop without break or exit")
     execs = _EXEC_LAST.findall(script)
     if execs:
         program = program_name(execs[-1])
@@ -168,6 +170,9 @@ _READ_FLAGS = re.compile(
 _REDIRECT_WRITE = re.compile(r"(?:[0-9]?>>?|\btee\s+(?:-a\s+)?)\s*" + _PATH)
 _REDIRECT_READ = re.compile(r"<\s*" + _PATH)
 _READERS = re.compile(r"\b(cat|tail(?:\s+-[a-zA-Z0-9]+)*|head|grep\s+\S+|source|less|jq\s+\S+)\s+" + _PATH)
+_ARCHIVES = re.compile(
+    r"\b(?:tar\s+-?[a-zA-Z]*[xt][a-zA-Z]*f|unzip(?:\s+-[a-z]+)*|gunzip|sha256sum(?:\s+-c)?)\s+" + _PATH
+)
 _TESTS = re.compile(r"(?:\[\[?|\btest)\s+!?\s*-[efsdr]\s+" + _PATH)
 _WRITERS = re.compile(
     r"\b(mkdir(?:\s+-p)?|touch|chown\s+\S+|chmod\s+\S+|sed\s+-i\S*(?:\s+'[^']*'|\s+\"[^\"]*\"|\s+\S+)?)\s+"
@@ -217,6 +222,7 @@ def _text_uses(text: str, field: str) -> list[PathUse]:
         (_REDIRECT_READ, "read"),
         (_READERS, "read"),
         (_TESTS, "read"),
+        (_ARCHIVES, "read"),
         (_WRITERS, "write"),
         (_DOWNLOAD, "write"),
         (_EXTRACT, "write"),

@@ -34,7 +34,7 @@ from designer.pod.rules.patterns import (
     port_numbers,
     volumes,
 )
-from designer.pod.rules.patterns_volumes import reads_volume, writes_volume
+from designer.pod.rules.patterns_volumes import locate, reads_volume, writes_volume
 from designer.pod.workloads import template_path
 
 DEFAULT_GRACE_SECONDS = 30
@@ -127,6 +127,11 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
             scratch = (isinstance(mount_dir, str) and bool(_SCRATCH_PATH.search(mount_dir))) or bool(
                 _SCRATCH_NAME.search(volume_name)
             )
+            # Reading back what it wrote (download, then unpack) marks a private work area too.
+            scratch = scratch or any(
+                u.access == "read" and locate_volume(entry, u.path) == volume_name
+                for u in path_uses(entry.container)
+            )
             if entry.run_to_completion and not read_only:
                 if volume_name not in later_users and not scratch:
                     report(
@@ -174,6 +179,11 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
             )
 
 
+def locate_volume(entry: Entry, path: str) -> str | None:
+    located = locate(entry, path)
+    return located[0].volume if located else None
+
+
 def _served_ports(entry: Entry) -> set[int]:
     return port_numbers(entry) | argument_ports(entry)
 
@@ -192,8 +202,6 @@ def _wait_targets(entry: Entry) -> list[tuple[str, int | str]]:
 
 
 def _check_waits(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
-    from designer.pod.rules.patterns_volumes import locate
-
     regular = [e for e in all_entries if e.group == "containers"]
     for entry in all_entries:
         if not entry.run_to_completion:
