@@ -34,7 +34,7 @@ _DAEMON_PROGRAMS = re.compile(
 # Flags that turn a daemon into a one-shot run.
 _ONE_SHOT_FLAGS = re.compile(
     r"(^|\s)(--one-?time(=true)?|-exit-after-auth(=true)?|--exit-after-auth|--once|--run-once|"
-    r"--oneshot|--dry-run|--version|-version|--help|version)(\s|$)",
+    r"--oneshot|--dry-run|--version|-version|--help|version|--watch-interval=0s?|-once)(\s|$)",
     re.I,
 )
 _ONE_SHOT_ENV = {"GITSYNC_ONE_TIME": "true", "GIT_SYNC_ONE_TIME": "true"}
@@ -48,13 +48,36 @@ _EXEC_LAST = re.compile(r"(?:^|[;&|]\s*|\n\s*)exec\s+(\S+)")
 _WAIT_LOOP = re.compile(r"\b(until|while\s+!)\s")
 
 
+# Daemons whose one-shot mode may sit in a config file we cannot read (vault agent's
+# exit_after_auth in an injected base64 config, git-sync's env, consul-template's config): their
+# program name alone is a weak sign, enough to hold a Job open but not to call an init container
+# endless.
+_CONFIGURABLE = re.compile(
+    r"^(vault|vault-agent|consul-template|git-sync|.*-reloader|config-reloader|agent)$"
+)
+# Subcommands that run a server when an image's entrypoint is given only args (`vault agent`,
+# `pilot-agent proxy`); any other first word (`istio-iptables`) is a task of the same binary.
+_SERVING_SUBCOMMANDS = {"agent", "proxy", "server", "serve", "run", "start", "daemon", "controller"}
+# Words that name a task which ends: `manage.py migrate`, `./bin/backup`, `flyway migrate`.
+_TASK_WORDS = re.compile(
+    r"\b(migrate|migrations?|backup|dump|restore|seed|import|export|upgrade|collectstatic)\b"
+)
+# The last command of a script that surely ends.
+_ONE_SHOT_PROGRAMS = {
+    "cp", "mv", "ln", "rm", "mkdir", "touch", "chmod", "chown", "echo", "printf", "true", "exit", "cat",
+    "tar", "unzip", "curl", "wget", "sed", "envsubst", "gsutil", "aws", "psql", "pg_dump", "mysqldump",
+    "sleep", "test", "[",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class LifecycleEvidence:
     """Whether a container runs until stopped ('daemon'), ends by itself ('exits') or neither is
-    evident ('unknown'), and why."""
+    evident ('unknown'), and why; `firm` is False when a config file could say otherwise."""
 
     verdict: Lifecycle
     reason: str
+    firm: bool = True
 
     @property
     def daemon(self) -> bool:
@@ -122,11 +145,22 @@ def _script_lifecycle(script: str) -> LifecycleEvidence:
         if _DAEMON_PROGRAMS.match(program):
             return LifecycleEvidence("daemon", f"ends by exec'ing {program}")
         return LifecycleEvidence("unknown", f"ends by exec'ing {program}")
-    if re.search(r"(^|[;&|]\s*)(nginx|redis-server|envoy|fluent-bit|gunicorn|uvicorn)\b", script):
-        return LifecycleEvidence("daemon", "starts a server in the foreground")
-    if _WAIT_LOOP.search(script):
+    last = re.split(r"&&|\|\||;|\n", script.strip().rstrip(";"))[-1].strip()
+    words = last.split()
+    program = program_name(words[0]) if words else ""
+    if _DAEMON_PROGRAMS.match(program) and not (
+        len(words) > 1 and words[1] in ("-c", "--version", "version")
+    ):
+        firm = not _CONFIGURABLE.match(program)
+        return LifecycleEvidence("daemon", f"runs {program} in the foreground at the end of its script", firm)
+    if _WAIT_LOOP.search(script) and program in ("", "done"):
         return LifecycleEvidence("exits", "waits in an `until` loop, then ends")
-    return LifecycleEvidence("exits", "runs a script that ends")
+    task = _TASK_WORDS.search(last)
+    if task:
+        return LifecycleEvidence("exits", f"runs a one-shot task ({task.group(0)})")
+    if program in _ONE_SHOT_PROGRAMS or program == "done":
+        return LifecycleEvidence("exits", f"runs a script that ends (last: {program})")
+    return LifecycleEvidence("unknown", f"its script ends with {program or 'nothing'}")
 
 
 def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
@@ -146,8 +180,13 @@ def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
         return LifecycleEvidence("exits", f"sleeps {rest.strip()} and ends")
     if command and program == "tail" and _TAIL_FOLLOW.search(argv):
         return LifecycleEvidence("daemon", "follows a file forever (`tail -f`)")
+    args = _strings(container, "args")
+    if not command and args and not args[0].startswith("-") and args[0] not in _SERVING_SUBCOMMANDS:
+        # The image's entrypoint runs a task named by the first arg (proxyv2 istio-iptables).
+        return LifecycleEvidence("unknown", f"runs {program} {args[0]}")
     if _DAEMON_PROGRAMS.match(program):
-        return LifecycleEvidence("daemon", f"runs {program}, which serves until stopped")
+        firm = not _CONFIGURABLE.match(program)
+        return LifecycleEvidence("daemon", f"runs {program}, which serves until stopped", firm)
     if not command and program_name(container.get("image")) in ("busybox", "alpine", "ubuntu", "debian"):
         return LifecycleEvidence("exits", "runs a base image's shell, which ends at once")
     if command and program in ("cp", "mv", "chown", "chmod", "mkdir", "wget", "curl", "true", "echo"):

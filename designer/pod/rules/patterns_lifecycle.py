@@ -164,7 +164,7 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
                 container=entry.name,
             )
         evidence = lifecycle(entry.container)
-        if evidence.daemon:
+        if evidence.daemon and evidence.firm:
             field = (
                 "command" if entry.container.get("command") else "args" if entry.container.get("args") else ""
             )

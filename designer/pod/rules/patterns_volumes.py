@@ -31,6 +31,7 @@ _LOG_SHIPPERS = re.compile(
     r"^(fluent-bit|fluentbit|fluentd.*|vector|promtail|filebeat|logstash|otel.*collector.*|otelcol.*|"
     r"alloy|grafana-agent|datadog-agent|splunk.*forwarder|stanza)$"
 )
+_STREAM = re.compile(r"spool|buffer|queue|log|events|stream|fifo", re.I)
 _SYNCERS = re.compile(r"^(git-sync|.*-sync|rclone|s3-sync)$")
 _RELOADS = re.compile(
     r"(^|[\s=-])(--watch|--watched-dir|--volume-dir|--reload|inotifywait|--config\.watch|-watch)\b|reload",
@@ -243,7 +244,15 @@ def _unused_and_memory(
             and not empty_dir.get("sizeLimit")
         ):
             sharers = [e for e in _sharers(all_entries, name) if e.concurrent]
-            buffer = len(sharers) >= 2 and any(writes_volume(ctx, e, name) for e in sharers)
+            # A buffer carries a stream (logs, a spool, a queue): it grows while a reader stalls.
+            # Rendered config or certificates written once are small and bounded by themselves.
+            streamed = any(is_log_shipper(e) for e in sharers) or any(
+                _STREAM.search(w.mount_path + " " + name)
+                for e in sharers
+                for w in windows(e)
+                if w.volume == name
+            )
+            buffer = streamed and len(sharers) >= 2 and any(writes_volume(ctx, e, name) for e in sharers)
             report(
                 "PAT-EMPTYDIR-MEMORY",
                 "warning" if buffer else "info",
