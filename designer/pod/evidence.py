@@ -206,6 +206,8 @@ _READ_FLAGS = re.compile(
     r"volume[-_.]?dir|web\.config\.file|include|file|f|i|template|source|src|tls[-_.]?cert[-_.]?file|"
     r"tls[-_.]?key[-_.]?file)[=\s]+" + _PATH
 )
+# Plugin properties given on the command line: fluent-bit's `-p path=/logs/*.log`.
+_PROPERTY_READ = re.compile(r"(?<![\w-])(?:path|paths|include|file)=" + _PATH, re.I)
 _REDIRECT_WRITE = re.compile(r"(?:[0-9]?>>?|\btee\s+(?:-a\s+)?)\s*" + _PATH)
 _REDIRECT_READ = re.compile(r"<\s*" + _PATH)
 _READERS = re.compile(r"\b(cat|tail(?:\s+-[a-zA-Z0-9]+)*|head|grep\s+\S+|source|less|jq\s+\S+)\s+" + _PATH)
@@ -257,6 +259,7 @@ def _text_uses(text: str, field: str) -> list[PathUse]:
     for regex, access in (
         (_WRITE_FLAGS, "write"),
         (_READ_FLAGS, "read"),
+        (_PROPERTY_READ, "read"),
         (_REDIRECT_WRITE, "write"),
         (_REDIRECT_READ, "read"),
         (_READERS, "read"),
