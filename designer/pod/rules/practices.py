@@ -79,6 +79,9 @@ def check(ctx: LintContext) -> list[Finding]:
     restart = spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
     waivers = _waived(ctx)
+    # An injector rewrites the app's probes to the proxy's status port (Istio: 15020, the
+    # proxy's own readiness: 15021; Linkerd admin: 4191), which no container declares.
+    mesh_ports = _MESH_STATUS_PORTS if any(is_mesh_proxy(e) for e in entries(ctx)) else set()
     for entry in entries(ctx):
         findings.extend(_resources(entry))
         if entry.run_to_completion:
@@ -86,7 +89,7 @@ def check(ctx: LintContext) -> list[Finding]:
         findings.extend(_image(entry))
         if not batch:
             findings.extend(_probes_missing(ctx, entry))
-        findings.extend(_probes(entry))
+        findings.extend(_probes(entry, mesh_ports))
         findings.extend(_security(ctx, entry, pod_sc, waivers))
         findings.extend(_ports_and_env(entry))
     findings.extend(_pod(ctx, pod_sc))
@@ -220,7 +223,7 @@ def _probes_missing(ctx: LintContext, entry: Entry) -> list[Finding]:
     return found
 
 
-def _probes(entry: Entry) -> list[Finding]:
+def _probes(entry: Entry, mesh_ports: set[int]) -> list[Finding]:
     found = []
     container = entry.container
     liveness, readiness = container.get("livenessProbe"), container.get("readinessProbe")
@@ -260,7 +263,11 @@ def _probes(entry: Entry) -> list[Finding]:
                             entry,
                         )
                     )
-            elif isinstance(port, int | str) and not isinstance(port, bool) and int(port) not in numbers:
+            elif (
+                isinstance(port, int | str)
+                and not isinstance(port, bool)
+                and int(port) not in numbers | mesh_ports
+            ):
                 found.append(
                     _f(
                         "LINT-PROBE-PORT",
@@ -288,6 +295,7 @@ HARDENING_PIECES: dict[str, str] = {
 _LINUX_ONLY = {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "capabilities.drop", "seccompProfile"}
 # What an injected mesh proxy needs to do its job: the iptables init adds these and runs as root.
 _MESH_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
+_MESH_STATUS_PORTS = {15020, 15021, 4191}
 _MESH_NAMES = {
     "istio-proxy",
     "istio-init",

@@ -382,3 +382,14 @@ def test_it_leaves_an_injected_mesh_proxy_its_capabilities() -> None:
     assert [f.rule for f in found if f.rule.startswith(("LINT-CAPAB", "LINT-HARD", "LINT-RUN-AS"))] == []
     plain = pod([good(securityContext=sc(capabilities={"add": ["NET_ADMIN"], "drop": ["ALL"]}))])
     assert hits(plain, "LINT-CAPABILITIES") == [("warning", f"{C0}.securityContext.capabilities.add[0]")]
+
+
+def test_it_accepts_probes_an_injector_rewrote_to_the_mesh_status_port() -> None:
+    app = good(readinessProbe={"httpGet": {"path": "/app-health/app/readyz", "port": 15020}})
+    proxy = good(
+        "istio-proxy",
+        image="docker.io/istio/proxyv2:1.22.0",
+        readinessProbe={"httpGet": {"path": "/healthz/ready", "port": 15021}},
+    )
+    assert hits(pod([app, proxy]), "LINT-PROBE-PORT") == []
+    assert hits(pod([app]), "LINT-PROBE-PORT") == [("warning", f"{C0}.readinessProbe.httpGet.port")]
