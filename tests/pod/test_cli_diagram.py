@@ -162,3 +162,32 @@ def test_it_refuses_several_files_without_a_directory(manifest: Path, tmp_path: 
     assert main([str(manifest), str(manifest)]) == 2
     assert main([str(manifest), str(manifest), "-o", str(tmp_path / "x.svg")]) == 2
     assert "directory" in capsys.readouterr().err
+
+
+def test_it_hands_a_batch_to_one_engine_process(engine: str, manifest: Path, tmp_path: Path) -> None:
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "counting-engine"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {engine} "$@"\n')
+    wrapper.chmod(0o755)
+    copies = []
+    for k in range(4):
+        copy = tmp_path / f"pod{k}.yaml"
+        copy.write_text(POD)
+        copies.append(str(copy))
+    out = tmp_path / "out"
+    assert main([*copies, "-o", f"{out}/", "--engine", str(wrapper)]) == 0
+    assert len(calls.read_text().splitlines()) == 1
+    assert len(list(out.iterdir())) == 4
+    calls.unlink()
+    assert main([*copies, "-o", f"{out}/", "--engine", str(wrapper), "-j", "2"]) == 0
+    assert len(calls.read_text().splitlines()) == 2
+
+
+def test_it_exits_2_when_the_engine_fails_on_a_batch(manifest: Path, tmp_path: Path, capsys: Any) -> None:
+    broken = tmp_path / "broken-engine"
+    broken.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    out = tmp_path / "out"
+    assert main([str(manifest), str(manifest), "-o", f"{out}/", "--engine", str(broken)]) == 2
+    assert list(out.iterdir()) == []
+    assert "cannot draw" in capsys.readouterr().err

@@ -3,8 +3,10 @@
 One FILE draws to stdout or to -o. Several files (or -o naming a directory, written with a
 trailing slash or already existing) draw each pod to DIR/<file stem>.<format> in this one
 process: a CI job that draws a whole folder pays Python's start-up and the imports once, not once
-per pod (bench/diagram.py measures the per-pod cost against a bare `dot`). -j N draws N pods at a
-time (each drawing is a graphviz subprocess, so threads overlap them).
+per pod (bench/diagram.py measures the per-pod cost against a bare `dot`). The batch also hands all
+its graphs to one engine process (`dot -O a.dot b.dot ...`, which graphviz-pure understands too),
+so the engine's own start-up is paid once; a graph the engine cannot draw is redrawn alone for its
+error message. -j N splits the batch over N engine processes.
 
 Exit codes: 0 all drawn, 2 an input could not be read or a drawing could not be made (in a batch
 the others are still drawn). Imports stay lean (no schema validators) so that CI pipelines pay
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from designer.pod.cli import read_manifest
 from designer.pod.diagram import build_dot, build_lifecycle_dot
-from designer.pod.render import RenderError, render, sanitize_svg
+from designer.pod.render import RenderError, find_engine, render, sanitize_svg
 
 FORMATS = ("svg", "png", "dot")
 
@@ -50,15 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _draw(path: str, fmt: str, args: argparse.Namespace) -> bytes | None:
-    """The drawing of the workload in FILE, or None after saying on stderr why not."""
+def _dot_of(path: str, args: argparse.Namespace) -> str | None:
+    """The DOT source for the workload in FILE, or None after saying on stderr why not."""
     manifest = read_manifest(path, args.choose)
     if manifest is None:
         return None
     if args.lifecycle:
-        dot = build_lifecycle_dot(manifest.document)
-    else:
-        dot = build_dot(manifest.document, version=args.target_version)
+        return build_lifecycle_dot(manifest.document)
+    return build_dot(manifest.document, version=args.target_version)
+
+
+def _draw(path: str, fmt: str, args: argparse.Namespace, dot: str | None = None) -> bytes | None:
+    """The drawing of the workload in FILE, or None after saying on stderr why not."""
+    dot = dot if dot is not None else _dot_of(path, args)
+    if dot is None:
+        return None
     try:
         output = render(dot, fmt, engine=args.engine, timeout=args.timeout, cache=False)
         return sanitize_svg(output) if fmt == "svg" else output
@@ -100,18 +108,67 @@ def _batch(args: argparse.Namespace, fmt: str) -> int:
         print(f"{directory}: cannot create: {exc.strerror or exc}", file=sys.stderr)
         return 2
     targets = _targets(args.file, directory, fmt)
-
-    def one(job: tuple[str, str]) -> bool:
-        output = _draw(job[0], fmt, args)
-        return output is not None and _write(job[1], output)
-
-    jobs = list(zip(args.file, targets, strict=True))
-    if args.jobs > 1:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(one, jobs))
+    dots = [_dot_of(path, args) for path in args.file]
+    jobs = [(path, target, dot) for path, target, dot in zip(args.file, targets, dots, strict=True) if dot]
+    chunks = [jobs[k :: args.jobs] for k in range(min(args.jobs, len(jobs)))]
+    if len(chunks) > 1:
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            results = [ok for chunk in pool.map(lambda c: _draw_chunk(c, fmt, args), chunks) for ok in chunk]
     else:
-        results = [one(job) for job in jobs]
-    return 0 if all(results) else 2
+        results = [ok for chunk in chunks for ok in _draw_chunk(chunk, fmt, args)]
+    return 0 if all(results) and len(jobs) == len(args.file) else 2
+
+
+def _draw_chunk(jobs: list[tuple[str, str, str]], fmt: str, args: argparse.Namespace) -> list[bool]:
+    """Draw (file, target, dot) jobs with one engine process; a job it fails is drawn alone."""
+    drawn = _engine_many([dot for _, _, dot in jobs], fmt, args) if fmt != "dot" else [None] * len(jobs)
+    results = []
+    for (path, target, dot), output in zip(jobs, drawn, strict=True):
+        if output is None:
+            output = _draw(path, fmt, args, dot)
+        elif fmt == "svg":
+            try:
+                output = sanitize_svg(output)
+            except RenderError:
+                output = _draw(path, fmt, args, dot)  # drawn alone, for the engine's own message
+        results.append(output is not None and _write(target, output))
+    return results
+
+
+def _engine_many(dots: list[str], fmt: str, args: argparse.Namespace) -> list[bytes | None]:
+    """Each graph drawn by one `ENGINE -Tfmt -O 0.dot 1.dot ...` run; None where it drew nothing."""
+    import subprocess
+    import tempfile
+
+    if len(dots) < 2:
+        return [None] * len(dots)
+    try:
+        engine = find_engine(args.engine)
+    except RenderError:
+        return [None] * len(dots)  # each job then reports the missing engine itself
+    with tempfile.TemporaryDirectory(prefix="pod-diagram-") as work:
+        sources = [os.path.join(work, f"{k}.dot") for k in range(len(dots))]
+        for source, dot in zip(sources, dots, strict=True):
+            with open(source, "w", encoding="utf-8") as handle:
+                handle.write(dot)
+        try:
+            subprocess.run(
+                [engine, f"-T{fmt}", "-O", *sources],
+                capture_output=True,
+                timeout=args.timeout * len(dots),
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return [None] * len(dots)
+        outputs: list[bytes | None] = []
+        for source in sources:
+            try:
+                with open(f"{source}.{fmt}", "rb") as handle:
+                    data = handle.read()
+                outputs.append(data or None)
+            except OSError:
+                outputs.append(None)
+        return outputs
 
 
 def main(argv: list[str]) -> int:
