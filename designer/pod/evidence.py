@@ -11,7 +11,6 @@ Everything here reads one container dict; it knows nothing about pods, roles or 
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -315,11 +314,3 @@ def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
             seen.add((use.path, use.access))
             unique.append(use)
     return unique
-
-
-def split_words(text: str) -> list[str]:
-    """Shell words of a script line (best effort: unbalanced quotes fall back to whitespace)."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()

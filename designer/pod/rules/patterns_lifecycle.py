@@ -399,7 +399,7 @@ def _check_completion(ctx: LintContext, all_entries: list[Entry], report: _Repor
 
 def _classic_helper_for(ctx: LintContext, main: Entry, all_entries: list[Entry]) -> list[tuple[Entry, int]]:
     """(helper, port) pairs: regular helper containers the main links to on localhost."""
-    pairs = []
+    pairs: list[tuple[Entry, int]] = []
     for link in links(main):
         helper = next(
             (

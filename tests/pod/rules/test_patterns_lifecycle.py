@@ -227,3 +227,25 @@ def test_it_warns_when_helpers_cost_a_whole_cpu_main_its_guaranteed_qos() -> Non
     helper = with_(PROXY, resources={"requests": {"cpu": "10m"}})
     assert hits(pod([with_(APP, resources=pinned), helper]), "PAT-RES-QOS") == [("warning", "spec")]
     assert hits(pod([with_(APP, resources=shared), helper]), "PAT-RES-QOS") == [("info", "spec")]
+
+
+def test_it_orders_native_sidecars_by_the_files_they_need() -> None:
+    renderer = with_(
+        PROXY,
+        name="render",
+        restartPolicy="Always",
+        ports=[],
+        args=["--out=/shared/envoy.yaml"],
+        volumeMounts=[MOUNT],
+    )
+    envoy = {
+        "name": "envoy",
+        "image": "envoyproxy/envoy:v1.30.2",
+        "restartPolicy": "Always",
+        "args": ["-c", "/shared/envoy.yaml"],
+        "volumeMounts": [RO],
+    }
+    wrong = pod([APP], [envoy, renderer], volumes=SHARED)
+    right = pod([APP], [renderer, envoy], volumes=SHARED)
+    assert hits(wrong, "PAT-NATIVE-SIDECAR-ORDER") == [("warning", "spec.initContainers[0].volumeMounts[0]")]
+    assert hits(right, "PAT-NATIVE-SIDECAR-ORDER") == []
