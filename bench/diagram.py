@@ -5,8 +5,8 @@ measured in the same run:
   (a) build_dot + render SVG in process (cold cache) vs the bare engine on the same DOT  goal <= 1.3x
   (b) a cached re-render (build_dot + render hitting the in-process cache)                goal <= 5 ms
   (c) the whole `python -m designer.pod diagram FILE` process vs a bare `ENGINE -Tsvg`   goal <= 3x
-  (d) per pod, one `diagram FILE... -o DIR/` process drawing a batch of pods vs a bare
-      `ENGINE -Tsvg` process per pod, the two sides interleaved                          goal <= 1.3x
+  (d) per pod, one `diagram FILE... -o DIR/` process drawing a batch of pods (it hands them to
+      one engine process) vs a bare `ENGINE -Tsvg` process per pod, interleaved          goal <= 1.3x
 The one-pod CLI (c) cannot reach 1.3x: its floor is Python's start-up (printed below), which
 a batch (d) pays once for all its pods.
 """

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from designer.pod.cli import read_manifest
@@ -112,6 +111,9 @@ def _batch(args: argparse.Namespace, fmt: str) -> int:
     jobs = [(path, target, dot) for path, target, dot in zip(args.file, targets, dots, strict=True) if dot]
     chunks = [jobs[k :: args.jobs] for k in range(min(args.jobs, len(jobs)))]
     if len(chunks) > 1:
+        # Imported here: a one-pod run would pay its import in start-up for nothing.
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             results = [ok for chunk in pool.map(lambda c: _draw_chunk(c, fmt, args), chunks) for ok in chunk]
     else:
