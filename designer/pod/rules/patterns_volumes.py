@@ -276,7 +276,8 @@ def _read_only_sources(
 ) -> None:
     for entry in all_entries:
         for vuse in volume_uses(ctx, entry):
-            if vuse.use.access != "write":
+            # `mkdir -p /etc/app` or `chown` on the mount point itself touches no file in it.
+            if vuse.use.access != "write" or vuse.inside == vuse.window.sub:
                 continue
             volume = declared.get(vuse.window.volume, (0, {}))[1]
             source = next((key for key in READ_ONLY_SOURCES if isinstance(volume.get(key), dict)), None)
@@ -355,7 +356,7 @@ def _producers_and_consumers(
     ]
     # A shipper whose input lies on no volume at all reads its own filesystem: it ships nothing.
     for entry in all_entries:
-        if not (entry.concurrent and is_log_shipper(entry)) or not mains:
+        if not (entry.concurrent and is_log_shipper(entry)) or not mains or entry in mains:
             continue
         inputs = shipper_inputs(ctx, entry)
         main_volumes = {w.volume for m in mains for w in windows(m) if writes_volume(ctx, m, w.volume)}

@@ -240,3 +240,11 @@ def test_it_keeps_rendered_config_in_a_memory_emptydir_an_info() -> None:
         [{"name": "cfg", "emptyDir": {"medium": "Memory"}}],
     )
     assert hits(document, "PAT-EMPTYDIR-MEMORY") == [("info", "spec.volumes[0].emptyDir")]
+
+
+def test_it_does_not_count_creating_the_mount_point_as_a_write() -> None:
+    command = ["sh", "-c", "mkdir -p /etc/app && exec ./app --config /etc/app/app.conf"]
+    document = pod(
+        [app(m("/etc/app", "conf"), command=command)], [{"name": "conf", "configMap": {"name": "c"}}]
+    )
+    assert hits(document, "PAT-WRITE-TO-READONLY-VOLUME") == []
