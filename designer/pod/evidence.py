@@ -28,7 +28,8 @@ _DAEMON_PROGRAMS = re.compile(
     r"linkerd2?-proxy|twemproxy|nutcracker|mcrouter|.*-proxy|fluent-bit|fluentbit|fluentd.*|vector|"
     r"promtail|filebeat|logstash|otel.*collector.*|otelcol.*|.*-exporter|.*_exporter|statsd-exporter|"
     r"git-sync|.*-reloader|configmap-reload|config-reloader|vault|vault-agent|consul-template|"
-    r"telegraf|datadog-agent|agent|prometheus|grafana-agent|alloy|stunnel|socat|dnsmasq|coredns)$"
+    r"telegraf|datadog-agent|agent|prometheus|grafana-agent|alloy|stunnel|socat|dnsmasq|coredns|dockerd|"
+    r"dockerd-entrypoint\.sh|buildkitd)$"
 )
 # Flags that turn a daemon into a one-shot run.
 _ONE_SHOT_FLAGS = re.compile(
@@ -183,6 +184,9 @@ def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
     if not command and args and not args[0].startswith("-") and args[0] not in _SERVING_SUBCOMMANDS:
         # The image's entrypoint runs a task named by the first arg (proxyv2 istio-iptables).
         return LifecycleEvidence("unknown", f"runs {program} {args[0]}")
+    image = container.get("image")
+    if not command and isinstance(image, str) and re.search(r"[:-]dind\b", image.split("/")[-1]):
+        return LifecycleEvidence("daemon", "runs dockerd (a docker:dind image), which serves until stopped")
     if _DAEMON_PROGRAMS.match(program):
         firm = not _CONFIGURABLE.match(program)
         return LifecycleEvidence("daemon", f"runs {program}, which serves until stopped", firm)

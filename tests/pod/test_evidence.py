@@ -35,6 +35,14 @@ def sh(script: str, image: str = "busybox:1.36") -> dict[str, Any]:
         ),
         (sh("envsubst < /t/a.tmpl > /c/a.conf && exec nginx -g 'daemon off;'", "nginx:1.27"), "daemon"),
         ({"name": "c", "image": "busybox:1.36", "command": ["sleep", "infinity"]}, "daemon"),
+        (
+            {
+                "name": "c",
+                "image": "docker.io/library/docker:27.4.1-dind",
+                "args": ["--host=tcp://127.0.0.1:2375"],
+            },
+            "daemon",
+        ),
         # Loops that break and scripts that end are not daemons.
         (sh("while true; do nc -z localhost 5432 && break; sleep 1; done"), "exits"),
         (sh("until nc -z db 5432; do sleep 1; done"), "exits"),
