@@ -1,4 +1,4 @@
-"""`python -m designer.pod lint FILE... [--k8s-version 1.33] [--format text|json|sarif] [--choose N]`.
+"""`python -m designer.pod lint FILE... [--k8s-version 1.33] [--pss LEVEL] [--format text|json|sarif] [--choose N]`.
 
 Exit status: 0 no unwaived errors, 1 errors found, 2 an input could not be read (or bad usage).
 FILE may be `-` for standard input. Roles come from the pod's annotations, else inference.
@@ -24,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
         "--k8s-version", default=None, help="target Kubernetes version, e.g. 1.33 (default: newest)"
     )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument(
+        "--pss",
+        choices=("privileged", "baseline", "restricted"),
+        default=None,
+        help="PodSecurity level the namespace enforces: its violations are errors K8S-PSS-*",
+    )
     parser.add_argument(
         "--choose", type=int, default=None, help="index of the workload in a multi-document file"
     )
@@ -76,7 +82,9 @@ def main(argv: list[str]) -> int:
             print(f"{label}: {error}", file=sys.stderr)
             unreadable = True
             continue
-        results.append((label, lint(manifest.document, version=version, line_map=manifest.line_map)))
+        results.append(
+            (label, lint(manifest.document, version=version, line_map=manifest.line_map, pss=args.pss))
+        )
     _print(args.format, results)
     if unreadable:
         return 2
