@@ -122,17 +122,31 @@ def _definitions(version: tuple[int, int]) -> dict[str, Any]:
     return definitions
 
 
-@functools.cache
 def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.Validator:
     """The compiled python jsonschema validator of one workload kind at one Kubernetes version (cached).
 
     It lists every error of a document fast_check_for rejected; imported only then (it is slow to import).
     """
+    validator = validator_for_file(version, schema_file(kind))
+    assert validator is not None, f"no schema for {kind}"
+    return validator
+
+
+def fast_check_for(version: tuple[int, int], kind: str) -> Any:
+    """A compiled test (schema_engine, jsonschema-rs): True means jsonschema would report nothing."""
+    return fast_check_for_file(version, schema_file(kind))
+
+
+@functools.cache
+def validator_for_file(version: tuple[int, int], filename: str) -> jsonschema.protocols.Validator | None:
+    """The python jsonschema validator of any schema file of the version (None if it has none)."""
+    path = _schema_dir(version) / filename
+    if not path.is_file():
+        return None
     import jsonschema
     from referencing import Registry, Resource
 
-    directory = _schema_dir(version)
-    schema = json.loads((directory / schema_file(kind)).read_text(encoding="utf-8"))
+    schema = json.loads(path.read_text(encoding="utf-8"))
     definitions = _definitions(version)
     registry: Registry = Registry().with_resources(
         [
@@ -145,10 +159,12 @@ def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.V
 
 
 @functools.cache
-def fast_check_for(version: tuple[int, int], kind: str) -> Any:
-    """A compiled test (schema_engine, jsonschema-rs): True means jsonschema would report nothing."""
-    directory = _schema_dir(version)
-    schema = json.loads((directory / schema_file(kind)).read_text(encoding="utf-8"))
+def fast_check_for_file(version: tuple[int, int], filename: str) -> Any:
+    """The jsonschema-rs test of any schema file of the version (None if it has none)."""
+    path = _schema_dir(version) / filename
+    if not path.is_file():
+        return None
+    schema = json.loads(path.read_text(encoding="utf-8"))
     return schema_engine.compile_check(schema, _definitions(version))
 
 
@@ -333,9 +349,10 @@ def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], Any
     kind = ctx.document.get("kind")
     known = isinstance(kind, str) and kind in WORKLOAD_KINDS
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
-    if fast_check_for(version, kind if known else "Pod")(ctx.document):
+    schema_kind = kind if known and isinstance(kind, str) else "Pod"
+    if fast_check_for(version, schema_kind)(ctx.document):
         return (), None, known  # the common case: a valid document, no error to look for
-    validator = validator_for(version, kind if known else "Pod")
+    validator = validator_for(version, schema_kind)
     return validator.iter_errors(ctx.document), validator.schema, known
 
 
