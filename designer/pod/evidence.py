@@ -257,25 +257,39 @@ def _copy_uses(text: str, field: str) -> list[PathUse]:
     return uses
 
 
+_USE_PATTERNS: tuple[tuple[re.Pattern[str], Access], ...] = (
+    (_WRITE_FLAGS, "write"),
+    (_READ_FLAGS, "read"),
+    (_PROPERTY_READ, "read"),
+    (_REDIRECT_WRITE, "write"),
+    (_REDIRECT_READ, "read"),
+    (_READERS, "read"),
+    (_TESTS, "read"),
+    (_ARCHIVES, "read"),
+    (_WRITERS, "write"),
+    (_DOWNLOAD, "write"),
+    (_EXTRACT, "write"),
+)
+# All of them in one alternation (each with its own flags): a search finds a match wherever any
+# one of them would, so a text it rejects needs none of the eleven scans. Most words are plain
+# flags or names; this keeps the per-word cost to one regex search.
+_ANY_USE = re.compile(
+    "|".join(f"(?{'i' if regex.flags & re.I else ''}:{regex.pattern})" for regex, _ in _USE_PATTERNS)
+)
+
+
 def _text_uses(text: str, field: str) -> list[PathUse]:
+    # Every use names an absolute path: a text without '/' has none (the copy scan included).
+    if "/" not in text:
+        return []
     uses: list[PathUse] = []
-    for regex, access in (
-        (_WRITE_FLAGS, "write"),
-        (_READ_FLAGS, "read"),
-        (_PROPERTY_READ, "read"),
-        (_REDIRECT_WRITE, "write"),
-        (_REDIRECT_READ, "read"),
-        (_READERS, "read"),
-        (_TESTS, "read"),
-        (_ARCHIVES, "read"),
-        (_WRITERS, "write"),
-        (_DOWNLOAD, "write"),
-        (_EXTRACT, "write"),
-    ):
+    if not _ANY_USE.search(text):
+        return _copy_uses(text, field)
+    for regex, access in _USE_PATTERNS:
         for match in regex.finditer(text):
             path = match.group(match.lastindex or 0)
             if path and path != "/" and not path.startswith("/dev/"):
-                uses.append(PathUse(path, access, field))  # type: ignore[arg-type]
+                uses.append(PathUse(path, access, field))
     uses.extend(_copy_uses(text, field))
     return uses
 
