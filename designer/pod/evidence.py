@@ -314,7 +314,8 @@ def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
                 if k and words[k - 1].startswith("-") and "=" not in words[k - 1]
                 else word
             )
-            uses.extend(_text_uses(joined, f"{path}.{key}[{k}]"))
+            if "/" in joined:  # no absolute path, no use: skip building the field name too
+                uses.extend(_text_uses(joined, f"{path}.{key}[{k}]"))
     env = container.get("env")
     for j, var in enumerate(env if isinstance(env, list) else []):
         if not isinstance(var, dict) or not isinstance(var.get("value"), str):
