@@ -10,6 +10,7 @@ Everything here reads one container dict; it knows nothing about pods, roles or 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -240,8 +241,8 @@ class PathUse:
     field: str
 
 
-def _copy_uses(text: str, field: str) -> list[PathUse]:
-    uses: list[PathUse] = []
+def _copy_uses(text: str) -> list[tuple[str, Access]]:
+    uses: list[tuple[str, Access]] = []
     for match in _COPY.finditer(text):
         words = [w for w in match.group(3).split() if not w.startswith("-")]
         words = [w.rstrip(";") for w in words]
@@ -252,8 +253,8 @@ def _copy_uses(text: str, field: str) -> list[PathUse]:
             operands.append(word)
         paths = [w for w in operands if w.startswith("/")]
         if len(operands) >= 2 and operands[-1].startswith("/"):
-            uses.extend(PathUse(p, "read", field) for p in paths[:-1])
-            uses.append(PathUse(operands[-1], "write", field))
+            uses.extend((p, "read") for p in paths[:-1])
+            uses.append((operands[-1], "write"))
     return uses
 
 
@@ -279,19 +280,25 @@ _ANY_USE = re.compile(
 
 
 def _text_uses(text: str, field: str) -> list[PathUse]:
+    return [PathUse(path, access, field) for path, access in _text_path_uses(text)]
+
+
+@functools.lru_cache(maxsize=4096)  # pods repeat their args (and a server sees the same images again)
+def _text_path_uses(text: str) -> tuple[tuple[str, Access], ...]:
+    """(path, access) of the uses one command word or script names, in scan order."""
     # Every use names an absolute path: a text without '/' has none (the copy scan included).
     if "/" not in text:
-        return []
-    uses: list[PathUse] = []
+        return ()
     if not _ANY_USE.search(text):
-        return _copy_uses(text, field)
+        return tuple(_copy_uses(text))
+    uses: list[tuple[str, Access]] = []
     for regex, access in _USE_PATTERNS:
         for match in regex.finditer(text):
             path = match.group(match.lastindex or 0)
             if path and path != "/" and not path.startswith("/dev/"):
-                uses.append(PathUse(path, access, field))
-    uses.extend(_copy_uses(text, field))
-    return uses
+                uses.append((path, access))
+    uses.extend(_copy_uses(text))
+    return tuple(uses)
 
 
 def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
