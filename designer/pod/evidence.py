@@ -166,8 +166,23 @@ def _script_lifecycle(script: str) -> LifecycleEvidence:
 
 def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
     """Daemon or one-shot, from the command, the flags, env switches and the image."""
+    image = container.get("image")
+    return _lifecycle(
+        tuple(_strings(container, "command")),
+        tuple(_strings(container, "args")),
+        image if isinstance(image, str) else None,
+        _one_shot_env(container),
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # replicas and streams repeat their containers' commands
+def _lifecycle(
+    command_words: tuple[str, ...], args_words: tuple[str, ...], image: str | None, one_shot_env: bool
+) -> LifecycleEvidence:
+    """lifecycle() of a container with these command and args words, image and one-shot env."""
+    container: dict[str, Any] = {"command": list(command_words), "args": list(args_words), "image": image}
     argv = _argv_text(container)
-    if _ONE_SHOT_FLAGS.search(argv) or _one_shot_env(container):
+    if _ONE_SHOT_FLAGS.search(argv) or one_shot_env:
         return LifecycleEvidence("exits", "runs once (a one-shot flag or setting)")
     script = script_of(container)
     if script is not None:
