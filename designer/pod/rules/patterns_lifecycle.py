@@ -54,7 +54,7 @@ _DRAIN_FLAG = re.compile(
     r"[=\s:]+([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?\b",
     re.I,
 )
-_DRAIN_WORDS = ("shutdown", "graceful", "drain", "term", "lameduck")
+_DRAIN_WORDS = re.compile("shutdown|graceful|drain|term|lameduck")
 _DRAINS_ITSELF = re.compile(
     r"max[-_]?sigterm[-_]?delay|drain[-_]?time|quitquitquit|term[-_]?timeout|lameduck", re.I
 )
@@ -501,7 +501,7 @@ def _container_drain(entry: Entry) -> tuple[float, list[str]]:
     # Every drain flag or variable contains one of these words: most containers have none, and
     # the case-blind alternation is slow to scan for nothing.
     lowered = joined.casefold()  # as re.I folds (ſ, K too)
-    if not any(word in lowered for word in _DRAIN_WORDS):
+    if not _DRAIN_WORDS.search(lowered):
         return total, parts
     for match in _DRAIN_FLAG.finditer(joined):
         seconds = _seconds(match.group(1), match.group(2))

@@ -365,11 +365,13 @@ def _producers_and_consumers(
         and _SYNCERS.match(program_name(e.container.get("image")))
     ]
     # A shipper whose input lies on no volume at all reads its own filesystem: it ships nothing.
+    main_volumes: set[str] | None = None  # the volumes the mains write, found once when needed
     for entry in all_entries:
         if not (entry.concurrent and is_log_shipper(entry)) or not mains or entry in mains:
             continue
         inputs = shipper_inputs(ctx, entry)
-        main_volumes = {w.volume for m in mains for w in windows(m) if writes_volume(ctx, m, w.volume)}
+        if main_volumes is None:
+            main_volumes = {w.volume for m in mains for w in windows(m) if writes_volume(ctx, m, w.volume)}
         shipper_windows = [w for w in windows(entry) if w.volume in main_volumes]
         if not inputs or not shipper_windows:
             continue
