@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 ANY_HOSTS = frozenset({"", "0.0.0.0", "*", "::", "[::]"})
@@ -44,6 +43,8 @@ _TARGET_FLAG = re.compile(
 )
 # Flags that forward the traffic the container receives (its upstream): an inbound proxy.
 _FORWARD_FLAG = re.compile(r"upstream|backend|proxy-?to|proxy-?pass|forward|target", re.I)
+# Flags that tell another process to reload (configmap-reload, prometheus-config-reloader).
+_CONTROL_FLAG = re.compile(r"reload|webhook", re.I)
 # Flags that read another process's metrics or status: an adapter.
 _OBSERVE_FLAG = re.compile(r"scrape|stub|status|telemetry|stats-?uri|redis\.addr|mysqld\.|es\.uri|dsn", re.I)
 _HEALTH_WORDS = re.compile(r"health|probe|ready|readiness|live|liveness|status", re.I)
@@ -74,8 +75,7 @@ _SCHEME_APP = {
 }
 
 
-@dataclass(frozen=True)
-class Listener:
+class Listener(NamedTuple):
     """A port a container serves, with where the evidence is (`path` relative to the container)."""
 
     container: str
@@ -97,8 +97,7 @@ class Listener:
         return self.host is not None and self.host in ANY_HOSTS
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """An address a container sends traffic to (`path` relative to the container)."""
 
     container: str
@@ -106,7 +105,8 @@ class Target:
     port: int
     path: str
     source: str = "env"  # env | flag | command | probe | config
-    kind: str = "use"  # use (a client) | forward (its upstream) | observe (it reads metrics)
+    # use (a client) | forward (its upstream) | observe (it reads metrics) | control (reloads it)
+    kind: str = "use"
     protocol: str | None = None  # TCP | UDP when stated
     app_protocol: str | None = None  # grpc | http when stated
 
@@ -121,8 +121,7 @@ class Target:
         return bool(host) and host not in LOOPBACK_HOSTS and host not in ANY_HOSTS and "$" not in host
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A localhost link: `source` points at `port`; `target` listens there (None: nobody does)."""
 
     source: str
@@ -133,13 +132,13 @@ class Link:
     listener: Listener | None = None
 
 
-@dataclass
 class Wiring:
     """Listeners, targets and resolved localhost links of the containers of one pod."""
 
-    listeners: dict[str, list[Listener]] = field(default_factory=dict)
-    targets: dict[str, list[Target]] = field(default_factory=dict)
-    links: list[Link] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.listeners: dict[str, list[Listener]] = {}
+        self.targets: dict[str, list[Target]] = {}
+        self.links: list[Link] = []
 
     def links_from(self, name: str) -> list[Link]:
         return [link for link in self.links if link.source == name]
@@ -332,15 +331,37 @@ def _port_listeners(name: str, container: dict[str, Any]) -> list[Listener]:
     return result
 
 
+_CLIENT_TOOLS = re.compile(
+    r"^(psql|pg_dump|pg_restore|pg_isready|mysql|mysqldump|mysqladmin|redis-cli|mongosh|mongo|mongodump|"
+    r"cqlsh|curl|wget|nc|ncat|kubectl|grpcurl|grpc_health_probe|vault|consul)$"
+)
+
+
+def _is_client(tokens: list[tuple[str, str]]) -> bool:
+    """A command run by a client tool: its --port/--host flags say where it connects."""
+    return any(_CLIENT_TOOLS.match(token.rsplit("/", 1)[-1]) for token, _ in tokens[:3])
+
+
 def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -> list[Listener]:
     result = []
-    for flag, value, path in _flags(_tokens(container)):
+    tokens = _tokens(container)
+    if _is_client(tokens):
+        return []
+    flags = list(_flags(tokens))
+    # `--host 127.0.0.1 --port 8000` (uvicorn, gunicorn-like servers): the port binds that host.
+    bind_host = next(
+        (_expand(v, env) for f, v, _ in flags if f.lower() in ("host", "bind-host", "listen-host")),
+        None,
+    )
+    for flag, value, path in flags:
         if not _LISTEN_FLAG.search(flag) or (_TARGET_FLAG.search(flag) and "listen" not in flag.lower()):
             continue
         address = parse_address(_expand(value, env))
         if address is None:
             continue
         host, port = address
+        if host is None and flag.lower().endswith("port") and bind_host is not None:
+            host = _strip_host(bind_host)
         named = host is not None and host not in ANY_HOSTS and host.lower() not in LOOPBACK_HOSTS
         if named and "$" not in host and not re.fullmatch(r"[0-9.]+|[0-9a-fA-F:]+", host):  # type: ignore[operator,arg-type]
             continue  # a name: more likely where it connects than where it binds
@@ -562,7 +583,7 @@ def _env_targets(name: str, env: list[tuple[str, str, str]]) -> list[Target]:
         kind = "observe" if re.search(r"DATA_SOURCE|SCRAPE", upper) else "use"
         found = _value_targets(name, value, path, "env", kind, app)
         if "STATSD" in upper or "UDP" in upper:
-            found = [replace(t, protocol=t.protocol or "UDP") for t in found]
+            found = [t._replace(protocol=t.protocol or "UDP") for t in found]
         result.extend(found)
     # *_HOST + *_PORT pairs (REDIS_HOST/REDIS_PORT, PGHOST/PGPORT, STATSD_HOST/STATSD_PORT).
     hosts: dict[str, tuple[str, str]] = {}
@@ -592,15 +613,28 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
     result: list[Target] = []
     tokens = _tokens(container)
     used_paths: set[tuple[str, str]] = set()
-    for flag, value, path in _flags(tokens):
+    client = _is_client(tokens)
+    flags = list(_flags(tokens))
+    if client:  # psql --host=localhost --port=5432
+        host = next((v for f, v, _ in flags if f.lower() in ("host", "h")), None)
+        port = next(((v, p) for f, v, p in flags if f.lower() in ("port", "p")), None)
+        if host and port and _port(port[0]):
+            result.append(
+                Target(name, _strip_host(_expand(host, env)), _port(port[0]) or 0, port[1], "command")
+            )
+    for flag, value, path in flags:
         text = _expand(value, env)
-        is_listen = bool(_LISTEN_FLAG.search(flag)) and not (
-            _TARGET_FLAG.search(flag) and "listen" not in flag.lower()
+        is_listen = (
+            not client
+            and bool(_LISTEN_FLAG.search(flag))
+            and not (_TARGET_FLAG.search(flag) and "listen" not in flag.lower())
         )
         used_paths.add((path, value))
         if is_listen:
             continue
-        if _FORWARD_FLAG.search(flag):
+        if _CONTROL_FLAG.search(flag):
+            kind = "control"
+        elif _FORWARD_FLAG.search(flag):
             kind = "forward"
         elif _OBSERVE_FLAG.search(flag):
             kind = "observe"
@@ -610,7 +644,7 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
         found = _value_targets(name, text, path, "flag", kind, app)
         protocol = _named_protocol(flag)
         if protocol:
-            found = [replace(t, protocol=protocol) for t in found]
+            found = [t._replace(protocol=protocol) for t in found]
         result.extend(found)
     # Bare words: URLs in scripts, nc -z host port, pg_isready -h host -p port.
     for token, path in tokens:
@@ -649,7 +683,7 @@ def _exec_probe_targets(name: str, container: dict[str, Any], env: dict[str, str
             fake = {"command": [c for c in command if isinstance(c, str)]}
             for target in _flag_targets(name, fake, env):
                 result.append(
-                    replace(target, path=f"{probe_key}.exec.{target.path}", source="probe", kind="use")
+                    target._replace(path=f"{probe_key}.exec.{target.path}", source="probe", kind="use")
                 )
     return result
 
@@ -679,11 +713,60 @@ def container_wiring(
     config_listeners, config_targets = _config_wiring(name, files)  # type: ignore[arg-type]
     listeners += config_listeners
     targets += config_targets
-    own = {listener.port for listener in listeners}
+    listeners = _apply_bind_hosts(listeners, container, env)
+    own = {listener.port for listener in listeners if listener.source != "probe"}
     # A container naming its own listen port (a self-check, its own URL) is not pointing elsewhere,
     # unless the evidence for the listener is only that very reference.
     targets = [t for t in targets if not (t.loopback and t.port in own)]
     return _unique_listeners(listeners), _unique_targets(targets)
+
+
+_BARE_BIND_FLAG = re.compile(r"^(.*?)(?:address|addr|host|bind|bind-address|listen-address)$", re.I)
+
+
+def _apply_bind_hosts(
+    listeners: list[Listener], container: dict[str, Any], env: dict[str, str]
+) -> list[Listener]:
+    """`--address=127.0.0.1 --port=5432`: a bare bind address says where the port(s) beside it bind.
+
+    `<p>address` pairs with `<p>port` (`--http-address` with `--http-port`); a bare `--address`
+    or `--bind` without such a partner applies to the declared ports and flag ports of unknown host.
+    """
+    tokens = _tokens(container)
+    if _is_client(tokens):
+        return listeners
+    hosts: dict[str, str] = {}
+    for flag, value, _ in _flags(tokens):
+        match = _BARE_BIND_FLAG.match(flag)
+        text = _expand(value, env).strip()
+        bare = bool(match) and bool(text) and (":" not in text.strip("[]") or text.startswith("["))
+        address = text.lower() in LOOPBACK_HOSTS or text in ANY_HOSTS or re.fullmatch(r"[0-9.]+", text)
+        if match and bare and address:
+            hosts[match.group(1).lower().rstrip("-.")] = _strip_host(text)
+    if not hosts:
+        return listeners
+    flag_paths = {
+        prefix: {
+            p
+            for f, _, p in _flags(tokens)
+            if f.lower().rstrip("-.") == f"{prefix}-port".lstrip("-")
+            or f.lower() == f"{prefix}port"
+            or f.lower() == f"{prefix}.port"
+        }
+        for prefix in hosts
+    }
+    result = []
+    for listener in listeners:
+        if listener.host is None and listener.source in ("port", "flag"):
+            chosen = next(
+                (h for prefix, h in hosts.items() if prefix and listener.path in flag_paths[prefix]), None
+            )
+            if chosen is None and "" in hosts and listener.purpose == "data":
+                chosen = hosts[""]
+            if chosen is not None:
+                listener = listener._replace(host=chosen)
+        result.append(listener)
+    return result
 
 
 def _unique_listeners(listeners: list[Listener]) -> list[Listener]:
@@ -730,8 +813,8 @@ def pod_wiring(
         for index, container in _dicts(spec.get(group)):
             name = container.get("name") if isinstance(container.get("name"), str) else f"{group}[{index}]"
             listeners, targets = container_wiring(container, volumes=volumes, maps=maps)
-            listeners = [replace(lst, container=name) for lst in listeners]
-            targets = [replace(t, container=name) for t in targets]
+            listeners = [lst._replace(container=name) for lst in listeners]
+            targets = [t._replace(container=name) for t in targets]
             wiring.listeners[name] = listeners
             wiring.targets[name] = targets
             concurrent = group == "containers" or (
