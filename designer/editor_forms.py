@@ -27,7 +27,7 @@ from designer.pod.form_lines import (
     write_container_list,
     write_volume_list,
 )
-from designer.pod.roles import Role, is_native_sidecar
+from designer.pod.roles import Role, explain_roles_for, is_native_sidecar
 from designer.pod.workloads import pod_spec
 
 GROUPS = {"initContainers": "i", "containers": "c"}
@@ -252,6 +252,16 @@ def make_field(prefix: str, key: str, shown: dict[str, str], errors: dict[str, s
 # --- sections ------------------------------------------------------------------------------
 
 
+def _role_reasons(working: Any) -> dict[str, tuple[str, str]]:
+    """Why each container has its role ("Why main: ..."), for the roles the inference agrees with;
+    a role the user chose needs no explanation."""
+    try:
+        explained = explain_roles_for(working.document, working.companions)
+    except Exception:  # an explanation must never break the editor
+        return {}
+    return {name: (role.value, reason) for name, (role, reason) in explained.items()}
+
+
 def _container_groups(
     prefix: str, container: dict[str, Any], role: str, init: bool, errors: dict[str, str]
 ) -> list[FieldGroup]:
@@ -336,6 +346,7 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
         pod["fields"] = [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]
     containers: list[dict[str, Any]] = []
     step = 0
+    reasons = _role_reasons(working) if with_fields else {}
     for group, letter in GROUPS.items():
         for index, c in enumerate(_as_list(spec.get(group))):
             if not isinstance(c, dict):
@@ -358,6 +369,9 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
                     "index": index,
                     "prefix": prefix,
                     "role": role,
+                    "role_reason": reasons.get(name, ("", ""))[1]
+                    if reasons.get(name, ("", ""))[0] == role
+                    else "",
                     "native": native,
                     "init": init,
                     "step": step,

@@ -1,7 +1,8 @@
 """`python -m designer.pod lint FILE... [--k8s-version 1.33] [--format text|json|sarif] [--choose N]`.
 
 Exit status: 0 no unwaived errors, 1 errors found, 2 an input could not be read (or bad usage).
-FILE may be `-` for standard input. Roles come from the pod's annotations, else inference.
+FILE may be `-` for standard input. Roles: `--roles name=role,...`, then the pod's annotations
+(pod-designer/roles, kubectl.kubernetes.io/default-container), then inference from the wiring.
 """
 
 from __future__ import annotations
@@ -27,7 +28,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--choose", type=int, default=None, help="index of the workload in a multi-document file"
     )
+    parser.add_argument(
+        "--roles",
+        default=None,
+        metavar="NAME=ROLE,...",
+        help="state container roles (main, sidecar, adapter, ambassador, mesh-proxy, init); others are inferred",
+    )
     return parser
+
+
+def _stated_roles(text: str | None) -> dict[str, str]:
+    """'app=main,proxy=ambassador' -> {'app': 'main', 'proxy': 'ambassador'} (ValueError if malformed)."""
+    from designer.pod.roles import Role
+
+    result: dict[str, str] = {}
+    for item in (text or "").split(","):
+        name, sep, role = item.strip().partition("=")
+        if not item.strip():
+            continue
+        if not sep or not name.strip() or role.strip() not in {r.value for r in Role}:
+            raise ValueError(
+                f"--roles: {item.strip()!r} is not NAME=ROLE (roles: {', '.join(r.value for r in Role)})"
+            )
+        result[name.strip()] = role.strip()
+    return result
 
 
 def _read(name: str) -> bytes:
@@ -59,6 +83,7 @@ def main(argv: list[str]) -> int:
 
     try:
         version = parse_version(args.k8s_version)
+        stated = _stated_roles(args.roles)
     except ValueError as error:
         print(f"lint: {error}", file=sys.stderr)
         return 2
@@ -76,7 +101,20 @@ def main(argv: list[str]) -> int:
             print(f"{label}: {error}", file=sys.stderr)
             unreadable = True
             continue
-        results.append((label, lint(manifest.document, version=version, line_map=manifest.line_map)))
+        roles = None
+        if stated:
+            from designer.pod.roles import Role, roles_for
+
+            pinned = {name: Role(role) for name, role in stated.items()}
+            roles = roles_for(manifest.document, manifest.companions, pinned)
+        findings = lint(
+            manifest.document,
+            version=version,
+            roles=roles,
+            line_map=manifest.line_map,
+            companions=manifest.companions,
+        )
+        results.append((label, findings))
     _print(args.format, results)
     if unreadable:
         return 2
