@@ -262,6 +262,11 @@ def _role_reasons(working: Any) -> dict[str, tuple[str, str]]:
     return {name: (role.value, reason) for name, (role, reason) in explained.items()}
 
 
+def _reason(reasons: dict[str, tuple[str, str]], name: str, role: str) -> str:
+    inferred, reason = reasons.get(name, ("", ""))
+    return reason if inferred == role else ""
+
+
 def _container_groups(
     prefix: str, container: dict[str, Any], role: str, init: bool, errors: dict[str, str]
 ) -> list[FieldGroup]:
@@ -369,9 +374,7 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
                     "index": index,
                     "prefix": prefix,
                     "role": role,
-                    "role_reason": reasons.get(name, ("", ""))[1]
-                    if reasons.get(name, ("", ""))[0] == role
-                    else "",
+                    "role_reason": _reason(reasons, name, role) if with_groups else "",
                     "native": native,
                     "init": init,
                     "step": step,

@@ -322,7 +322,7 @@ def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Findi
     )
 
 
-def _legend() -> list[str]:
+def _legend(roles: set[str]) -> list[str]:
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     shapes = {
         "main": "double border",
@@ -334,6 +334,8 @@ def _legend() -> list[str]:
         "init": "numbered lane",
     }
     for role, (fill, border, _shape, _style, badge) in ROLE_STYLE.items():
+        if role == "mesh-proxy" and role not in roles:
+            continue  # only meshed pods need it in their key
         rows.append(
             f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"><FONT POINT-SIZE="8"><B>{badge}</B></FONT>'
             f'</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{shapes[role]}</FONT></TD></TR>'
@@ -511,7 +513,7 @@ def build_dot(
             )
         out.append("    }")
     out.append("  }")
-    out += _legend()
+    out += _legend({item.role for item in items})
 
     # Edges. Run order through the lane, into the start of the app containers.
     chain = [step_node[item.node] for item in inits]
