@@ -714,6 +714,9 @@ def container_wiring(
     listeners += config_listeners
     targets += config_targets
     listeners = _apply_bind_hosts(listeners, container, env)
+    # A port named for its purpose (health, metrics) says what every bind of it is for.
+    named = {lst.port: lst.purpose for lst in listeners if lst.source == "port" and lst.purpose != "data"}
+    listeners = [lst._replace(purpose=named[lst.port]) if lst.port in named else lst for lst in listeners]
     own = {listener.port for listener in listeners if listener.source != "probe"}
     # A container naming its own listen port (a self-check, its own URL) is not pointing elsewhere,
     # unless the evidence for the listener is only that very reference.
