@@ -724,7 +724,7 @@ def container_wiring(
     return _unique_listeners(listeners), _unique_targets(targets)
 
 
-_BARE_BIND_FLAG = re.compile(r"^(.*?)(?:address|addr|host|bind|bind-address|listen-address)$", re.I)
+_BARE_BIND_FLAG = re.compile(r"^(.*?)(?:address|addr|host|bind|listen|bind-address|listen-address)$", re.I)
 
 
 def _apply_bind_hosts(

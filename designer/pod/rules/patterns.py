@@ -460,8 +460,9 @@ def _check_helpers(
         ports = port_numbers(entry)
         own_links = {link.port for link in links_of(ctx, entry)}
         shares_volume = bool(mounted_names(entry) & main_mounts)
-        linked = bool(own_links & main_ports) or bool(main_links & ports)
-        if role == Role.SIDECAR and mains and not (shares_volume or ports or linked):
+        linked = bool(own_links & main_ports) or bool(main_links & (ports | argument_ports(ctx, entry)))
+        serves = bool(ports or argument_ports(ctx, entry))
+        if role == Role.SIDECAR and mains and not (shares_volume or serves or linked):
             report(
                 "PAT-SIDECAR-COUPLED",
                 "warning",
