@@ -382,8 +382,29 @@ def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -
     return result
 
 
-def _env_listeners(name: str, env: list[tuple[str, str, str]]) -> list[Listener]:
+_SERVER_ENV = re.compile(r"^(?P<prefix>\w*(?:SERVER|LISTEN|BIND)\w*?)_?(?:PORT)$")
+_SIBLING_HOST = ("_ADDR", "_ADDRESS", "_HOST", "ADDR", "HOST")
+
+
+def _server_env_listeners(name: str, env: list[tuple[str, str, str]]) -> list[Listener]:
+    """GF_SERVER_HTTP_PORT=3000 beside GF_SERVER_HTTP_ADDR=127.0.0.1: where the server binds."""
+    values = {var.upper(): value.strip() for var, value, _ in env}
     result = []
+    for var, value, path in env:
+        match = _SERVER_ENV.match(var.upper())
+        port = _port(value.strip())
+        if not match or port is None:
+            continue
+        prefix = match.group("prefix").rstrip("_")
+        host = next((values[prefix + s] for s in _SIBLING_HOST if prefix + s in values), None)
+        if host is not None and host not in ANY_HOSTS and host.lower() not in LOOPBACK_HOSTS:
+            continue  # REDIS_SERVER_HOST=redis.prod + REDIS_SERVER_PORT: a client's address
+        result.append(Listener(name, port, "TCP", host, "env", path, _purpose(var), _app_protocol(var)))
+    return result
+
+
+def _env_listeners(name: str, env: list[tuple[str, str, str]]) -> list[Listener]:
+    result = _server_env_listeners(name, env)
     for var, value, path in env:
         if not re.search(r"LISTEN|BIND", var, re.I) and var.upper() != "PORT":
             continue

@@ -440,7 +440,7 @@ def _check_helpers(
     report: _Report,
 ) -> None:
     main_mounts = set().union(*(mounted_names(m) for m in mains)) if mains else set()
-    main_ports = set().union(*(port_numbers(m) for m in mains)) if mains else set()
+    main_ports = set().union(*(port_numbers(m) | argument_ports(ctx, m) for m in mains)) if mains else set()
     main_links = _main_links(ctx, mains)
     restart = ctx.spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
