@@ -220,9 +220,9 @@ def env_values(
         name = var.get("name")
         if not isinstance(name, str):
             continue
-        value = var.get("value")
-        if isinstance(value, str):
-            result.append((name, value, f"env[{j}].value"))
+        literal = var.get("value")
+        if isinstance(literal, str):
+            result.append((name, literal, f"env[{j}].value"))
             continue
         value_from = var.get("valueFrom")
         ref = value_from.get("configMapKeyRef") if isinstance(value_from, dict) else None
@@ -638,11 +638,10 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
     flags = list(_flags(tokens))
     if client:  # psql --host=localhost --port=5432
         host = next((v for f, v, _ in flags if f.lower() in ("host", "h")), None)
-        port = next(((v, p) for f, v, p in flags if f.lower() in ("port", "p")), None)
-        if host and port and _port(port[0]):
-            result.append(
-                Target(name, _strip_host(_expand(host, env)), _port(port[0]) or 0, port[1], "command")
-            )
+        port_flag = next(((v, p) for f, v, p in flags if f.lower() in ("port", "p")), None)
+        number = _port(port_flag[0]) if port_flag else None
+        if host and port_flag and number:
+            result.append(Target(name, _strip_host(_expand(host, env)), number, port_flag[1], "command"))
     for flag, value, path in flags:
         text = _expand(value, env)
         is_listen = (
@@ -835,7 +834,8 @@ def pod_wiring(
     order: list[tuple[str, bool]] = []
     for group in ("initContainers", "containers"):
         for index, container in _dicts(spec.get(group)):
-            name = container.get("name") if isinstance(container.get("name"), str) else f"{group}[{index}]"
+            given = container.get("name")
+            name: str = given if isinstance(given, str) else f"{group}[{index}]"
             listeners, targets = container_wiring(container, volumes=volumes, maps=maps)
             listeners = [lst._replace(container=name) for lst in listeners]
             targets = [t._replace(container=name) for t in targets]

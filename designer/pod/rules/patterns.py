@@ -165,7 +165,7 @@ def wiring(ctx: LintContext) -> Wiring:
     cached = ctx.__dict__.get("_wiring")
     if cached is None:
         cached = ctx.__dict__["_wiring"] = pod_wiring(ctx.spec, ctx.companions, native_enabled(ctx))
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def links_of(ctx: LintContext, entry: Entry) -> list[Link]:
