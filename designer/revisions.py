@@ -63,7 +63,12 @@ def lint_counts(content: Content, version: str) -> tuple[int, int]:
     """Unwaived (errors, warnings) of a document, for the library and history lists."""
     from designer.pod.rules.lint import lint
 
-    findings = lint(content.document, version=version, roles={k: Role(v) for k, v in content.roles.items()})
+    findings = lint(
+        content.document,
+        version=version,
+        roles={k: Role(v) for k, v in content.roles.items()},
+        companions=content.companions,
+    )
     counts = count_by_severity(findings)
     return counts["error"], counts["warning"]
 
