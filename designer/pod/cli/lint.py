@@ -1,4 +1,4 @@
-"""`python -m designer.pod lint FILE... [--k8s-version 1.33] [--format text|json|sarif] [--choose N]`.
+"""`python -m designer.pod lint FILE... [--k8s-version 1.33] [--pss LEVEL] [--format text|json|sarif] [--choose N]`.
 
 Exit status: 0 no unwaived errors, 1 errors found, 2 an input could not be read (or bad usage).
 FILE may be `-` for standard input. Roles: `--roles name=role,...`, then the pod's annotations
@@ -25,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
         "--k8s-version", default=None, help="target Kubernetes version, e.g. 1.33 (default: newest)"
     )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument(
+        "--pss",
+        choices=("privileged", "baseline", "restricted"),
+        default=None,
+        help="PodSecurity level the namespace enforces: its violations are errors K8S-PSS-*",
+    )
     parser.add_argument(
         "--choose", type=int, default=None, help="index of the workload in a multi-document file"
     )
@@ -113,6 +119,7 @@ def main(argv: list[str]) -> int:
             roles=roles,
             line_map=manifest.line_map,
             companions=manifest.companions,
+            pss=args.pss,
         )
         results.append((label, findings))
     _print(args.format, results)

@@ -18,16 +18,17 @@ the same links. Rule ids:
   than the listener (UDP to a TCP-only listener, a gRPC client at an HTTP-only port).
 - PAT-AMBASSADOR-LOOPBACK (warning for a database proxy whose data listener binds all interfaces
   explicitly, info otherwise): an outbound proxy need not be reachable on the pod IP.
+- PAT-SIDECAR-BLOCKS-COMPLETION (warning): a mesh proxy as a regular container of a pod that
+  should complete keeps it running (Istio's classic Job problem), when its command shows nothing.
 - PAT-PORT-CONFLICT (warning when the evidence is a flag or a config file): two concurrent
   containers listen on the same port and protocol.
-- PAT-SIDECAR-BLOCKS-COMPLETION (warning): a mesh proxy as a regular container of a pod that
-  should complete keeps it running (Istio's classic Job problem).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from designer.pod.evidence import lifecycle
 from designer.pod.findings import Finding, Severity
 from designer.pod.links import Listener, Wiring
 from designer.pod.roles import Mesh, Role, image_basename, run_as_user
@@ -177,23 +178,26 @@ def _mesh_proxy_uid(ctx: LintContext, mesh: Mesh, concurrent: list[Entry], repor
 
 
 def _mesh_blocks_completion(ctx: LintContext, mesh: Mesh, all_entries: list[Entry], report: _Report) -> None:
+    """A mesh proxy is a daemon by definition, even where its command says nothing (the image's
+    entrypoint); patterns_lifecycle reports the helpers whose command shows it."""
     restart = ctx.spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
     if not batch:
         return
     for entry in all_entries:
-        if entry.group == "containers" and entry.name in mesh.proxies:
-            report(
-                "PAT-SIDECAR-BLOCKS-COMPLETION",
-                "warning",
-                entry.path,
-                f"mesh proxy {entry.name!r} is a regular container in a pod that should complete; it keeps "
-                "running after the main exits, so the pod never completes",
-                "inject the proxy as a native sidecar (Istio: ENABLE_NATIVE_SIDECARS; Linkerd: "
-                "config.alpha.linkerd.io/proxy-enable-native-sidecar), or have the main call the proxy's "
-                "quit endpoint",
-                container=entry.name,
-            )
+        if entry.group != "containers" or entry.name not in mesh.proxies or lifecycle(entry.container).daemon:
+            continue
+        report(
+            "PAT-SIDECAR-BLOCKS-COMPLETION",
+            "warning",
+            entry.path,
+            f"mesh proxy {entry.name!r} is a regular container in a pod that should complete; it keeps "
+            "running after the main exits, so the pod never completes",
+            "inject the proxy as a native sidecar (Istio: ENABLE_NATIVE_SIDECARS; Linkerd: "
+            "config.alpha.linkerd.io/proxy-enable-native-sidecar), or have the main call the proxy's "
+            "shutdown endpoint",
+            container=entry.name,
+        )
 
 
 def _probe_loopback(wired: Wiring, concurrent: list[Entry], report: _Report) -> None:
