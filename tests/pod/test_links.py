@@ -130,3 +130,29 @@ def test_the_pod_resolves_links_to_flag_listeners_and_not_to_init_containers() -
     wiring = pod_wiring(spec)
     resolved = {(link.source, link.port, link.target) for link in wiring.links}
     assert resolved == {("app", 5432, "proxy"), ("app", 7000, None)}
+
+
+def test_the_diagram_and_the_rules_see_the_same_links() -> None:
+    """One definition: every localhost link the rules resolve is drawn, and nothing else."""
+    import re
+    from pathlib import Path
+
+    from designer.pod.diagram import build_dot
+    from designer.pod.manifest import load_manifest
+    from designer.pod.workloads import pod_spec
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "patterns"
+    checked = 0
+    for path in sorted(corpus.glob("*/wiring-*.yaml")):
+        manifest = load_manifest(path.read_bytes())
+        spec = pod_spec(manifest.document)
+        running = {c["name"] for c in spec.get("containers", [])} | {
+            c["name"] for c in spec.get("initContainers", []) if c.get("restartPolicy") == "Always"
+        }
+        wiring = pod_wiring(spec, manifest.companions)
+        expected = {(link.source, link.port) for link in wiring.links if link.source in running}
+        dot = build_dot(manifest.document, companions=manifest.companions)
+        drawn = {(m[1], int(m[2])) for m in re.finditer(r'id="link-(.+?)-([0-9]+)"', dot)}
+        assert drawn == expected, path.name
+        checked += len(expected)
+    assert checked > 20
