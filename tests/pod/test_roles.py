@@ -125,3 +125,17 @@ def test_pinned_roles_win_and_a_pinned_main_replaces_the_annotated_one() -> None
     assert roles_for(doc) == {"a": Role.MAIN, "b": Role.SIDECAR}
     pinned = roles_for(doc, pinned={"b": Role.MAIN})
     assert pinned["b"] == Role.MAIN and pinned["a"] != Role.MAIN
+
+
+def test_lint_roles_states_roles_for_ci(tmp_path: Any, capsys: Any) -> None:
+    import json
+
+    from designer.pod.cli.lint import main
+
+    manifest = tmp_path / "pod.json"
+    manifest.write_text(json.dumps(pod([ctr("a"), ctr("b", ports=[{"containerPort": 8080}])])))
+    assert main([str(manifest), "--format", "json", "--roles", "b=main,a=adapter"]) in (0, 1)
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)[0]["findings"]}
+    assert "PAT-ADAPTER-PORT" in rules  # 'a' was linted as the adapter it was declared to be
+    assert main([str(manifest), "--roles", "a=boss"]) == 2
+    assert "not NAME=ROLE" in capsys.readouterr().err
