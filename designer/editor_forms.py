@@ -286,7 +286,11 @@ def _container_groups(
     allowed = (
         ["init"]
         if init and not native
-        else (["sidecar", "adapter", "ambassador"] if init else ["main", "sidecar", "adapter", "ambassador"])
+        else (
+            ["sidecar", "adapter", "ambassador", "mesh-proxy"]
+            if init
+            else ["main", "sidecar", "adapter", "ambassador", "mesh-proxy"]
+        )
     )
     role_field.choices = [(r, r) for r in allowed] + ([(role, role)] if role not in allowed else [])
     general = [
