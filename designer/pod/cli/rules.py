@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m designer.pod rules",
         description="List the validation rules, or explain one with a failing and a passing example.",
     )
-    parser.add_argument("rule", nargs="?", metavar="RULE-ID", help="the rule to explain, e.g. PAT-PORT-CONFLICT")
+    parser.add_argument(
+        "rule", nargs="?", metavar="RULE-ID", help="the rule to explain, e.g. PAT-PORT-CONFLICT"
+    )
     parser.add_argument("--all", action="store_true", help="include planned rules, not emitted yet")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     return parser

@@ -107,7 +107,9 @@ def rules() -> dict[str, RuleDoc]:
     for family in families():
         for rule in family.rules:
             if rule.id in result:
-                raise ReferenceError(f"{rule.id} is documented twice ({result[rule.id].family}, {family.name})")
+                raise ReferenceError(
+                    f"{rule.id} is documented twice ({result[rule.id].family}, {family.name})"
+                )
             result[rule.id] = rule
     return result
 

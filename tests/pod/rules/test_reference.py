@@ -67,7 +67,9 @@ def _planned_is_strict_xfail(doc: reference.RuleDoc) -> object:
     # Strict: the day a planned rule's failing example raises it, this fails and asks for
     # `planned: true` to go (ids built at run time, like K8S-PSS-<CHECK>, are caught here).
     reason = f"{doc.id} is planned, not emitted yet"
-    return pytest.param(doc, id=doc.id, marks=pytest.mark.xfail(strict=True, reason=reason) if doc.planned else ())
+    return pytest.param(
+        doc, id=doc.id, marks=pytest.mark.xfail(strict=True, reason=reason) if doc.planned else ()
+    )
 
 
 @pytest.mark.parametrize("doc", [_planned_is_strict_xfail(doc) for doc in _WITH_FAILING])
@@ -99,7 +101,9 @@ def test_it_finds_a_rule_by_id_in_any_case() -> None:
 
 def test_a_broken_entry_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "x.yaml"
-    bad.write_text("family: x\nrules:\n- id: X-1\n  severity: fatal\n  summary: s\n  explanation: e\n  source: s\n")
+    bad.write_text(
+        "family: x\nrules:\n- id: X-1\n  severity: fatal\n  summary: s\n  explanation: e\n  source: s\n"
+    )
     with pytest.raises(reference.ReferenceError, match="severity"):
         reference._load_family(bad)
 
