@@ -60,7 +60,7 @@ def lint_manifest(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": str(exc), "line": exc.line, "column": exc.column}, status=400)
     documents = [
         {
-            "index": result.index,
+            "index": result.position,
             "kind": result.kind,
             "name": result.name,
             "counts": count_by_severity(result.findings),

@@ -142,7 +142,7 @@ def _print(output_format: str, results: list[Result], base_url: str | None) -> N
         for name, document, findings in results:
             entry: dict[str, Any] = {
                 "file": name,
-                "document": document.index,
+                "document": document.position,
                 "kind": document.kind,
                 "name": document.name,
             }
@@ -153,7 +153,7 @@ def _print(output_format: str, results: list[Result], base_url: str | None) -> N
     if output_format == "sarif":
         from designer.pod.rules.sarif import to_sarif
 
-        documents = [{"document": doc.index, "kind": doc.kind, "name": doc.name} for _, doc, _ in results]
+        documents = [{"document": doc.position, "kind": doc.kind, "name": doc.name} for _, doc, _ in results]
         log = to_sarif(
             [(name, findings) for name, _, findings in results],
             documents=documents,

@@ -29,9 +29,9 @@ class NoWorkload(ManifestError):
 
 
 class DocumentResult(NamedTuple):
-    """The findings of one workload, and where it stood in the stream (0-based, Lists flattened)."""
+    """The findings of one workload, and its position in the stream (0-based, Lists flattened)."""
 
-    index: int
+    position: int
     kind: str
     name: str
     findings: list[Finding]
@@ -39,7 +39,7 @@ class DocumentResult(NamedTuple):
     @property
     def label(self) -> str:
         """'#1 Pod/web-test': how output names the document."""
-        return f"#{self.index} {self.kind}/{self.name or '(unnamed)'}"
+        return f"#{self.position} {self.kind}/{self.name or '(unnamed)'}"
 
 
 def lint_stream(

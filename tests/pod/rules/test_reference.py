@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,11 +33,12 @@ def _emitted_ids() -> set[str]:
 _EMITTED = _emitted_ids()
 
 
-def _rules(rule: str, text: str, options: dict[str, object]) -> list[tuple[str, str]]:
-    manifest = load_manifest(text, choose=options.get("choose"))  # type: ignore[arg-type]
+def _rules(text: str, options: dict[str, Any]) -> list[tuple[str, str]]:
+    """(rule, severity) of every finding lint() gives the example, follow-on findings included."""
+    manifest = load_manifest(text, choose=options.get("choose"))
     kwargs = {k: v for k, v in options.items() if k != "choose"}
-    findings = lint(manifest.document, companions=manifest.companions, **kwargs)  # type: ignore[arg-type]
-    stack, result = list(findings), []
+    findings = lint(manifest.document, companions=manifest.companions, **kwargs)
+    stack, result = list(findings), list[tuple[str, str]]()
     while stack:
         finding = stack.pop()
         result.append((finding.rule, finding.severity))
@@ -74,7 +76,7 @@ def _planned_is_strict_xfail(doc: reference.RuleDoc) -> object:
 
 @pytest.mark.parametrize("doc", [_planned_is_strict_xfail(doc) for doc in _WITH_FAILING])
 def test_the_failing_example_raises_its_rule(doc: reference.RuleDoc) -> None:
-    found = _rules(doc.id, doc.fails, doc.lint_options)
+    found = _rules(doc.fails, doc.lint_options)
     severities = {severity for rule, severity in found if rule == doc.id}
     assert severities, f"{doc.id} not raised; got {sorted({r for r, _ in found})}"
     assert doc.severity in severities, f"{doc.id} raised as {severities}, documented as {doc.severity}"
@@ -82,7 +84,7 @@ def test_the_failing_example_raises_its_rule(doc: reference.RuleDoc) -> None:
 
 @pytest.mark.parametrize("doc", _WITH_PASSING, ids=lambda d: d.id)
 def test_the_passing_example_does_not_raise_its_rule(doc: reference.RuleDoc) -> None:
-    found = _rules(doc.id, doc.passes, doc.lint_options)
+    found = _rules(doc.passes, doc.lint_options)
     assert doc.id not in {rule for rule, _ in found}
 
 
@@ -91,7 +93,7 @@ def test_the_examples_of_planned_rules_are_manifests() -> None:
         if doc.planned:
             for text in (doc.fails, doc.passes):
                 if text:
-                    load_manifest(text, choose=doc.lint_options.get("choose"))  # type: ignore[arg-type]
+                    load_manifest(text, choose=doc.lint_options.get("choose"))
 
 
 def test_it_finds_a_rule_by_id_in_any_case() -> None:

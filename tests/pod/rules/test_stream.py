@@ -23,7 +23,7 @@ CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: b
 def test_it_lints_every_workload_with_its_index_and_kind() -> None:
     text = POD.replace("NAME", "one") + "---\n" + CONFIGMAP + "---\n" + POD.replace("NAME", "two")
     results = lint_stream(text, version="1.33")
-    assert [(r.index, r.kind, r.name) for r in results] == [(0, "Pod", "one"), (2, "Pod", "two")]
+    assert [(r.position, r.kind, r.name) for r in results] == [(0, "Pod", "one"), (2, "Pod", "two")]
     assert results[1].label == "#2 Pod/two"
     lines = [next(f.line for f in r.findings if f.rule == "K8S-CTR-PULL-POLICY") for r in results]
     assert lines == [5, 16]  # lines of the whole stream, not of each document
@@ -45,7 +45,7 @@ items:
         spec: {containers: [{name: app, image: nginx:1.27}]}
 """
     [result] = lint_stream(text)
-    assert (result.index, result.kind, result.name) == (1, "Deployment", "web")
+    assert (result.position, result.kind, result.name) == (1, "Deployment", "web")
 
 
 def test_each_workload_gets_the_other_documents_as_companions(monkeypatch: pytest.MonkeyPatch) -> None:
