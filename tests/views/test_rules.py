@@ -48,4 +48,4 @@ def test_every_finding_in_the_editor_links_to_its_rule(alice_client: Any, make_d
     rules = set(re.findall(r'<li class="finding[^"]*" data-rule="([^"]+)"', html))
     assert rules
     for rule_id in rules:
-        assert f'href="/rules/{rule_id}/" class="rule-link"' in html
+        assert f'[<a href="/rules/{rule_id}/" target="_blank">{rule_id}</a>]' in html
