@@ -167,8 +167,11 @@ def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
     return result
 
 
-def analyse(working: WorkingCopy, version: str, draw: bool = True) -> Analysis:
-    """Lint, draw and dump the working copy: the three live panels of the editor."""
+def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | None = None) -> Analysis:
+    """Lint, draw and dump the working copy: the three live panels of the editor.
+
+    pss: the PodSecurity level the design's namespace enforces (None: not checked).
+    """
     from designer.pod.diagram import build_dot, build_lifecycle_dot
     from designer.pod.rules.lint import lint
 
@@ -179,11 +182,11 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True) -> Analysis:
         line_map = load_manifest(text).line_map
     except ManifestError:
         line_map = None
-    findings = lint(document, version=version, roles=working.role_map, line_map=line_map)
+    findings = lint(document, version=version, roles=working.role_map, line_map=line_map, pss=pss)
     analysis = Analysis(text, findings, count_by_severity(findings))
     if draw:
         analysis.svg, analysis.render_error = draw_svg(
-            build_dot(working.document, working.role_map, findings, version)
+            build_dot(working.document, working.role_map, findings, version, pss=pss)
         )
         # The start/stop order only changes with the containers, so its render is mostly cached.
         analysis.lifecycle_svg, _ = draw_svg(build_lifecycle_dot(working.document, working.role_map))
@@ -348,6 +351,8 @@ class EditorState:
     # The heads (name, image, role...) of the items as the page drew them, by form prefix: the
     # preview redraws the heads that the typed fields changed (a rename, a new role).
     drawn_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The PodSecurity level the namespace enforces ("" = not checked), saved with the design.
+    pss: str = ""
 
     @property
     def swap_yaml(self) -> bool:
@@ -360,13 +365,15 @@ def open_editor(design: Any) -> EditorState:
     content = Content.of(design.latest) if design.latest else Content({}, [], {})
     working = WorkingCopy.from_content(content, design.latest.number if design.latest else None)
     working.normalise()
-    analysis = analyse(working, design.k8s_version)
-    return EditorState(working, design.k8s_version, analysis, analysis.yaml_text, structural=True)
+    analysis = analyse(working, design.k8s_version, pss=design.pss)
+    return EditorState(
+        working, design.k8s_version, analysis, analysis.yaml_text, structural=True, pss=design.pss_level
+    )
 
 
 def process(design: Any, post: Any, action: str = "") -> EditorState:
     """Decode the posted working copy, apply the fields or the YAML, then the action; analyse."""
-    from designer.models import K8S_VERSIONS
+    from designer.models import K8S_VERSIONS, PSS_CHOICES
 
     try:
         working = WorkingCopy.decode(post.get("working", ""), post.get("base"))
@@ -375,6 +382,7 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
         state.input_error = f"{exc}; the editor was reloaded from the latest revision."
         return state
     version = post.get("k8s_version") if post.get("k8s_version") in K8S_VERSIONS else design.k8s_version
+    pss = post.get("pss") if post.get("pss") in {value for value, _ in PSS_CHOICES} else design.pss_level
     drawn = item_heads(working)
     drawn_names = (_container_names(working.document), volume_names(working.document))
     source = "yaml" if action == "apply-yaml" or post.get("source") == "yaml" else "form"
@@ -400,7 +408,7 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
             structural = True
         except edits.EditError as exc:
             edit_error = str(exc)
-    analysis = analyse(working, version)
+    analysis = analyse(working, version, pss=pss or None)
     saved = Content.of(design.latest) if design.latest else None
     return EditorState(
         working,
@@ -414,9 +422,15 @@ def process(design: Any, post: Any, action: str = "") -> EditorState:
         structural=structural,
         acted=acted,
         # Broken YAML is an edit not yet in the working copy: unsaved, so the leave guard asks.
-        dirty=yaml_error is not None or is_dirty(working, saved) or version != design.k8s_version,
+        dirty=(
+            yaml_error is not None
+            or is_dirty(working, saved)
+            or version != design.k8s_version
+            or pss != design.pss_level
+        ),
         message=str(post.get("message", ""))[:500],
         drawn_heads=drawn,
+        pss=pss,
     )
 
 
@@ -482,11 +496,17 @@ def conflict_context(design: Any, state: EditorState, current: Any) -> dict[str,
     }
 
 
-def store_version(design: Any, version: str) -> None:
-    """The target Kubernetes version is a property of the design, saved with the revision."""
+def store_version(design: Any, version: str, pss: str | None = None) -> None:
+    """The target version and the enforced PodSecurity level belong to the design, saved with the revision."""
+    changed: dict[str, str] = {}
     if version != design.k8s_version:
-        type(design).objects.filter(pk=design.pk).update(k8s_version=version)
-        design.k8s_version = version
+        changed["k8s_version"] = version
+    if pss is not None and pss != design.pss_level:
+        changed["pss_level"] = pss
+    if changed:
+        type(design).objects.filter(pk=design.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(design, name, value)
 
 
 def page_context(
@@ -500,7 +520,7 @@ def page_context(
     from django.urls import reverse
 
     from designer.editor_forms import findings_groups, form_sections
-    from designer.models import K8S_VERSIONS
+    from designer.models import K8S_VERSIONS, PSS_CHOICES
     from designer.pod.actions import ACTIONS
     from designer.pod.workloads import WORKLOAD_KINDS
 
@@ -525,6 +545,7 @@ def page_context(
         "findings_unchanged": digest == shown_digest,
         "pod_has_error": any(k.startswith("pod-") for k in state.field_errors),
         "versions": K8S_VERSIONS,
+        "pss_choices": PSS_CHOICES,
         "pattern_actions": list(ACTIONS.values()),
         "volume_types": list(NEW_VOLUMES),
         "kinds": list(WORKLOAD_KINDS),

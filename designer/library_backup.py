@@ -36,6 +36,7 @@ DESIGN_FIELDS = (
     "visibility",
     "tags",
     "k8s_version",
+    "pss_level",
     "is_starter",
     "starter_slug",
     "kind",
@@ -164,7 +165,8 @@ def import_library(root: Path) -> tuple[int, int]:
         folders = sorted((root / "designs").iterdir(), key=lambda p: int(p.name))
         for folder in folders:
             meta = json.loads((folder / "design.json").read_text(encoding="utf-8"))
-            fields = {f: meta[f] for f in DESIGN_FIELDS}
+            # A backup from before a field existed lacks it: the model default stands in.
+            fields = {f: meta[f] for f in DESIGN_FIELDS if f in meta}
             fields |= {
                 "owner": users.get(meta["owner"]) if meta["owner"] else None,
                 "team": teams.get(meta["team"]) if meta["team"] else None,

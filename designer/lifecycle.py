@@ -26,13 +26,18 @@ def teams_for_saving(user: Any) -> list[Team]:
     return list(Team.objects.filter(memberships__user=user, memberships__level__in=levels).order_by("name"))
 
 
-def update_settings(design: Design, name: str, description: str, tags: str, k8s_version: str) -> None:
+def update_settings(
+    design: Design, name: str, description: str, tags: str, k8s_version: str, pss_level: str | None = None
+) -> None:
     """Rename/describe/tag a design; the search text follows (it holds the name and description)."""
     from designer.revisions import _search_text  # the one definition of what the library searches
 
     design.name, design.description = name, description
     design.tags, design.k8s_version = Design.encode_tags(tags), k8s_version
     fields = ["name", "description", "tags", "k8s_version"]
+    if pss_level is not None:
+        design.pss_level = pss_level
+        fields.append("pss_level")
     if design.latest is not None:
         design.search_text = _search_text(design, Content.of(design.latest))
         fields.append("search_text")
@@ -99,6 +104,7 @@ def fork(origin: Design, user: Any, name: str, team: Team | None = None) -> Desi
             description=origin.description,
             tags=origin.tags,
             k8s_version=origin.k8s_version,
+            pss_level=origin.pss_level,
             forked_from=origin,
         )
         message = f"Forked from “{origin.name}” revision {latest.number}"

@@ -21,6 +21,13 @@ from designer.pod.rules.context import LATEST_VERSION
 
 DEFAULT_K8S_VERSION = f"{LATEST_VERSION[0]}.{LATEST_VERSION[1]}"
 K8S_VERSIONS = [f"1.{minor}" for minor in range(LATEST_VERSION[1], 24, -1)]
+# The PodSecurity level a design's namespace enforces; "" = not known, admission not checked.
+PSS_CHOICES = [
+    ("", "not checked"),
+    ("privileged", "privileged"),
+    ("baseline", "baseline"),
+    ("restricted", "restricted"),
+]
 
 
 class Team(models.Model):
@@ -69,6 +76,9 @@ class Design(models.Model):
     # Comma-wrapped lowercase tags (",mesh,logging,") so a tag filter is one indexed LIKE.
     tags = models.CharField(max_length=500, blank=True, default="")
     k8s_version = models.CharField("target Kubernetes version", max_length=10, default=DEFAULT_K8S_VERSION)
+    pss_level = models.CharField(
+        "namespace enforces (PodSecurity)", max_length=10, blank=True, default="", choices=PSS_CHOICES
+    )
     # Starter designs form the "Patterns" collection every signed-in user can read and fork.
     is_starter = models.BooleanField(default=False)
     starter_slug = models.SlugField(max_length=100, blank=True, default="")
@@ -101,6 +111,11 @@ class Design(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("designer:design", args=[self.pk])
+
+    @property
+    def pss(self) -> str | None:
+        """The level lint() checks PodSecurity admission against, or None when not set."""
+        return self.pss_level or None
 
     @property
     def tag_list(self) -> list[str]:

@@ -59,11 +59,12 @@ def normalise_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> d
     return result
 
 
-def lint_counts(content: Content, version: str) -> tuple[int, int]:
+def lint_counts(content: Content, version: str, pss: str | None = None) -> tuple[int, int]:
     """Unwaived (errors, warnings) of a document, for the library and history lists."""
     from designer.pod.rules.lint import lint
 
-    findings = lint(content.document, version=version, roles={k: Role(v) for k, v in content.roles.items()})
+    roles = {k: Role(v) for k, v in content.roles.items()}
+    findings = lint(content.document, version=version, roles=roles, pss=pss)
     counts = count_by_severity(findings)
     return counts["error"], counts["warning"]
 
@@ -97,7 +98,7 @@ def save_revision(
 ) -> Revision:
     """Append revision latest+1; StaleRevision when base_number is not the latest any more."""
     content.roles = normalise_roles(content.document, content.roles)
-    errors, warnings = lint_counts(content, design.k8s_version)
+    errors, warnings = lint_counts(content, design.k8s_version, design.pss)
     with transaction.atomic():
         locked = Design.objects.select_for_update().get(pk=design.pk)
         current = locked.latest

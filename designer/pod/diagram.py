@@ -246,6 +246,22 @@ def _badge_row(found: list[Finding], colspan: int = 1) -> str:
     )
 
 
+PSS_PREFIX = "K8S-PSS-"
+
+
+def _pss_row(found: list[Finding], level: str | None, colspan: int = 2) -> str:
+    """The mark of a container that PodSecurity admission rejects, naming the level and checks."""
+    checks = sorted({f.rule.removeprefix(PSS_PREFIX).lower() for f in found if f.rule.startswith(PSS_PREFIX)})
+    if not checks:
+        return ""
+    title = f"violates PodSecurity {_h(level, 20)}" if level else "violates PodSecurity"
+    return (
+        f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#f8d7da">'
+        f'<FONT COLOR="{DANGER}" POINT-SIZE="9"><B>[PSS] {title}</B><BR/>{_h(", ".join(checks), 120)}'
+        "</FONT></TD></TR>"
+    )
+
+
 def _marked(found: list[Finding]) -> str:
     if any(f.severity == "error" for f in found):
         return DANGER
@@ -255,7 +271,9 @@ def _marked(found: list[Finding]) -> str:
 # --- nodes ----------------------------------------------------------------------------------
 
 
-def _container_node(item: _Item, found: list[Finding], step: int | None = None) -> str:
+def _container_node(
+    item: _Item, found: list[Finding], step: int | None = None, pss: str | None = None
+) -> str:
     fill, border, shape, style, badge = ROLE_STYLE[item.role]
     heading = f"{step}. " if step is not None else ""
     rows = [
@@ -276,6 +294,7 @@ def _container_node(item: _Item, found: list[Finding], step: int | None = None) 
             f'HREF="#{_h(_percent(port_id), 400)}" TOOLTIP="{_h(f"{item.name} listens on :{number}", 200)}">'
             f'<FONT POINT-SIZE="9">:{number} {_h(detail, 30)}</FONT></TD></TR>'
         )
+    rows.append(_pss_row(found, pss))
     rows.append(_badge_row(found, 2))
     colour = _marked(found) or border
     penwidth = "2.5" if found else ("2" if item.role == "main" else "1")
@@ -370,7 +389,7 @@ def _legend() -> list[str]:
 # --- the drawing ------------------------------------------------------------------------------
 
 
-def _header(document: dict[str, Any], version: str | None) -> str:
+def _header(document: dict[str, Any], version: str | None, pss: str | None = None) -> str:
     meta = pod_metadata(document)
     outer = _dict(document.get("metadata"))
     kind = document.get("kind") if isinstance(document.get("kind"), str) else "Pod"
@@ -382,6 +401,8 @@ def _header(document: dict[str, Any], version: str | None) -> str:
     parts = [title, f"namespace {_h(namespace, 40)}"]
     if version:
         parts.append(f"Kubernetes {_h(version, 20)}")
+    if pss:
+        parts.append(f"enforces PodSecurity {_h(pss, 20)}")
     return " | ".join(parts)
 
 
@@ -390,8 +411,13 @@ def build_dot(
     roles: dict[str, Any] | None = None,
     findings: list[Finding] | None = None,
     version: str | None = None,
+    pss: str | None = None,
 ) -> str:
-    """The pod drawn as DOT: containers by role, init lane, volumes, mounts and localhost links."""
+    """The pod drawn as DOT: containers by role, init lane, volumes, mounts and localhost links.
+
+    pss: the PodSecurity level the namespace enforces; shown in the frame, and the containers
+    with K8S-PSS-* findings carry a "[PSS] violates PodSecurity <level>" mark.
+    """
     if not isinstance(document, dict):
         document = {}
     spec = pod_spec(document)
@@ -424,7 +450,7 @@ def build_dot(
         )
     out += [
         "  subgraph cluster_pod {",
-        f'    id="pod" label=<{_header(document, version)}{pod_badge}> labeljust="l" style="rounded" '
+        f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" style="rounded" '
         f'color="#343a40" penwidth="1.5" fontsize="12";',
     ]
 
@@ -448,7 +474,7 @@ def build_dot(
                 )
             else:
                 step_node[item.node] = item.node
-                out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step))
+                out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step, pss))
         out.append("    }")
     out.append(
         '    start [id="pod-start" shape="circle" style="filled" fillcolor="#343a40" fontcolor="white" '
@@ -476,7 +502,7 @@ def build_dot(
             '        id="native-sidecars" label="native sidecars | started in order, stay up beside the app" '
             'labeljust="l" style="dashed,rounded" color="#0f5132" fontsize="9";',
         ]
-        out += ["    " + _container_node(item, marks.nodes.get(item.node, [])) for item in natives]
+        out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in natives]
         if len(natives) > 1:
             out.append("        {rank=same; " + "; ".join(item.node for item in natives) + "}")
         out.append("      }")
@@ -485,7 +511,7 @@ def build_dot(
         '        id="app-containers" label="app containers | start together" labeljust="l" '
         'style="rounded" color="#6c757d" fontsize="9";',
     ]
-    out += ["    " + _container_node(item, marks.nodes.get(item.node, [])) for item in apps]
+    out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in apps]
     if len(apps) > 1:
         # One column of app containers: they start together, and volumes line up beside them.
         out.append("        {rank=same; " + "; ".join(item.node for item in apps) + "}")

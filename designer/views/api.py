@@ -19,6 +19,7 @@ from designer.api_auth import api_login_required
 from designer.library_search import LibraryFilterForm, filter_designs
 from designer.models import Design, Revision
 from designer.pod.manifest import ManifestError, load_manifest
+from designer.pod.rules.pss import LEVELS as PSS_LEVELS
 from designer.revisions import Content, StaleRevision, save_revision
 
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ def design_summary(request: HttpRequest, design: Design) -> dict[str, Any]:
         "visibility": design.visibility,
         "tags": design.tag_list,
         "k8s_version": design.k8s_version,
+        "pss": design.pss,
         "roles_present": [r for r in design.roles_present.split(",") if r],
         "revision": design.revision_count,
         "errors": design.error_count,
@@ -108,6 +110,11 @@ def design_item(request: HttpRequest, pk: int) -> HttpResponse:
     content = _content_from(body)
     if isinstance(content, str):
         return _error(content, 400)
+    if "pss" in body:  # the PodSecurity level the namespace enforces: a level, or null for none
+        if body["pss"] not in (None, "", *PSS_LEVELS):
+            return _error(f"pss must be one of {', '.join(PSS_LEVELS)} or null.", 400)
+        design.pss_level = body["pss"] or ""
+        design.save(update_fields=["pss_level"])
     try:
         revision = save_revision(
             design, content, request.user, str(body.get("message") or ""), base_number=base

@@ -19,6 +19,7 @@ from designer.pod.render import RenderError, render, sanitize_svg
 from designer.pod.roles import roles_for
 from designer.pod.rules.context import parse_version
 from designer.pod.rules.lint import lint
+from designer.pod.rules.pss import LEVELS as PSS_LEVELS
 from designer.pod.rules.stream import lint_stream
 
 
@@ -41,6 +42,14 @@ def _read(request: HttpRequest) -> tuple[object, JsonResponse | None]:
     return manifest, None
 
 
+def _pss(request: HttpRequest) -> tuple[str | None, JsonResponse | None]:
+    """?pss=LEVEL: the PodSecurity level the namespace enforces (absent or empty: not checked)."""
+    level = request.GET.get("pss") or None
+    if level is not None and level not in PSS_LEVELS:
+        return None, JsonResponse({"error": f"pss must be one of {', '.join(PSS_LEVELS)}"}, status=400)
+    return level, None
+
+
 def _version(request: HttpRequest) -> tuple[tuple[int, int] | None, JsonResponse | None]:
     try:
         return parse_version(request.GET.get("k8s_version")), None
@@ -52,10 +61,11 @@ def _version(request: HttpRequest) -> tuple[tuple[int, int] | None, JsonResponse
 @api_login_required
 def lint_manifest(request: HttpRequest) -> HttpResponse:
     version, version_error = _version(request)
-    if version_error:
-        return version_error
+    pss, pss_error = _pss(request)
+    if version_error or pss_error:
+        return version_error or pss_error  # type: ignore[return-value]
     try:
-        results = lint_stream(request.body, choose=_choose(request), version=version)
+        results = lint_stream(request.body, choose=_choose(request), version=version, pss=pss)
     except ManifestError as exc:
         return JsonResponse({"error": str(exc), "line": exc.line, "column": exc.column}, status=400)
     documents = [
@@ -70,6 +80,7 @@ def lint_manifest(request: HttpRequest) -> HttpResponse:
     ]
     body: dict[str, object] = {
         "k8s_version": f"{version[0]}.{version[1]}",  # type: ignore[index]
+        "pss": pss,
         "counts": count_by_severity([f for result in results for f in result.findings]),
         "documents": documents,
     }
@@ -83,11 +94,12 @@ def lint_manifest(request: HttpRequest) -> HttpResponse:
 def diagram_manifest(request: HttpRequest) -> HttpResponse:
     manifest, error = _read(request)
     version, version_error = _version(request)
-    if error or version_error:
-        return error or version_error  # type: ignore[return-value]
+    pss, pss_error = _pss(request)
+    if error or version_error or pss_error:
+        return error or version_error or pss_error  # type: ignore[return-value]
     document = manifest.document  # type: ignore[attr-defined]
-    findings = lint(document, version=version)
-    dot = build_dot(document, roles_for(document), findings, version=f"{version[0]}.{version[1]}")  # type: ignore[index]
+    findings = lint(document, version=version, pss=pss)
+    dot = build_dot(document, roles_for(document), findings, version=f"{version[0]}.{version[1]}", pss=pss)  # type: ignore[index]
     try:
         svg = sanitize_svg(render(dot, "svg"))
     except RenderError as exc:

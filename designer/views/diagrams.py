@@ -27,10 +27,10 @@ def diagram(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Diagrams come as .svg, .png or .dot")
     working = _latest(design)
-    analysis = editor.analyse(working, design.k8s_version, draw=False)
+    analysis = editor.analyse(working, design.k8s_version, draw=False, pss=design.pss)
     from designer.pod.diagram import build_dot
 
-    dot = build_dot(working.document, working.role_map, analysis.findings, design.k8s_version)
+    dot = build_dot(working.document, working.role_map, analysis.findings, design.k8s_version, pss=design.pss)
     return _drawing(dot, fmt, f"{_base(design)}-diagram.{fmt}")
 
 
@@ -52,10 +52,10 @@ def bundle(request: HttpRequest, pk: int) -> HttpResponse:
     """YAML + SVG + PNG + findings.json in one zip; a failed render leaves a note instead."""
     design = get_design_for_user(request.user, pk)
     working = _latest(design)
-    analysis = editor.analyse(working, design.k8s_version, draw=False)
+    analysis = editor.analyse(working, design.k8s_version, draw=False, pss=design.pss)
     from designer.pod.diagram import build_dot
 
-    dot = build_dot(working.document, working.role_map, analysis.findings, design.k8s_version)
+    dot = build_dot(working.document, working.role_map, analysis.findings, design.k8s_version, pss=design.pss)
     base = _base(design)
     kind = str(working.document.get("kind") or "Pod")
     buffer = io.BytesIO()
@@ -71,6 +71,7 @@ def bundle(request: HttpRequest, pk: int) -> HttpResponse:
             "design": design.name,
             "revision": design.latest.number if design.latest else None,
             "kubernetesVersion": design.k8s_version,
+            "podSecurityLevel": design.pss,
             "counts": analysis.counts,
             "findings": [f.as_dict() for f in analysis.findings],
         }

@@ -72,7 +72,7 @@ def _save(request: HttpRequest, design: Design, state: editor.EditorState, on_to
     except StaleRevision as exc:
         ctx = {**_context(request, design, state), **editor.conflict_context(design, state, exc.current)}
         return render(request, "designer/conflict.html", ctx, status=409)
-    editor.store_version(design, state.version)
+    editor.store_version(design, state.version, state.pss)
     messages.success(request, f"Saved revision {revision.number}.")
     return _to(request, design.get_absolute_url())
 
@@ -80,7 +80,12 @@ def _save(request: HttpRequest, design: Design, state: editor.EditorState, on_to
 def _fork(request: HttpRequest, design: Design, state: editor.EditorState) -> HttpResponse:
     content: Content = state.working.content()
     fork = create_design(
-        request.user, f"{design.name} (fork)", content, k8s_version=state.version, forked_from=design
+        request.user,
+        f"{design.name} (fork)",
+        content,
+        k8s_version=state.version,
+        pss_level=state.pss,
+        forked_from=design,
     )
     messages.success(request, f"Forked into “{fork.name}”; your changes are its first revision.")
     return _to(request, fork.get_absolute_url())

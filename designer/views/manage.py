@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from designer import lifecycle
 from designer.access import AuthedRequest, get_design_for_user, visible_designs
-from designer.models import K8S_VERSIONS, Design, Team
+from designer.models import K8S_VERSIONS, PSS_CHOICES, Design, Team
 
 
 class RenameForm(forms.Form):
@@ -21,6 +21,12 @@ class RenameForm(forms.Form):
     )
     tags = forms.CharField(label="Tags (comma-separated)", required=False, max_length=400)
     k8s_version = forms.ChoiceField(label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS])
+    pss_level = forms.ChoiceField(
+        label="Namespace enforces (PodSecurity)",
+        choices=PSS_CHOICES,
+        required=False,
+        help_text="Lint checks PodSecurity admission at this level: each violated control is an error.",
+    )
 
 
 class VisibilityForm(forms.Form):
@@ -64,6 +70,7 @@ def _settings_page(
                 "description": design.description,
                 "tags": ", ".join(design.tag_list),
                 "k8s_version": design.k8s_version,
+                "pss_level": design.pss_level,
             }
         ),
         "visibility_form": forms_.get("visibility")
@@ -87,7 +94,9 @@ def rename_design(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _settings_page(request, design, status=400, rename=form)
     data = form.cleaned_data
-    lifecycle.update_settings(design, data["name"], data["description"], data["tags"], data["k8s_version"])
+    lifecycle.update_settings(
+        design, data["name"], data["description"], data["tags"], data["k8s_version"], data["pss_level"]
+    )
     messages.success(request, "Saved the design's settings.")
     return redirect("designer:settings", design.pk)
 

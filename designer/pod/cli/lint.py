@@ -1,4 +1,4 @@
-"""`python -m designer.pod lint FILE|DIR... [--k8s-version 1.33] [--format text|json|sarif] [--choose N]`.
+"""`python -m designer.pod lint FILE|DIR... [--k8s-version 1.33] [--pss LEVEL] [--format text|json|sarif] [--choose N]`.
 
 Every workload of each file is linted (a multi-document stream or a `List`: a Helm output's
 Deployment and its test Pod both), the other documents of the stream being its companions;
@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument(
+        "--pss",
+        choices=("privileged", "baseline", "restricted"),
+        default=None,
+        help="PodSecurity level the namespace enforces: its violations are errors K8S-PSS-*",
+    )
+    parser.add_argument(
         "--choose", type=int, default=None, help="index of the document to lint in a multi-document file"
     )
     parser.add_argument(
@@ -50,6 +56,7 @@ def _lint_options(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of lint_stream() the command line sets (one line per option)."""
     return {
         "choose": args.choose,
+        "pss": args.pss,
     }
 
 

@@ -24,7 +24,7 @@ from designer.pod.rules.context import LATEST_VERSION, OLDEST_VERSION, LintConte
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, apply_waivers, parse_waivers
 from designer.pod.workloads import template_path
 
-LAYERS = ("schema", "apiserver", "patterns", "practices")
+LAYERS = ("schema", "apiserver", "pss", "patterns", "practices")
 
 
 def _version(version: tuple[int, int] | str | None) -> tuple[int, int]:
