@@ -1,4 +1,4 @@
-"""Effective pod resources (RULES.md §4), QoS class, and Kubernetes quantity parsing.
+"""Effective pod resources (RULES.md §4) and QoS class (quantities: designer.pod.quantity).
 
 The scheduler reserves, per resource, the larger of the init phase's peak and the steady state:
 
@@ -12,88 +12,14 @@ limit is unbounded (None). Pod-level `spec.resources` replaces the container agg
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from designer.pod.quantity import quantity_or_none
 from designer.pod.roles import is_native_sidecar
 
-_QUANTITY = re.compile(
-    r"^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?\Z"
-)
-_SUFFIX = {
-    "": Decimal(1),
-    "n": Decimal("1e-9"),
-    "u": Decimal("1e-6"),
-    "m": Decimal("1e-3"),
-    "k": Decimal("1e3"),
-    "M": Decimal("1e6"),
-    "G": Decimal("1e9"),
-    "T": Decimal("1e12"),
-    "P": Decimal("1e15"),
-    "E": Decimal("1e18"),
-    "Ki": Decimal(1024),
-    "Mi": Decimal(1024**2),
-    "Gi": Decimal(1024**3),
-    "Ti": Decimal(1024**4),
-    "Pi": Decimal(1024**5),
-    "Ei": Decimal(1024**6),
-}
 QOS_RESOURCES = ("cpu", "memory")
-# Go's strings.TrimSpace (unicode.IsSpace, the White_Space property), which Quantity.UnmarshalJSON
-# applies before parsing. Not str.strip(): Python's whitespace also has \x1c-\x1f, Go's does not.
-GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-
-
-def parse_quantity(value: Any) -> Decimal | None:
-    """'500m' -> 0.5, '1Gi' -> 1073741824, '2e3' -> 2000, 3 -> 3; None when not a quantity."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    return _parse_text(value)
-
-
-@functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Decimals are immutable
-def _parse_text(value: str) -> Decimal | None:
-    match = _QUANTITY.match(value.strip(GO_SPACE))
-    if not match:
-        return None
-    number_text, exponent, suffix = match.groups()
-    try:
-        number = Decimal(number_text)
-        if exponent:
-            number = number.scaleb(int(exponent[1:]))
-    except (InvalidOperation, ValueError):
-        return None
-    return number * _SUFFIX[suffix or ""]
-
-
-def format_quantity(resource: str, value: Decimal | None) -> str:
-    """A readable quantity: cpu in cores or millicores, memory-like in Ki/Mi/Gi when exact."""
-    if value is None:
-        return "unbounded"
-    if resource == "cpu":
-        if value == value.to_integral_value():
-            return str(int(value))
-        milli = value * 1000
-        return f"{int(milli)}m" if milli == milli.to_integral_value() else str(value.normalize())
-    if value == value.to_integral_value() and value > 0:
-        whole = int(value)
-        for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
-            unit = int(_SUFFIX[suffix])
-            if whole % unit == 0:
-                return f"{whole // unit}{suffix}"
-        return str(whole)
-    return str(value.normalize())
 
 
 def _list(spec: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -107,7 +33,7 @@ def _quantities(resources: Any, key: str) -> dict[str, Decimal]:
         return {}
     result = {}
     for name, raw in section.items():
-        quantity = parse_quantity(raw)
+        quantity = quantity_or_none(raw)
         if isinstance(name, str) and quantity is not None:
             result[name] = quantity
     return result

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from designer.pod.resources import effective_resources, format_quantity, parse_quantity, qos_class
+from designer.pod.quantity import quantity_or_none as parse_quantity
+from designer.pod.quantity import readable as format_quantity
+from designer.pod.resources import effective_resources, qos_class
 
 
 def ctr(

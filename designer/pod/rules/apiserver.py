@@ -11,17 +11,22 @@ import ipaddress
 import re
 from typing import Any
 
-from designer.pod import resources as quantities
 from designer.pod.findings import Finding
+from designer.pod.quantity import as_written, quantity_or_none, readable
+from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import names
+from designer.pod.rules import gates, names
+from designer.pod.rules.apiserver_admission import check_admission
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
     validate_containers,
     validate_ephemeral_containers,
     validate_init_containers,
 )
-from designer.pod.rules.apiserver_resources import validate_profile
+from designer.pod.rules.apiserver_metadata import validate_pod_metadata
+from designer.pod.rules.apiserver_quantities import validate_quantities
+from designer.pod.rules.apiserver_resources import validate_profile, validate_resources
+from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
 from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
 from designer.pod.rules.context import LintContext
@@ -45,8 +50,6 @@ _TEMPLATE_RESTART = {
 _IP_LEADING_ZEROS = re.compile(
     r"(^|:)0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)\.0*(0|[1-9][0-9]*)((/)0*(0|[1-9][0-9]*))?\Z"
 )
-# StrictIPCIDRValidation (KEP-4858): alpha and off in v1.33, beta and on from v1.36.
-_STRICT_IP_VERSION = (1, 36)
 
 
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -69,7 +72,7 @@ def ip_errors(value: str, version: tuple[int, int]) -> list[str]:
     address = _parse_ip(value)
     if address is None and _parse_ip(_IP_LEADING_ZEROS.sub(r"\1\2.\3.\4.\5\7\8", value)) is None:
         return [IP_MSG]
-    if version < _STRICT_IP_VERSION:
+    if not gates.enabled("StrictIPCIDRValidation", version):
         return []
     if address is None:
         return ["must not have leading 0s"]
@@ -112,6 +115,28 @@ def validate_active_deadline(value: Any, path: str) -> list[Finding]:
             fp.invalid("K8S-POD-ACTIVEDEADLINE", path, number, "must be between 1 and 2147483647, inclusive")
         ]
     return []
+
+
+# IsDNS1123SubdomainWithUnderscore (RelaxedDNSSearchValidation, on from v1.33): a label may start
+# with "_" and hold "_" (SRV-style search domains); the message names '_' but, as upstream, shows
+# the plain subdomain regex.
+_DNS_LABEL_UNDERSCORE = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_DNS_SUBDOMAIN_UNDERSCORE = re.compile(rf"^{_DNS_LABEL_UNDERSCORE}(\.{_DNS_LABEL_UNDERSCORE})*\Z")
+DNS_SEARCH_RELAXED_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+    f"validation is '{names.DNS1123_SUBDOMAIN_FMT}')"
+)
+
+
+def dns_search_errors(value: str) -> list[str]:
+    """IsDNS1123SubdomainWithUnderscore."""
+    errs = []
+    if len(value) > 253:
+        errs.append(names.max_len(253))
+    if not _DNS_SUBDOMAIN_UNDERSCORE.match(value):
+        errs.append(DNS_SEARCH_RELAXED_MSG)
+    return errs
 
 
 def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
@@ -160,11 +185,14 @@ def validate_dns(spec: dict[str, Any], path: str, version: tuple[int, int]) -> l
                 "must not have more than 2048 characters (including spaces) in the search list",
             )
         )
+    relaxed = gates.enabled("RelaxedDNSSearchValidation", version)
     for i, search in enumerate(as_list(config.get("searches"))):
-        if not isinstance(search, str) or search == ".":
+        if not isinstance(search, str) or (relaxed and search == "."):
             continue
-        for msg in names.is_dns1123_subdomain(search.removesuffix(".")):
-            out.append(fp.invalid(rule, index(search_path, i), search.removesuffix("."), msg))
+        search = search.removesuffix(".")
+        check = dns_search_errors if relaxed else names.is_dns1123_subdomain
+        for msg in check(search):
+            out.append(fp.invalid(rule, index(search_path, i), search, msg))
     for i, option in enumerate(as_list(config.get("options"))):
         if isinstance(option, dict) and as_str(option.get("name")) == "":
             out.append(
@@ -281,9 +309,10 @@ def validate_host_users(spec: dict[str, Any], path: str) -> list[Finding]:
     """hostUsers: false (user namespaces) cannot be combined with host namespaces."""
     if spec.get("hostUsers") is not False:
         return []
+    # validateHostUsers names the last two by their Go field names: spec.HostPID, spec.HostIPC.
     return [
-        fp.forbidden("K8S-POD-HOSTUSERS", child(path, key), "when `pod.Spec.HostUsers` is false")
-        for key in ("hostNetwork", "hostPID", "hostIPC")
+        fp.forbidden("K8S-POD-HOSTUSERS", child(path, shown), "when `pod.Spec.HostUsers` is false")
+        for key, shown in (("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC"))
         if spec.get(key) is True
     ]
 
@@ -322,11 +351,11 @@ def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
     rule = "K8S-POD-OS"
     name = os_spec.get("name")
     if name in (None, ""):
-        return [fp.required(rule, child(child(path, "os"), "name"))]
+        return [fp.required(rule, child(child(path, "os"), "name"), "cannot be empty")]
     if not isinstance(name, str):
         return []
-    if name not in ("linux", "windows"):
-        return [fp.not_supported(rule, child(child(path, "os"), "name"), name, ["linux", "windows"])]
+    if name not in ("linux", "windows"):  # validateOS reports an unknown name at spec.os
+        return [fp.not_supported(rule, child(path, "os"), name, ["linux", "windows"])]
     out: list[Finding] = []
     pod_sc = as_dict(spec.get("securityContext"))
     containers = [
@@ -474,7 +503,7 @@ def validate_windows_host_process(spec: dict[str, Any], path: str) -> list[Findi
 def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
     """Pod-level resources (beta, on by default from v1.34): names, claims, consistency with containers."""
     resources = spec.get("resources")
-    if not isinstance(resources, dict) or version < (1, 34):
+    if not isinstance(resources, dict) or not gates.enabled("PodLevelResources", version):
         return []
     rule = "K8S-POD-RESOURCES"
     res_path = child(path, "resources")
@@ -491,37 +520,35 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
                     fp.not_supported(rule, fp.key(child(res_path, group), str(name)), name, ["cpu", "memory"])
                 )
     for name, raw in requests.items():
-        limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
-        value = quantities.parse_quantity(raw)
+        limit = quantity_or_none(limits.get(name)) if name in limits else None
+        value = quantity_or_none(raw)
         if value is not None and limit is not None and value > limit:
             out.append(
                 fp.invalid(
                     rule,
                     child(res_path, "requests"),
-                    fp.format_quantity(raw),
-                    f"must be less than or equal to {name} limit of {fp.format_quantity(limits[name])}",
+                    as_written(raw),
+                    f"must be less than or equal to {name} limit of {as_written(limits[name])}",
                 )
             )
-    aggregate = quantities.effective_resources({k: v for k, v in spec.items() if k != "resources"})[
-        "requests"
-    ]
+    aggregate = effective_resources({k: v for k, v in spec.items() if k != "resources"})["requests"]
     for name, raw in requests.items():
-        value = quantities.parse_quantity(raw)
+        value = quantity_or_none(raw)
         total = aggregate.get(name)
         if value is not None and total is not None and total > value:
             out.append(
                 fp.invalid(
                     rule,
                     fp.key(child(res_path, "requests"), str(name)),
-                    fp.format_quantity(raw),
+                    as_written(raw),
                     f"must be greater than or equal to aggregate container requests of "
-                    f"{quantities.format_quantity(str(name), total)}",
+                    f"{readable(str(name), total)}",
                 )
             )
     for i, ctr in enumerate(as_list(spec.get("containers"))):
         for name, raw in as_dict(as_dict(as_dict(ctr).get("resources")).get("limits")).items():
-            pod_limit = quantities.parse_quantity(limits.get(name)) if name in limits else None
-            value = quantities.parse_quantity(raw)
+            pod_limit = quantity_or_none(limits.get(name)) if name in limits else None
+            value = quantity_or_none(raw)
             if value is not None and pod_limit is not None and value > pod_limit:
                 where = fp.key(
                     child(child(index(child(path, "containers"), i), "resources"), "limits"), str(name)
@@ -530,12 +557,20 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
                     fp.invalid(
                         rule,
                         where,
-                        fp.format_quantity(raw),
-                        f"must be less than or equal to pod limits of {fp.format_quantity(limits[name])}",
+                        as_written(raw),
+                        f"must be less than or equal to pod limits of {as_written(limits[name])}",
                         container=as_str(as_dict(ctr).get("name")) or None,
                     )
                 )
     return out
+
+
+def validate_overhead(overhead: Any, path: str) -> list[Finding]:
+    """validateOverhead: the container resource rules on Limits=overhead (hence `overhead.limits[x]`)."""
+    if not isinstance(overhead, dict):
+        return []
+    findings = validate_resources({"limits": overhead}, path, None)
+    return [dataclasses.replace(f, rule="K8S-POD-OVERHEAD") for f in findings]
 
 
 def _attach_cascade(
@@ -614,6 +649,9 @@ def validate_pod_spec(
     out += validate_host_network_ports(spec, path)
     out += validate_windows_host_process(spec, path)
     out += validate_pod_resources(spec, path, version)
+    out += validate_scheduling(spec, path, version)
+    out += validate_overhead(spec.get("overhead"), child(path, "overhead"))
+    out += validate_quantities(spec, path)
     if kind == "Pod":
         out += validate_sa_token_needs_sa(spec, path)
     out = _attach_cascade(out, info.cascade, as_list(spec.get("volumes")), child(path, "volumes"))
@@ -635,11 +673,14 @@ def check(ctx: LintContext) -> list[Finding]:
     meta = pod_metadata(document)  # the defaulting leaves metadata alone
     if kind == "Pod":
         out += validate_pod_name(meta, "metadata")
+    out += validate_pod_metadata(meta, kind)
     template = pod_template(document)
     if template.get("spec") is not None and not isinstance(template.get("spec"), dict):
         return out  # a spec of the wrong type: the schema layer reports it
-    spec = defaulted_spec(document)  # = pod_spec(apply_defaults(document)), shares untouched fields
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
+    # = pod_spec(apply_defaults(document)), shares untouched fields; then, as kube-apiserver does
+    # before validating, the fields of the version's disabled feature gates are cleared.
+    spec = gates.drop_disabled_fields(defaulted_spec(document), version)
     claim_templates: tuple[str, ...] = ()
     if kind == "StatefulSet":
         templates = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
@@ -647,4 +688,6 @@ def check(ctx: LintContext) -> list[Finding]:
     out += validate_pod_spec(
         spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document), claim_templates
     )
+    if kind == "Pod":  # admission plugins see Pods, not a workload's template
+        out += check_admission(spec, spec_path, ctx.companions)
     return out

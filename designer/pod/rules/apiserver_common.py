@@ -8,6 +8,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import gates
 
 
 @dataclass
@@ -103,7 +104,7 @@ def port_name_errors(name: str) -> list[str]:
 
 def env_name_errors(name: str, version: tuple[int, int]) -> list[str]:
     """Legacy C-identifier-ish names before v1.32; any printable ASCII but '=' after (KEP-4369)."""
-    if version >= (1, 32):
+    if gates.enabled("RelaxedEnvironmentVariableValidation", version):
         return [RELAXED_ENV_NAME_MSG] if _NOT_RELAXED_ENV_CHAR.search(name) else []
     return [] if _ENV_NAME.match(name) else [ENV_NAME_MSG]
 

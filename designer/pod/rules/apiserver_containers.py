@@ -10,7 +10,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import names
+from designer.pod.rules import gates, names
 from designer.pod.rules.apiserver_common import (
     EPHEMERAL_FORBIDDEN,
     PORT_RANGE_MSG,
@@ -261,7 +261,8 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
                             container=name,
                         )
                     )
-        # validation.go reports these at volumeMounts.<field>, with no index.
+        # validation.go reports the path checks at volumeMounts.<field>, with no index (but the
+        # mutual exclusion at the indexed mount).
         if sub_path:
             out += local_descending_path("K8S-MOUNT-SUBPATH", sub_path, child(path, "subPath"), name)
         if sub_expr:
@@ -269,7 +270,7 @@ def validate_volume_mounts(ctr: dict[str, Any], path: str, name: str | None, inf
                 out.append(
                     fp.invalid(
                         "K8S-MOUNT-SUBPATH",
-                        child(path, "subPathExpr"),
+                        child(ip, "subPathExpr"),
                         sub_expr,
                         "subPathExpr and subPath are mutually exclusive",
                         container=name,
@@ -431,12 +432,12 @@ def validate_container_common(ctr: dict[str, Any], path: str, info: PodInfo) -> 
 
 def _restart_rules_enabled(version: tuple[int, int]) -> bool:
     """ContainerRestartRules (KEP-5307): alpha v1.34 (off), beta v1.35 (on by default)."""
-    return version >= (1, 35)
+    return gates.enabled("ContainerRestartRules", version)
 
 
 def _sidecars_enabled(version: tuple[int, int]) -> bool:
     """SidecarContainers: alpha v1.28 (off by default), beta v1.29 (on), GA v1.33."""
-    return version >= (1, 29)
+    return gates.enabled("SidecarContainers", version)
 
 
 def validate_containers(containers: Any, path: str, info: PodInfo) -> list[Finding]:
@@ -461,6 +462,19 @@ def validate_containers(containers: Any, path: str, info: PodInfo) -> list[Findi
         names.add(ctr_name)
         out += validate_probes_and_lifecycle(ctr, ctr_path, name, info)
         restart = ctr.get("restartPolicy")
+        if (
+            restart is None
+            and as_list(ctr.get("restartPolicyRules"))
+            and _restart_rules_enabled(info.version)
+        ):
+            out.append(
+                fp.required(
+                    "K8S-CTR-RESTARTPOLICY-FORBIDDEN",
+                    child(ctr_path, "restartPolicy"),
+                    "must specify restartPolicy when restart rules are used",
+                    container=name,
+                )
+            )
         if restart is not None:
             if not _restart_rules_enabled(info.version):
                 out.append(
@@ -547,16 +561,9 @@ def validate_init_containers(init: Any, containers: Any, path: str, info: PodInf
                             hint="Add restartPolicy: Always to make it a native sidecar, or remove it.",
                         )
                     )
-        if as_list(ctr.get("resizePolicy")) and not (restart_always and info.version >= (1, 33)):
-            out.append(
-                fp.invalid(
-                    "K8S-CTR-RESIZE-POLICY",
-                    child(ctr_path, "resizePolicy"),
-                    ctr.get("resizePolicy"),
-                    "must not be set for init containers",
-                    container=name,
-                )
-            )
+        # No "resizePolicy must not be set for init containers" here: with default gates the field
+        # is dropped before v1.33 (InPlacePodVerticalScaling off, gates.drop_disabled_fields) and
+        # allowed on every init container from v1.33 (kube-apiserver v1.33.5 and v1.36.2 admit it).
     return out
 
 

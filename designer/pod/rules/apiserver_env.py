@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
@@ -46,7 +47,13 @@ def validate_object_field_selector(
     if sub:
         base = sub.group(1)
         if base in ("metadata.annotations", "metadata.labels"):
-            return []
+            # validateObjectFieldSelector: the subscript is a label or annotation key (annotations
+            # compared lower-cased), reported at the fieldRef itself.
+            subscript = sub.group(2).lower() if base == "metadata.annotations" else sub.group(2)
+            return [
+                fp.invalid(rule, path, subscript, msg, container=name)
+                for msg in names.is_qualified_name(subscript)
+            ]
         return [
             fp.invalid(
                 rule,
@@ -94,9 +101,9 @@ def validate_resource_field_selector(
     divisor = ref.get("divisor")
     if divisor in (None, "", 0, "0"):
         return []
-    quantity = fp.parse_quantity(divisor)
+    quantity = quantity_or_none(divisor)
     if resource.endswith(".cpu"):
-        if quantity not in (fp.parse_quantity("1m"), 1):
+        if quantity not in (quantity_or_none("1m"), 1):
             return [
                 fp.invalid(
                     rule,
@@ -108,7 +115,7 @@ def validate_resource_field_selector(
             ]
     elif resource.endswith((".memory", ".ephemeral-storage")):
         allowed = [
-            fp.parse_quantity(q)
+            quantity_or_none(q)
             for q in ("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei")
         ]
         if quantity not in allowed:

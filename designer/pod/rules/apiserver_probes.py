@@ -6,6 +6,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import gates
 from designer.pod.rules.apiserver_common import (
     HTTP_HEADER_RE,
     NONNEG_MSG,
@@ -13,7 +14,7 @@ from designer.pod.rules.apiserver_common import (
     PodInfo,
     port_name_errors,
 )
-from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child, index
+from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child
 
 
 def validate_port_num_or_name(value: Any, path: str, rule: str, name: str | None) -> list[Finding]:
@@ -47,13 +48,13 @@ def validate_handler_fields(kind: str, action: dict[str, Any], path: str, name: 
             out.append(
                 fp.not_supported(rule, child(path, "scheme"), scheme, ["HTTP", "HTTPS"], container=name)
             )
-        for j, header in enumerate(as_list(action.get("httpHeaders"))):
+        for header in as_list(action.get("httpHeaders")):
             header_name = as_dict(header).get("name")
             if isinstance(header_name, str) and not HTTP_HEADER_RE.match(header_name):
                 out.append(
                     fp.invalid(
                         rule,
-                        child(index(child(path, "httpHeaders"), j), "name"),
+                        child(path, "httpHeaders"),  # validateHTTPHeaders: no index, no .name
                         header_name,
                         "a valid HTTP header must consist of alphanumeric characters or '-' "
                         "(e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",
@@ -117,7 +118,7 @@ def validate_sleep(
     seconds = seconds or 0
     if grace is None:
         return []
-    allow_zero = version >= (1, 33)
+    allow_zero = gates.enabled("PodLifecycleSleepActionAllowZero", version)
     low_ok = seconds >= 0 if allow_zero else seconds > 0
     if low_ok and seconds <= grace:
         return []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import as_written, canonical, is_integer, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import (
@@ -41,6 +43,20 @@ def resource_name_errors(resource: str) -> list[str]:
     return []
 
 
+def hugepage_divisible(resource: str, value: Decimal) -> bool:
+    """IsHugePageResourceValueDivisible: a whole number of pages of the size the name gives."""
+    size = quantity_or_none(resource.removeprefix("hugepages-"))
+    if size is None or size <= 0 or not is_integer(size):
+        return False
+    pages = value.to_integral_value(rounding=ROUND_CEILING)  # Quantity.Value() rounds up
+    return pages % size == 0
+
+
+def _binary(quantity: Any) -> bool:
+    """Written with a binary suffix (1Gi): Quantity.String() keeps the BinarySI format."""
+    return isinstance(quantity, str) and quantity.strip().endswith("i")
+
+
 def validate_resources(resources: Any, path: str, name: str | None) -> list[Finding]:
     """ValidateResourceRequirements: names, quantities, request <= limit, non-overcommitable, hugepages."""
     res = as_dict(resources)
@@ -57,7 +73,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
             rp = fp.key(group_path, resource)
             for msg in resource_name_errors(resource):
                 out.append(fp.invalid("K8S-RES-NAME", rp, resource, msg, container=name))
-            value = fp.parse_quantity(quantity)
+            value = quantity_or_none(quantity)
             if value is None:
                 if isinstance(quantity, str):
                     out.append(
@@ -73,16 +89,14 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                 continue
             if value < 0:
                 out.append(
-                    fp.invalid(
-                        "K8S-RES-QUANTITY", rp, fp.format_quantity(quantity), NONNEG_MSG, container=name
-                    )
+                    fp.invalid("K8S-RES-QUANTITY", rp, as_written(quantity), NONNEG_MSG, container=name)
                 )
-            elif not _is_native(resource) and value.denominator != 1:
+            elif not _is_native(resource) and not is_integer(value):
                 out.append(
                     fp.invalid(
                         "K8S-RES-QUANTITY",
                         rp,
-                        fp.format_quantity(quantity),
+                        as_written(quantity),
                         "must be an integer",
                         container=name,
                     )
@@ -91,18 +105,29 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                 cpu_or_memory = True
             if resource.startswith("hugepages-"):
                 hugepages = True
+                if not hugepage_divisible(resource, value):
+                    text = canonical(value, binary=_binary(quantity))
+                    out.append(
+                        fp.invalid(
+                            "K8S-RES-HUGEPAGES",
+                            rp,
+                            text,
+                            f"{text} is not positive integer multiple of {resource}",
+                            container=name,
+                        )
+                    )
             if group == "limits":
                 parsed_limits[resource] = value
                 continue
             limit = parsed_limits.get(resource)
             if resource in limits and limit is not None:
-                limit_text = fp.format_quantity(limits[key])
+                limit_text = as_written(limits[key])
                 if value != limit and not _overcommit_allowed(resource):
                     out.append(
                         fp.invalid(
                             "K8S-RES-NONOVERCOMMIT",
                             req_path,
-                            fp.format_quantity(quantity),
+                            as_written(quantity),
                             f"must be equal to {resource} limit of {limit_text}",
                             container=name,
                         )
@@ -112,7 +137,7 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
                         fp.invalid(
                             "K8S-RES-REQ-LE-LIMIT",
                             req_path,
-                            fp.format_quantity(quantity),
+                            as_written(quantity),
                             f"must be less than or equal to {resource} limit of {limit_text}",
                             container=name,
                         )

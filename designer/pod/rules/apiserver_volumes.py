@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.apiserver_common import local_descending_path
@@ -226,7 +227,7 @@ def validate_source_fields(kind: str, source: dict[str, Any], path: str) -> list
             out.append(fp.required(rule, child(path, key)))
 
     if kind == "emptyDir":
-        size = fp.parse_quantity(source.get("sizeLimit")) if source.get("sizeLimit") is not None else None
+        size = quantity_or_none(source.get("sizeLimit")) if source.get("sizeLimit") is not None else None
         if size is not None and size < 0:
             out.append(
                 fp.forbidden(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.quantity import as_written, is_integer, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
@@ -107,13 +108,13 @@ def container_warnings(spec: dict[str, Any], path: str) -> list[Finding]:
         for group in ("limits", "requests"):
             for resource in ("memory", "ephemeral-storage"):
                 raw = as_dict(resources.get(group)).get(resource)
-                quantity = fp.parse_quantity(raw) if raw is not None else None
-                if quantity is not None and quantity.denominator != 1:
+                quantity = quantity_or_none(raw) if raw is not None else None
+                if quantity is not None and not is_integer(quantity):
                     out.append(
                         fp.warning(
                             "K8S-WARN-FRACTIONAL-BYTES",
                             fp.key(child(child(ctr_path, "resources"), group), resource),
-                            f"fractional byte value {fp.format_value(fp.format_quantity(raw))} is invalid, must be an integer",
+                            f"fractional byte value {fp.format_value(as_written(raw))} is invalid, must be an integer",
                             container=name,
                         )
                     )

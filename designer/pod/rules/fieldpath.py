@@ -7,14 +7,10 @@ e.g. `Invalid value: 91210: must be between 1 and 65535, inclusive`.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
-from fractions import Fraction
 from typing import Any
 
 from designer.pod.findings import Finding, Severity
-from designer.pod.resources import GO_SPACE
 
 INT32_MAX = 2147483647
 # encoding/json's floatEncoder writes a float64 below this magnitude without an exponent.
@@ -146,52 +142,3 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
-
-
-_QUANTITY_RE = re.compile(
-    r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)\Z"
-)
-_SUFFIXES: dict[str, Fraction | int] = {
-    "": 1, "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "k": 10**3,
-    "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18, "Ki": 2**10, "Mi": 2**20,
-    "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
-}  # fmt: skip
-
-
-def parse_quantity(value: Any) -> Fraction | None:
-    """A Kubernetes quantity ('500m', '1Gi', 2, '1e3') as an exact Fraction; None if not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        # Not Fraction(value), the binary double (0.1 is 0.1000000000000000055...): kubectl sends a
-        # YAML float as encoding/json writes it, the shortest decimal that round-trips (repr's),
-        # and Quantity.UnmarshalJSON parses that text exactly, so `cpu: 0.1` is exactly 100m.
-        return Fraction(repr(value))
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    # Quantity.UnmarshalJSON parses strings.TrimSpace of the text: " 100m" is 100m to kube-apiserver.
-    return _parse_text(value.strip(GO_SPACE))
-
-
-@functools.lru_cache(maxsize=4096)  # manifests repeat a handful of quantities; Fractions are immutable
-def _parse_text(value: str) -> Fraction | None:
-    match = _QUANTITY_RE.match(value)
-    if not match:
-        return None
-    number, exponent, suffix = match.groups()
-    base = Fraction(number)
-    if exponent:
-        power = int(exponent[1:])
-        if abs(power) > 40:
-            return None
-        return base * Fraction(10) ** power
-    return base * _SUFFIXES[suffix or ""]
-
-
-def format_quantity(value: Any) -> str:
-    """A quantity as the user wrote it (for messages)."""
-    return value if isinstance(value, str) else str(value)

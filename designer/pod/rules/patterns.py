@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
-from designer.pod.resources import effective_resources, format_quantity
+from designer.pod.quantity import readable
+from designer.pod.resources import effective_resources
 from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, image_basename
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
@@ -866,9 +867,7 @@ def _check_native(ctx: LintContext, all_entries: list[Entry], report: _Report) -
 def _format(resource_values: dict[str, Any]) -> str:
     if not resource_values:
         return "none"
-    return ", ".join(
-        f"{name}={format_quantity(name, value)}" for name, value in sorted(resource_values.items())
-    )
+    return ", ".join(f"{name}={readable(name, value)}" for name, value in sorted(resource_values.items()))
 
 
 def _check_resources(ctx: LintContext, report: _Report) -> None:
@@ -889,9 +888,7 @@ def _check_resources(ctx: LintContext, report: _Report) -> None:
     peak, steady = result["init_peak"], result["steady"]
     dominated = [name for name in sorted(peak) if peak[name] > steady.get(name, 0)]
     if dominated and not result["pod_level"]:
-        details = ", ".join(
-            f"{n} {format_quantity(n, peak[n])} > {format_quantity(n, steady.get(n))}" for n in dominated
-        )
+        details = ", ".join(f"{n} {readable(n, peak[n])} > {readable(n, steady.get(n))}" for n in dominated)
         report(
             "PAT-RES-INIT-DOMINATES",
             "info",

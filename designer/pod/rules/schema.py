@@ -394,11 +394,23 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
         ]
     if validator in ("type", "oneOf"):
         expected = error.schema
+        path = loc.path
+        tokens = list(error.absolute_schema_path)
+        if (
+            validator == "type"
+            and len(tokens) >= 2
+            and tokens[-2] == "additionalProperties"
+            and path.endswith("]")
+        ):
+            # A map[string]string (labels, annotations, nodeSelector): encoding/json names the
+            # map by its field, not the key (`ObjectMeta.metadata.labels`), and kubectl prints
+            # just that, so a bad value is reported at the map.
+            path = path[: path.rfind("[")]
         return [
             Finding(
                 rule="K8S-FIELD-TYPE",
                 severity="error",
-                path=loc.path,
+                path=path,
                 message=_type_message(loc, instance, expected, defs),
                 hint="The value has the wrong JSON type (a quoted number, a list for a map, ...).",
             )

@@ -248,21 +248,6 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any]]] = [
         {f"{C0}.resizePolicy": [{"resourceName": "cpu", "restartPolicy": "NotRequired"}]},
     ),
     (
-        "K8S-CTR-RESIZE-POLICY",
-        {
-            "spec.initContainers": [
-                {
-                    "name": "migrate",
-                    "image": "m:1",
-                    "resizePolicy": [{"resourceName": "cpu", "restartPolicy": "NotRequired"}],
-                }
-            ]
-        },
-        f"{I0}.resizePolicy",
-        'Invalid value: [{"resourceName": "cpu", "restartPolicy": "NotRequired"}]: must not be set for init containers',
-        {"spec.initContainers": [{"name": "migrate", "image": "m:1"}]},
-    ),
-    (
         "K8S-INIT-RESTARTPOLICY-VALUE",
         {f"{I0}.restartPolicy": "OnFailure", f"{I0}.readinessProbe": DELETE},
         f"{I0}.restartPolicy",
@@ -659,16 +644,6 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any]]] = [
         f"{C0}.resources",
         "Forbidden: HugePages require cpu or memory",
         {f"{C0}.resources": {"limits": {"hugepages-2Mi": "100Mi", "memory": "1Gi"}}},
-    ),
-    (
-        "K8S-RES-CLAIMS",
-        {f"{C0}.resources.claims": [{"name": "gpu"}]},
-        f"{C0}.resources.claims[0]",
-        'Not found: "gpu"',
-        {
-            f"{C0}.resources.claims": [{"name": "gpu"}],
-            "spec.resourceClaims": [{"name": "gpu", "resourceClaimName": "g"}],
-        },
     ),
     (
         "K8S-SC-IDS",
