@@ -122,3 +122,72 @@ def test_it_keeps_its_imports_lean(engine: str, manifest: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0"
     assert b"<svg" in manifest.with_suffix(".yaml.svg").read_bytes()
+
+
+def test_it_draws_many_pods_into_a_directory_in_one_process(engine: str, tmp_path: Path) -> None:
+    sources = []
+    for name in ("web", "api", "worker"):
+        path = tmp_path / "in" / f"{name}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(POD.replace("name: web", f"name: {name}").replace("name: app", f"name: {name}-app"))
+        sources.append(str(path))
+    out = tmp_path / "out"
+    assert main([*sources, "-o", f"{out}/", "--engine", engine, "-j", "2"]) == 0
+    drawn = sorted(p.name for p in out.iterdir())
+    assert drawn == ["api.svg", "web.svg", "worker.svg"]
+    assert f"container-{'api'}-app" in ids_of((out / "api.svg").read_bytes())
+
+
+def test_it_draws_the_rest_of_a_batch_when_one_file_is_broken(
+    engine: str, manifest: Path, tmp_path: Path, capsys: Any
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: [unclosed\n")
+    out = tmp_path / "out"
+    assert main([str(broken), str(manifest), "-o", f"{out}/", "--engine", engine, "--format", "dot"]) == 2
+    assert [p.name for p in out.iterdir()] == ["pod.dot"]
+    assert "broken.yaml" in capsys.readouterr().err
+
+
+def test_it_names_same_stem_outputs_apart(manifest: Path, tmp_path: Path) -> None:
+    other = tmp_path / "b" / "pod.yaml"
+    other.parent.mkdir()
+    other.write_text(POD)
+    out = tmp_path / "out"
+    assert main([str(manifest), str(other), "-o", f"{out}/", "--format", "dot"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["pod-2.dot", "pod.dot"]
+
+
+def test_it_refuses_several_files_without_a_directory(manifest: Path, tmp_path: Path, capsys: Any) -> None:
+    assert main([str(manifest), str(manifest)]) == 2
+    assert main([str(manifest), str(manifest), "-o", str(tmp_path / "x.svg")]) == 2
+    assert "directory" in capsys.readouterr().err
+
+
+def test_it_hands_a_batch_to_one_engine_process(engine: str, manifest: Path, tmp_path: Path) -> None:
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "counting-engine"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {engine} "$@"\n')
+    wrapper.chmod(0o755)
+    copies = []
+    for k in range(4):
+        copy = tmp_path / f"pod{k}.yaml"
+        copy.write_text(POD)
+        copies.append(str(copy))
+    out = tmp_path / "out"
+    assert main([*copies, "-o", f"{out}/", "--engine", str(wrapper)]) == 0
+    assert len(calls.read_text().splitlines()) == 1
+    assert len(list(out.iterdir())) == 4
+    calls.unlink()
+    assert main([*copies, "-o", f"{out}/", "--engine", str(wrapper), "-j", "2"]) == 0
+    assert len(calls.read_text().splitlines()) == 2
+
+
+def test_it_exits_2_when_the_engine_fails_on_a_batch(manifest: Path, tmp_path: Path, capsys: Any) -> None:
+    broken = tmp_path / "broken-engine"
+    broken.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    out = tmp_path / "out"
+    assert main([str(manifest), str(manifest), "-o", f"{out}/", "--engine", str(broken)]) == 2
+    assert list(out.iterdir()) == []
+    assert "cannot draw" in capsys.readouterr().err

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
 from designer.pod.quantity import readable
-from designer.pod.resources import effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, image_basename
+from designer.pod.resources import container_quantities, effective_resources
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -314,11 +314,45 @@ def check(ctx: LintContext) -> list[Finding]:
     _check_ports(all_entries, report)
     _check_links(ctx, all_entries, roles, mains, report)
     _check_helpers(ctx, all_entries, roles, mains, report)
-    _check_volumes(ctx, all_entries, roles, mains, report)
-    _check_init(ctx, all_entries, report)
-    _check_native(ctx, all_entries, report)
+    # Lifecycles and shared volumes live in their own modules (they import this one's model).
+    from designer.pod.rules import patterns_lifecycle, patterns_volumes
+
+    patterns_volumes.check(ctx, all_entries, report)
+    patterns_lifecycle.check(ctx, all_entries, report)
     _check_resources(ctx, report)
-    return report.findings
+    return supersede(report.findings)
+
+
+# A finding that names the cause (left) replaces the generic one (right) about the same container
+# and field: one problem, one finding.
+SUPERSEDES: dict[str, tuple[str, ...]] = {
+    "PAT-INIT-WAITS-FOR-APP": ("PAT-LOCALHOST-TARGET",),
+    "PAT-INIT-ORDER": ("PAT-INIT-READS-UNWRITTEN",),
+    "PAT-NATIVE-SIDECAR-ORDER": ("PAT-INIT-READS-UNWRITTEN",),
+    "PAT-SUBPATH-MISMATCH": ("PAT-CONSUMER-READONLY",),
+    "PAT-PRODUCER-READONLY": ("PAT-CONSUMER-READONLY",),
+}
+
+
+def supersede(findings: list[Finding]) -> list[Finding]:
+    """Drop findings replaced by a more specific one on the same container and field, and the
+    milder of two findings of one rule on one field (PAT-DEFAULT-CONTAINER info vs warning)."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    best: dict[tuple[str, str], int] = {}
+    for f in findings:
+        key = (f.rule, f.path)
+        best[key] = min(best.get(key, 9), rank[f.severity])
+    causes = [(f.rule, f.container, f.path) for f in findings if f.rule in SUPERSEDES]
+
+    def replaced(f: Finding) -> bool:
+        return any(
+            f.rule in SUPERSEDES[rule]
+            and f.container == container
+            and (f.path == path or f.path.startswith(path + ".") or path.startswith(f.path + "."))
+            for rule, container, path in causes
+        )
+
+    return [f for f in findings if rank[f.severity] == best[(f.rule, f.path)] and not replaced(f)]
 
 
 def _check_main(ctx: LintContext, all_entries: list[Entry], mains: list[Entry], report: _Report) -> None:
@@ -504,8 +538,7 @@ def _check_helpers(
     main_mounts = set().union(*(mounted_names(m) for m in mains)) if mains else set()
     main_ports = set().union(*(port_numbers(m) for m in mains)) if mains else set()
     main_links = _main_links(mains)
-    restart = ctx.spec.get("restartPolicy")
-    batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
+    ctx.spec.get("restartPolicy")
     share_pid = ctx.spec.get("shareProcessNamespace") is True
     # A mesh redirects traffic with iptables (an init container with NET_ADMIN): the main reaches
     # its proxy transparently, without pointing at localhost.
@@ -520,7 +553,8 @@ def _check_helpers(
         own_links = {link.port for link in links(entry)}
         shares_volume = bool(mounted_names(entry) & main_mounts)
         linked = bool(own_links & main_ports) or bool(main_links & ports)
-        if role == Role.SIDECAR and mains and not (shares_volume or ports or linked):
+        # A shared PID namespace couples too: the sidecar sees and signals the main's processes.
+        if role == Role.SIDECAR and mains and not (shares_volume or ports or linked or share_pid):
             report(
                 "PAT-SIDECAR-COUPLED",
                 "warning",
@@ -592,28 +626,6 @@ def _check_helpers(
                     "bind it to 127.0.0.1 (e.g. --address=127.0.0.1) and keep it out of Services",
                     container=entry.name,
                 )
-        if batch and entry.group == "containers":
-            report(
-                "PAT-SIDECAR-BLOCKS-COMPLETION",
-                "warning",
-                entry.path,
-                f"{role.value} {entry.name!r} is a regular container in a pod that should complete; "
-                "it keeps the pod running after the main exits",
-                "make it a native sidecar (initContainers with restartPolicy: Always)",
-                container=entry.name,
-            )
-        if role == Role.SIDECAR and not share_pid:
-            signal = any(_SIGNAL_INTENT.search(text) for _, text in _texts(entry.container))
-            if signal:
-                report(
-                    "PAT-SHAREPID-SIGNAL",
-                    "info",
-                    f"{ctx.spec_path}.shareProcessNamespace",
-                    f"sidecar {entry.name!r} signals a process, but processes of other containers are "
-                    "invisible without shareProcessNamespace",
-                    "set spec.shareProcessNamespace: true (not together with hostPID)",
-                    container=entry.name,
-                )
         _check_hardening(entry, report)
 
 
@@ -664,206 +676,6 @@ def _check_hardening(entry: Entry, report: _Report) -> None:
         )
 
 
-def _check_volumes(
-    ctx: LintContext,
-    all_entries: list[Entry],
-    roles: dict[str, Role | None],
-    mains: list[Entry],
-    report: _Report,
-) -> None:
-    declared = volumes(ctx)
-    used = set().union(*(mounted_names(e) for e in all_entries)) if all_entries else set()
-    for name, (k, volume) in declared.items():
-        path = f"{ctx.spec_path}.volumes[{k}]"
-        if name not in used:
-            report(
-                "PAT-VOLUME-UNUSED",
-                "warning",
-                path,
-                f"volume {name!r} is not mounted by any container",
-                "mount it or remove it",
-            )
-        empty_dir = volume.get("emptyDir")
-        if (
-            isinstance(empty_dir, dict)
-            and empty_dir.get("medium") == "Memory"
-            and not empty_dir.get("sizeLimit")
-        ):
-            report(
-                "PAT-EMPTYDIR-MEMORY",
-                "info",
-                f"{path}.emptyDir",
-                f"memory-backed emptyDir {name!r} has no sizeLimit; tmpfs usage counts against memory limits",
-                "set emptyDir.sizeLimit",
-            )
-    # Consumers: adapters and log shippers read the main's output; a main reads a syncer's content.
-    writers: dict[str, set[str]] = {}
-    for entry in all_entries:
-        for _, volume_name, read_only in mounts(entry):
-            if not read_only:
-                writers.setdefault(volume_name, set()).add(entry.name)
-    main_names = {m.name for m in mains}
-    syncers = {
-        e.name
-        for e in all_entries
-        if roles[e.name] == Role.SIDECAR and _SYNCERS.match(image_basename(e.container.get("image")))
-    }
-    for entry in all_entries:
-        role = roles[entry.name]
-        base = image_basename(entry.container.get("image"))
-        if role == Role.ADAPTER or (role == Role.SIDECAR and _LOG_SHIPPERS.match(base)):
-            producers = main_names
-        elif role == Role.MAIN:
-            producers = syncers
-        else:
-            continue
-        for j, volume_name, read_only in mounts(entry):
-            other_writers = writers.get(volume_name, set()) - {entry.name}
-            if not read_only and other_writers & producers:
-                report(
-                    "PAT-CONSUMER-READONLY",
-                    "info",
-                    f"{entry.path}.volumeMounts[{j}]",
-                    f"{entry.name!r} only reads volume {volume_name!r} written by "
-                    f"{', '.join(sorted(other_writers & producers))}; mount it readOnly",
-                    "set readOnly: true on this mount",
-                    container=entry.name,
-                )
-
-
-def _is_empty_dir(declared: dict[str, tuple[int, dict[str, Any]]], name: str) -> bool:
-    return name in declared and isinstance(declared[name][1].get("emptyDir"), dict)
-
-
-def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
-    init = [e for e in all_entries if e.group == "initContainers"]
-    declared = volumes(ctx)
-    for position, entry in enumerate(all_entries):
-        if entry.group != "initContainers":
-            continue
-        later_users = set().union(*(mounted_names(e) for e in all_entries[position + 1 :]))
-        earlier_writers = {
-            volume_name for e in init if e.index < entry.index for _, volume_name, ro in mounts(e) if not ro
-        }
-        for j, volume_name, read_only in mounts(entry):
-            if not _is_empty_dir(declared, volume_name):
-                continue
-            mount_path = f"{entry.path}.volumeMounts[{j}]"
-            # Only a run-to-completion init reads at one moment; a native sidecar keeps running
-            # and reads what the app writes later (the log shipper pattern).
-            if read_only and volume_name not in earlier_writers and entry.run_to_completion:
-                report(
-                    "PAT-INIT-READS-UNWRITTEN",
-                    "warning",
-                    mount_path,
-                    f"init container {entry.name!r} reads emptyDir {volume_name!r}, but no earlier init "
-                    "container writes it; it is empty at this point",
-                    "add or move the writer before it",
-                    container=entry.name,
-                )
-            mount_dir = entry.container["volumeMounts"][j].get("mountPath")
-            scratch = isinstance(mount_dir, str) and bool(_SCRATCH_PATH.search(mount_dir))
-            if entry.run_to_completion and not read_only:
-                if volume_name not in later_users and not scratch:
-                    report(
-                        "PAT-INIT-OUTPUT-CONSUMED",
-                        "warning",
-                        mount_path,
-                        f"init container {entry.name!r} writes emptyDir {volume_name!r}, but no later "
-                        "container mounts it",
-                        "mount the volume where its output is needed, or drop the mount",
-                        container=entry.name,
-                    )
-                report(
-                    "PAT-INIT-IDEMPOTENT",
-                    "info",
-                    mount_path,
-                    f"init container {entry.name!r} may run again (pod restart); its writes to "
-                    f"{volume_name!r} should be idempotent",
-                    container=entry.name,
-                )
-        if not entry.run_to_completion:
-            continue
-        if declared_ports(entry):
-            report(
-                "PAT-INIT-PORTS",
-                "warning",
-                f"{entry.path}.ports",
-                f"run-to-completion init container {entry.name!r} declares ports; they are not served "
-                "after it exits and are not aggregated under a Service",
-                "remove the ports, or make it a native sidecar (restartPolicy: Always)",
-                container=entry.name,
-            )
-        _check_never_exits(entry, report)
-
-
-def _check_never_exits(entry: Entry, report: _Report) -> None:
-    for key in ("command", "args"):
-        values = entry.container.get(key)
-        text = " ".join(v for v in values if isinstance(v, str)) if isinstance(values, list) else ""
-        if _NEVER_EXITS.search(text):
-            report(
-                "PAT-INIT-NEVER-EXITS",
-                "warning",
-                f"{entry.path}.{key}",
-                f"init container {entry.name!r} looks like it never exits ({text.strip()[:60]!r}); "
-                "the pod would stay in Init forever",
-                "make it a native sidecar (restartPolicy: Always) or move it to containers",
-                container=entry.name,
-            )
-            return
-    no_command = not entry.container.get("command") and not entry.container.get("args")
-    if no_command and _SERVER_IMAGES.match(image_basename(entry.container.get("image"))):
-        report(
-            "PAT-INIT-NEVER-EXITS",
-            "warning",
-            entry.path,
-            f"init container {entry.name!r} runs server image {entry.container.get('image')!r} "
-            "without a command; a server never exits, so the pod would stay in Init forever",
-            "give it a command that exits, or make it a native sidecar",
-            container=entry.name,
-        )
-
-
-def _check_native(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
-    natives = [
-        e for e in all_entries if e.group == "initContainers" and e.container.get("restartPolicy") == "Always"
-    ]
-    version = f"{ctx.version[0]}.{ctx.version[1]}"
-    for entry in natives:
-        if ctx.version < NATIVE_SIDECARS_DEFAULT:
-            state = "alpha and off by default" if ctx.version >= NATIVE_SIDECARS_ALPHA else "not supported"
-            report(
-                "PAT-NATIVE-SIDECAR-VERSION",
-                "warning",
-                f"{entry.path}.restartPolicy",
-                f"native sidecar {entry.name!r}: sidecar containers are {state} in Kubernetes {version}; "
-                "the API server rejects or drops restartPolicy and it runs as a blocking init container",
-                "target Kubernetes 1.29 or newer, or make it a regular container",
-                container=entry.name,
-            )
-        elif ctx.version < NATIVE_SIDECARS_GA:
-            report(
-                "PAT-NATIVE-SIDECAR-VERSION",
-                "info",
-                f"{entry.path}.restartPolicy",
-                f"native sidecar {entry.name!r}: beta (on by default) in Kubernetes {version}, GA from 1.33",
-                container=entry.name,
-            )
-        if entry.native and declared_ports(entry):
-            missing = [p for p in ("startupProbe", "readinessProbe") if not entry.container.get(p)]
-            if "startupProbe" in missing:
-                report(
-                    "PAT-NATIVE-SIDECAR-STARTUP",
-                    "info",
-                    f"{entry.path}.startupProbe",
-                    f"native sidecar {entry.name!r} serves ports but has no {' or '.join(missing)}; later "
-                    "containers start as soon as it is started, not ready",
-                    "add a startupProbe (and a readinessProbe: it counts toward pod readiness)",
-                    container=entry.name,
-                )
-
-
 def _format(resource_values: dict[str, Any]) -> str:
     if not resource_values:
         return "none"
@@ -909,13 +721,34 @@ def _check_resources(ctx: LintContext, report: _Report) -> None:
             if any(r not in limits or str(requests.get(r)) != str(limits.get(r)) for r in ("cpu", "memory")):
                 blockers.append(entry.name)
     why = f"; not Guaranteed because of {', '.join(blockers)}" if blockers and qos != "BestEffort" else ""
+    pinned = _whole_cpu_mains(ctx)
+    harm = [b for b in blockers if b not in pinned]
+    if pinned and harm:
+        why += (
+            f"; {', '.join(pinned)} asks for whole CPUs, which the static CPU manager pins to exclusive "
+            "cores only in a Guaranteed pod, so the helpers cost it its pinning"
+        )
     report(
         "PAT-RES-QOS",
-        "info",
+        "warning" if pinned and harm else "info",
         ctx.spec_path,
         f"QoS class: {qos} (computed over init, sidecar and app containers alike){why}",
         "Guaranteed needs cpu and memory requests equal to limits in every container" if why else "",
     )
+
+
+def _whole_cpu_mains(ctx: LintContext) -> list[str]:
+    """Mains whose cpu and memory requests equal their limits with an integer cpu count."""
+    result = []
+    for entry in entries(ctx, ("containers",)):
+        if ctx.role(entry.name) != Role.MAIN:
+            continue
+        requests, limits = container_quantities(entry.container)
+        cpu = limits.get("cpu")
+        equal = all(r in limits and requests.get(r) == limits[r] for r in ("cpu", "memory"))
+        if equal and cpu is not None and cpu >= 1 and cpu == cpu.to_integral_value():
+            result.append(entry.name)
+    return result
 
 
 def _without_native(spec: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,13 @@ Deviations from the linters, on purpose:
 - LINT-PULL-POLICY fires only on an explicit imagePullPolicy other than Always on an image not
   pinned by digest (the defaulted IfNotPresent on a tagged image is fine for most teams).
 - LINT-PROBE-READINESS / LINT-PROBE-LIVENESS skip pods that run to completion (Jobs).
+- LINT-HARDENING is one finding per container listing the safe settings it lacks (runAsNonRoot,
+  allowPrivilegeEscalation: false, readOnlyRootFilesystem, capabilities.drop ALL/NET_RAW, a
+  seccomp profile) in place of five: LINT-RUN-AS-NONROOT, LINT-CAPABILITIES now only report what
+  a container does (runs as UID 0, adds a dangerous capability), and LINT-PRIV-ESCALATION,
+  LINT-RO-ROOTFS and LINT-SECCOMP are pieces of LINT-HARDENING (their waivers drop the piece).
+- Windows pods (spec.os.name: windows) get no advice the API server forbids there; injected mesh
+  proxies keep the capabilities and the root init their mesh needs.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from designer.pod.roles import Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
 from designer.pod.rules.patterns import Entry, entries, items
+from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, parse_waivers
 
 _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY", re.I)
 _SECRET_VALUE = re.compile(
@@ -70,6 +78,10 @@ def check(ctx: LintContext) -> list[Finding]:
     pod_sc = as_dict(spec.get("securityContext"))
     restart = spec.get("restartPolicy")
     batch = restart in ("Never", "OnFailure") or (restart is None and ctx.kind in ("Job", "CronJob"))
+    waivers = _waived(ctx)
+    # An injector rewrites the app's probes to the proxy's status port (Istio: 15020, the
+    # proxy's own readiness: 15021; Linkerd admin: 4191), which no container declares.
+    mesh_ports = _MESH_STATUS_PORTS if any(is_mesh_proxy(e) for e in entries(ctx)) else set()
     for entry in entries(ctx):
         findings.extend(_resources(entry))
         if entry.run_to_completion:
@@ -77,8 +89,8 @@ def check(ctx: LintContext) -> list[Finding]:
         findings.extend(_image(entry))
         if not batch:
             findings.extend(_probes_missing(ctx, entry))
-        findings.extend(_probes(entry))
-        findings.extend(_security(entry, pod_sc))
+        findings.extend(_probes(entry, mesh_ports))
+        findings.extend(_security(ctx, entry, pod_sc, waivers))
         findings.extend(_ports_and_env(entry))
     findings.extend(_pod(ctx, pod_sc))
     return findings
@@ -211,7 +223,7 @@ def _probes_missing(ctx: LintContext, entry: Entry) -> list[Finding]:
     return found
 
 
-def _probes(entry: Entry) -> list[Finding]:
+def _probes(entry: Entry, mesh_ports: set[int]) -> list[Finding]:
     found = []
     container = entry.container
     liveness, readiness = container.get("livenessProbe"), container.get("readinessProbe")
@@ -251,7 +263,11 @@ def _probes(entry: Entry) -> list[Finding]:
                             entry,
                         )
                     )
-            elif isinstance(port, int | str) and not isinstance(port, bool) and int(port) not in numbers:
+            elif (
+                isinstance(port, int | str)
+                and not isinstance(port, bool)
+                and int(port) not in numbers | mesh_ports
+            ):
                 found.append(
                     _f(
                         "LINT-PROBE-PORT",
@@ -265,17 +281,132 @@ def _probes(entry: Entry) -> list[Finding]:
     return found
 
 
-def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
-    found = []
-    sc = entry.container.get("securityContext")
-    sc = sc if isinstance(sc, dict) else {}
-    base = f"{entry.path}.securityContext"
+# The pieces of LINT-HARDENING and the ids they had when each was a finding of its own: a waiver
+# of an old id (for a container or the pod) still drops that piece.
+HARDENING_PIECES: dict[str, str] = {
+    "runAsNonRoot": "LINT-RUN-AS-NONROOT",
+    "allowPrivilegeEscalation": "LINT-PRIV-ESCALATION",
+    "readOnlyRootFilesystem": "LINT-RO-ROOTFS",
+    "capabilities.drop": "LINT-CAPABILITIES",
+    "seccompProfile": "LINT-SECCOMP",
+}
+# Fields the API server forbids in a Windows pod (validateWindows in pkg/apis/core/validation):
+# advising them there turns a valid pod into a rejected one.
+_LINUX_ONLY = {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "capabilities.drop", "seccompProfile"}
+# What an injected mesh proxy needs to do its job: the iptables init adds these and runs as root.
+_MESH_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
+_MESH_STATUS_PORTS = {15020, 15021, 4191}
+_MESH_NAMES = {
+    "istio-proxy",
+    "istio-init",
+    "istio-validation",
+    "linkerd-proxy",
+    "linkerd-init",
+    "linkerd-network-validator",
+}
+_MESH_IMAGES = re.compile(
+    r"/(proxyv2|proxy-init|linkerd2?-proxy|linkerd2?-proxy-init|linkerd2?-network-validator)[:@]|^(proxyv2|proxy-init)[:@]"
+)
+
+
+def is_mesh_proxy(entry: Entry) -> bool:
+    """An injected Istio or Linkerd proxy or its iptables/validation init container (a local
+    predicate: the wiring model's mesh detection may replace it)."""
+    image = entry.container.get("image")
+    return entry.name in _MESH_NAMES or (isinstance(image, str) and bool(_MESH_IMAGES.search(image)))
+
+
+def is_windows(ctx: LintContext) -> bool:
+    os_field = as_dict(ctx.spec.get("os"))
+    return os_field.get("name") == "windows"
+
+
+def _waived(ctx: LintContext) -> list[Waiver]:
+    annotations = ctx.metadata.get("annotations")
+    value = annotations.get(WAIVERS_ANNOTATION) if isinstance(annotations, dict) else None
+    try:
+        return parse_waivers(value) if isinstance(value, str) else []
+    except ValueError:
+        return []  # lint() reports the broken annotation (LINT-WAIVER-INVALID)
+
+
+def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool) -> list[str]:
+    """The hardening settings a container leaves at their unsafe default."""
+    sc = as_dict(entry.container.get("securityContext"))
 
     def effective(key: str) -> Any:
         return sc[key] if key in sc else pod_sc.get(key)
 
     user = effective("runAsUser")
-    if user == 0 and not isinstance(user, bool):
+    lacking = []
+    if effective("runAsNonRoot") is not True and not (
+        isinstance(user, int) and not isinstance(user, bool) and user > 0
+    ):
+        lacking.append("runAsNonRoot")
+    if sc.get("allowPrivilegeEscalation") is not False and sc.get("privileged") is not True:
+        lacking.append("allowPrivilegeEscalation")
+    if sc.get("readOnlyRootFilesystem") is not True:
+        lacking.append("readOnlyRootFilesystem")
+    dropped = {
+        c.upper().removeprefix("CAP_")
+        for c in as_list(as_dict(sc.get("capabilities")).get("drop"))
+        if isinstance(c, str)
+    }
+    if not dropped & {"ALL", "NET_RAW"}:
+        lacking.append("capabilities.drop")
+    seccomp = effective("seccompProfile")
+    if (seccomp.get("type") if isinstance(seccomp, dict) else None) not in ("RuntimeDefault", "Localhost"):
+        lacking.append("seccompProfile")
+    if windows:
+        lacking = [piece for piece in lacking if piece not in _LINUX_ONLY]
+    if is_mesh_proxy(entry):
+        # The proxy's injector sets its own context; its capabilities are the mesh's to choose.
+        lacking = [piece for piece in lacking if piece != "capabilities.drop"]
+    return lacking
+
+
+def _hardening(
+    ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver]
+) -> list[Finding]:
+    lacking = [
+        piece
+        for piece in _lacks(entry, pod_sc, is_windows(ctx))
+        if not any(w.rule == HARDENING_PIECES[piece] and w.container in (None, entry.name) for w in waivers)
+    ]
+    if not lacking:
+        return []
+    only_seccomp = lacking == ["seccompProfile"]
+    return [
+        _f(
+            "LINT-HARDENING",
+            "info" if only_seccomp else "warning",
+            f"{entry.path}.securityContext",
+            f"{entry.name!r} lacks {', '.join(lacking)}",
+            "set "
+            + ", ".join(
+                {
+                    "runAsNonRoot": "runAsNonRoot: true",
+                    "allowPrivilegeEscalation": "allowPrivilegeEscalation: false",
+                    "readOnlyRootFilesystem": "readOnlyRootFilesystem: true (mount emptyDirs where it writes)",
+                    "capabilities.drop": 'capabilities.drop: ["ALL"]',
+                    "seccompProfile": "seccompProfile.type: RuntimeDefault",
+                }[piece]
+                for piece in lacking
+            ),
+            entry,
+        )
+    ]
+
+
+def _security(ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver]) -> list[Finding]:
+    """What a container does that is unsafe (root, privileged, risky capabilities, unmasked /proc),
+    each a finding, plus one LINT-HARDENING finding listing the safe settings it lacks."""
+    found = _hardening(ctx, entry, pod_sc, waivers)
+    sc = as_dict(entry.container.get("securityContext"))
+    base = f"{entry.path}.securityContext"
+    mesh = is_mesh_proxy(entry)
+    user = sc["runAsUser"] if "runAsUser" in sc else pod_sc.get("runAsUser")
+    if user == 0 and not isinstance(user, bool) and not (mesh and entry.run_to_completion):
         found.append(
             _f(
                 "LINT-RUN-AS-NONROOT",
@@ -283,17 +414,6 @@ def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
                 f"{base}.runAsUser",
                 f"{entry.name!r} runs as root (UID 0)",
                 "run as a non-zero UID",
-                entry,
-            )
-        )
-    elif effective("runAsNonRoot") is not True and not (isinstance(user, int) and user > 0):
-        found.append(
-            _f(
-                "LINT-RUN-AS-NONROOT",
-                "warning",
-                f"{base}.runAsNonRoot",
-                f"{entry.name!r} may run as root: neither runAsNonRoot nor a non-zero runAsUser is set",
-                "set securityContext.runAsNonRoot: true",
                 entry,
             )
         )
@@ -308,45 +428,10 @@ def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
                 entry,
             )
         )
-    if sc.get("allowPrivilegeEscalation") is not False:
-        found.append(
-            _f(
-                "LINT-PRIV-ESCALATION",
-                "warning",
-                f"{base}.allowPrivilegeEscalation",
-                f"{entry.name!r} does not set allowPrivilegeEscalation: false",
-                "set securityContext.allowPrivilegeEscalation: false",
-                entry,
-            )
-        )
-    if sc.get("readOnlyRootFilesystem") is not True:
-        found.append(
-            _f(
-                "LINT-RO-ROOTFS",
-                "warning",
-                f"{base}.readOnlyRootFilesystem",
-                f"{entry.name!r} has a writable root filesystem",
-                "set readOnlyRootFilesystem: true and mount emptyDirs where it writes",
-                entry,
-            )
-        )
-    capabilities = as_dict(sc.get("capabilities"))
-    drop = as_list(capabilities.get("drop"))
-    dropped = {c.upper().removeprefix("CAP_") for c in drop if isinstance(c, str)}
-    if not dropped & {"ALL", "NET_RAW"}:
-        found.append(
-            _f(
-                "LINT-CAPABILITIES",
-                "warning",
-                f"{base}.capabilities.drop",
-                f"{entry.name!r} does not drop NET_RAW (or ALL)",
-                'set capabilities.drop: ["ALL"]',
-                entry,
-            )
-        )
-    add = as_list(capabilities.get("add"))
+    add = as_list(as_dict(sc.get("capabilities")).get("add"))
     for k, cap in enumerate(add):
-        if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in _DANGEROUS_CAPS:
+        name = cap.upper().removeprefix("CAP_") if isinstance(cap, str) else ""
+        if name in _DANGEROUS_CAPS and not (mesh and name in _MESH_CAPABILITIES):
             found.append(
                 _f(
                     "LINT-CAPABILITIES",
@@ -357,19 +442,6 @@ def _security(entry: Entry, pod_sc: dict[str, Any]) -> list[Finding]:
                     entry,
                 )
             )
-    seccomp = effective("seccompProfile")
-    seccomp_type = seccomp.get("type") if isinstance(seccomp, dict) else None
-    if seccomp_type not in ("RuntimeDefault", "Localhost"):
-        found.append(
-            _f(
-                "LINT-SECCOMP",
-                "info",
-                f"{base}.seccompProfile",
-                f"{entry.name!r} has no RuntimeDefault or Localhost seccomp profile",
-                "set seccompProfile.type: RuntimeDefault (here or on the pod)",
-                entry,
-            )
-        )
     if sc.get("procMount") == "Unmasked":
         found.append(
             _f(

@@ -57,6 +57,9 @@ DATA = [{"name": "data", "emptyDir": {}}]
 ROLES2 = {"app": "main", "helper": "sidecar"}
 
 
+TAIL = ["sh", "-c", "tail -F /data/app.log"]
+
+
 def two(helper: dict[str, Any], role: str, **spec: Any) -> tuple[dict[str, Any], dict[str, str]]:
     spec.setdefault("volumes", DATA)
     return pod([copy.deepcopy(MAIN), helper], **spec), {"app": "main", helper["name"]: role}
@@ -352,8 +355,9 @@ CASES: list[tuple[str, str, str, Any, Any]] = [
         "PAT-SIDECAR-BLOCKS-COMPLETION",
         "warning",
         "spec.containers[1]",
-        two(ctr("helper", volumeMounts=[mount("data")]), "sidecar", restartPolicy="Never"),
-        two(ctr("helper", volumeMounts=[mount("data")]), "sidecar", restartPolicy="Always"),
+        # A daemon by evidence (it follows a file forever); a helper that exits is not flagged.
+        two(ctr("helper", command=TAIL, volumeMounts=[mount("data")]), "sidecar", restartPolicy="Never"),
+        two(ctr("helper", command=TAIL, volumeMounts=[mount("data")]), "sidecar", restartPolicy="Always"),
     ),
     (
         "PAT-RES-INIT-DOMINATES",
@@ -383,7 +387,7 @@ CASES: list[tuple[str, str, str, Any, Any]] = [
     ),
     (
         "PAT-SHAREPID-SIGNAL",
-        "info",
+        "warning",
         "spec.shareProcessNamespace",
         two(ctr("helper", volumeMounts=[mount("data")], command=["sh", "-c", "pkill -HUP nginx"]), "sidecar"),
         two(

@@ -137,9 +137,9 @@ CASES: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = [
         pod([good(readinessProbe={"httpGet": {"path": "/", "port": "http"}})]),
     ),
     (
-        "LINT-RUN-AS-NONROOT",
+        "LINT-HARDENING",
         "warning",
-        f"{C0}.securityContext.runAsNonRoot",
+        f"{C0}.securityContext",
         pod([good(securityContext=sc(runAsNonRoot=None))]),
         pod([good(securityContext=sc(runAsNonRoot=None))], securityContext={"runAsNonRoot": True}),
     ),
@@ -151,30 +151,37 @@ CASES: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = [
         pod([good(securityContext=sc(privileged=False))]),
     ),
     (
-        "LINT-PRIV-ESCALATION",
+        "LINT-HARDENING",
         "warning",
-        f"{C0}.securityContext.allowPrivilegeEscalation",
+        f"{C0}.securityContext",
         pod([good(securityContext=sc(allowPrivilegeEscalation=True))]),
         pod([good()]),
     ),
     (
-        "LINT-RO-ROOTFS",
+        "LINT-HARDENING",
         "warning",
-        f"{C0}.securityContext.readOnlyRootFilesystem",
+        f"{C0}.securityContext",
         pod([good(securityContext=sc(readOnlyRootFilesystem=False))]),
         pod([good()]),
     ),
     (
-        "LINT-CAPABILITIES",
+        "LINT-HARDENING",
         "warning",
-        f"{C0}.securityContext.capabilities.drop",
+        f"{C0}.securityContext",
         pod([good(securityContext=sc(capabilities={"drop": ["CHOWN"]}))]),
         pod([good(securityContext=sc(capabilities={"drop": ["NET_RAW"]}))]),
     ),
     (
-        "LINT-SECCOMP",
+        "LINT-CAPABILITIES",
+        "warning",
+        f"{C0}.securityContext.capabilities.add[0]",
+        pod([good(securityContext=sc(capabilities={"drop": ["ALL"], "add": ["SYS_ADMIN"]}))]),
+        pod([good(securityContext=sc(capabilities={"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}))]),
+    ),
+    (
+        "LINT-HARDENING",
         "info",
-        f"{C0}.securityContext.seccompProfile",
+        f"{C0}.securityContext",
         pod([good(securityContext=sc(seccompProfile={"type": "Unconfined"}))]),
         pod(
             [good(securityContext=sc(seccompProfile=None))],
@@ -292,3 +299,97 @@ def test_it_requires_readiness_on_helpers_that_serve_ports_only() -> None:
     serving = good("exporter", readinessProbe=None)
     document = pod([good(), quiet, serving])
     assert hits(document, "LINT-PROBE-READINESS") == [("warning", "spec.containers[2].readinessProbe")]
+
+
+def messages(document: dict[str, Any], rule: str) -> list[str]:
+    return [f.message for f in practices.check(LintContext(document=document)) if f.rule == rule]
+
+
+def test_it_lists_everything_a_container_lacks_in_one_hardening_finding() -> None:
+    document = pod([good(securityContext=None)])
+    assert messages(document, "LINT-HARDENING") == [
+        "'app' lacks runAsNonRoot, allowPrivilegeEscalation, readOnlyRootFilesystem, capabilities.drop, "
+        "seccompProfile"
+    ]
+    for old in ("LINT-PRIV-ESCALATION", "LINT-RO-ROOTFS", "LINT-SECCOMP", "LINT-RUN-AS-NONROOT"):
+        assert hits(document, old) == []
+
+
+def test_it_drops_a_hardening_piece_waived_under_its_old_rule_id() -> None:
+    document = pod([good(securityContext=sc(readOnlyRootFilesystem=None, seccompProfile=None))])
+    waivers = '[{"rule": "LINT-RO-ROOTFS", "container": "app", "reason": "writes a cache"}]'
+    document["metadata"]["annotations"] = {"pod-designer/waivers": waivers}
+    assert messages(document, "LINT-HARDENING") == ["'app' lacks seccompProfile"]
+    waivers = '[{"rule": "LINT-RO-ROOTFS", "reason": "legacy"}, {"rule": "LINT-SECCOMP", "reason": "legacy"}]'
+    document["metadata"]["annotations"] = {"pod-designer/waivers": waivers}
+    assert messages(document, "LINT-HARDENING") == []
+
+
+def test_it_gives_a_windows_pod_no_linux_only_advice() -> None:
+    document = pod([good(securityContext={"runAsNonRoot": True})], os={"name": "windows"})
+    assert hits(document, "LINT-HARDENING") == []
+    linux = pod([good(securityContext={"runAsNonRoot": True})], os={"name": "linux"})
+    assert hits(linux, "LINT-HARDENING") == [("warning", f"{C0}.securityContext")]
+
+
+def test_it_asks_no_readiness_probe_of_a_job_or_cronjob() -> None:
+    container = good(readinessProbe=None, livenessProbe=None)
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "j"},
+        "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [container]}}},
+    }
+    cron = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "c"},
+        "spec": {
+            "schedule": "@daily",
+            "jobTemplate": {"spec": {"template": {"spec": {"containers": [container]}}}},
+        },
+    }
+    for document in (job, cron):
+        assert [
+            f for f in practices.check(LintContext(document=document)) if f.rule.startswith("LINT-PROBE")
+        ] == []
+
+
+def test_it_leaves_an_injected_mesh_proxy_its_capabilities() -> None:
+    istio_init = good(
+        "istio-init",
+        image="docker.io/istio/proxyv2:1.22.0",
+        securityContext={
+            "runAsUser": 0,
+            "runAsNonRoot": False,
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": False,
+            "capabilities": {"add": ["NET_ADMIN", "NET_RAW"], "drop": ["ALL"]},
+        },
+    )
+    proxy = good(
+        "istio-proxy",
+        image="docker.io/istio/proxyv2:1.22.0",
+        restartPolicy="Always",
+        securityContext=sc(capabilities={"add": ["NET_ADMIN"]}),
+    )
+    document = pod([good()], initContainers=[istio_init, proxy])
+    found = [
+        f
+        for f in practices.check(LintContext(document=document))
+        if f.container in ("istio-init", "istio-proxy")
+    ]
+    assert [f.rule for f in found if f.rule.startswith(("LINT-CAPAB", "LINT-HARD", "LINT-RUN-AS"))] == []
+    plain = pod([good(securityContext=sc(capabilities={"add": ["NET_ADMIN"], "drop": ["ALL"]}))])
+    assert hits(plain, "LINT-CAPABILITIES") == [("warning", f"{C0}.securityContext.capabilities.add[0]")]
+
+
+def test_it_accepts_probes_an_injector_rewrote_to_the_mesh_status_port() -> None:
+    app = good(readinessProbe={"httpGet": {"path": "/app-health/app/readyz", "port": 15020}})
+    proxy = good(
+        "istio-proxy",
+        image="docker.io/istio/proxyv2:1.22.0",
+        readinessProbe={"httpGet": {"path": "/healthz/ready", "port": 15021}},
+    )
+    assert hits(pod([app, proxy]), "LINT-PROBE-PORT") == []
+    assert hits(pod([app]), "LINT-PROBE-PORT") == [("warning", f"{C0}.readinessProbe.httpGet.port")]
