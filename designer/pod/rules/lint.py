@@ -1,7 +1,8 @@
 """lint(): every validation layer over one document, with lines, waivers and a stable order.
 
-Layers: schema (official OpenAPI schemas), apiserver (what kube-apiserver rejects), patterns
-(PAT-*), practices (LINT-*). A layer that crashes yields one finding instead of an exception,
+Layers: schema (official OpenAPI schemas), apiserver (what kube-apiserver rejects in the pod),
+workloads (what it rejects in the workload object around the pod), companions (the stream's other
+documents against their schemas), pss (PodSecurity), patterns (PAT-*), practices (LINT-*). A layer that crashes yields one finding instead of an exception,
 so a validator bug never turns into a 500 or a lost design.
 
 Rule IDs added by this module (not in RULES.md):
@@ -24,7 +25,7 @@ from designer.pod.rules.context import LATEST_VERSION, OLDEST_VERSION, LintConte
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, apply_waivers, parse_waivers
 from designer.pod.workloads import template_path
 
-LAYERS = ("schema", "apiserver", "pss", "patterns", "practices")
+LAYERS = ("schema", "apiserver", "workloads", "companions", "pss", "patterns", "practices")
 
 
 def _version(version: tuple[int, int] | str | None) -> tuple[int, int]:
@@ -175,7 +176,12 @@ def lint(
         if name not in LAYERS:
             findings.append(Finding("INTERNAL", "error", "", f"unknown lint layer {name!r}"))
             continue
-        findings.extend(_run_layer(name, ctx))
+        found = _run_layer(name, ctx)
+        if name == "apiserver":  # a StatefulSet's pod spec is only validated from v1.36 on
+            from designer.pod.rules.workloads import defer_statefulset_pod_errors
+
+            found = defer_statefulset_pod_errors(found, ctx)
+        findings.extend(found)
     try:
         from_annotation, problems = _annotation_waivers(ctx)
     except Exception as error:

@@ -60,12 +60,16 @@ def max_len(limit: int) -> str:
 
 
 def is_dns1123_label(value: str) -> list[str]:
-    """IsDNS1123Label: at most 63 characters of [a-z0-9-], alphanumeric at both ends."""
+    """IsDNS1123Label: at most 63 characters of [a-z0-9-], alphanumeric at both ends.
+
+    A value that is a valid subdomain (so its only fault is a dot) gets the shorter message
+    apimachinery gives it ("must not contain dots"), as kube-apiserver v1.33 prints.
+    """
     errs = []
     if len(value) > 63:
         errs.append(max_len(63))
     if not _LABEL_RE.match(value):
-        errs.append(DNS1123_LABEL_MSG)
+        errs.append("must not contain dots" if _SUBDOMAIN_RE.match(value) else DNS1123_LABEL_MSG)
     return errs
 
 
@@ -142,3 +146,22 @@ def validate_annotations(rule: str, annotations: Any, path: str) -> list[Finding
     if annotations_size(annotations) > TOTAL_ANNOTATION_SIZE:
         out.append(fp.too_long(rule, path, f"may not be more than {TOTAL_ANNOTATION_SIZE} bytes"))
     return out
+
+
+DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+DNS1035_LABEL_MSG = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+    f"regex used for validation is '{DNS1035_LABEL_FMT}')"
+)
+_DNS1035_RE = re.compile(rf"^{DNS1035_LABEL_FMT}\Z")
+
+
+def is_dns1035_label(value: str) -> list[str]:
+    """IsDNS1035Label (Service names): at most 63 characters, starting with a letter."""
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len(63))
+    if not _DNS1035_RE.match(value):
+        errs.append(DNS1035_LABEL_MSG)
+    return errs

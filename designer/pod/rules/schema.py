@@ -58,6 +58,9 @@ COVERED_REQUIRED = {
     ("HostAlias", "ip"),
     ("DownwardAPIVolumeFile", "path"),
 }
+# Required fields a kind's defaulting fills in before validation: SetDefaults_Job sets a pod
+# failure policy pattern's missing status to True (a CronJob's jobTemplate is not defaulted).
+DEFAULTED_REQUIRED = {("Job", "PodFailurePolicyOnPodConditionsPattern", "status")}
 _GO_JSON_TYPES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
 # JSON Schema's "integer" has no bounds, Go's int32/int64 do: the decoder rejects 3000000000 for an
 # int32 field (encoding/json literalStore: ParseInt fails or v.OverflowInt, UnmarshalTypeError).
@@ -369,7 +372,9 @@ def _type_message(loc: _Located, instance: Any, expected: Any, defs: dict[str, A
     return f"json: cannot unmarshal {given} into Go struct field {where} of type {_go_type(expected, defs)}"
 
 
-def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any]) -> list[Finding]:
+def _findings(
+    error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any], kind: str = ""
+) -> list[Finding]:
     validator = error.validator
     instance = error.instance
     if instance is None and validator in ("type", "oneOf"):
@@ -432,7 +437,7 @@ def _findings(error: jsonschema.ValidationError, root: dict[str, Any], defs: dic
         struct = loc.own or loc.struct or ""
         out = []
         for name in missing:
-            if (struct, name) in COVERED_REQUIRED:
+            if (struct, name) in COVERED_REQUIRED or (kind, struct, name) in DEFAULTED_REQUIRED:
                 continue
             out.append(fp.required("K8S-FIELD-TYPE", fp.child(loc.path, name)))
         return out
@@ -464,6 +469,6 @@ def check(ctx: LintContext) -> list[Finding]:
     for error in errors:
         if not known and list(error.absolute_path)[:1] in (["kind"], ["apiVersion"]):
             continue  # an unknown kind is checked as a bare pod template
-        findings.extend(_findings(error, root, defs))
+        findings.extend(_findings(error, root, defs, ctx.kind))
     findings.sort(key=lambda f: f.path)
     return findings

@@ -17,7 +17,7 @@ from designer.pod.manifest import ManifestError, load_manifest
 
 ORACLE = Path(__file__).resolve().parents[2] / "fixtures" / "oracle"
 GAPS = Path(__file__).resolve().parent / "oracle_gaps"
-_LIST_INDEX = re.compile(r"\[\d+\]")
+_GO_UNINDEXED = re.compile(r"\[[^\]]*\]")
 
 
 @functools.cache
@@ -72,24 +72,30 @@ def error_findings(findings: list[Finding], prefix: str = "K8S-") -> list[Findin
 
 
 def unindexed(path: str) -> str:
-    """A Go struct field path has no list indexes: spec.containers[0].ports[1].x -> spec.containers.ports.x."""
-    return _LIST_INDEX.sub("", path)
+    """A Go struct field path has no list indexes and no map keys.
+
+    spec.containers[0].ports[1].x -> spec.containers.ports.x; metadata.labels[app] -> metadata.labels.
+    """
+    return _GO_UNINDEXED.sub("", path)
 
 
-def lint_case(folder: str, case: str, **options: Any) -> list[Finding] | None:
-    """The findings for a case at v1.33, or None when the file is refused (a ManifestError)."""
+def lint_case(folder: str, case: str, version: str = "1.33", **options: Any) -> list[Finding] | None:
+    """The findings for a case (at v1.33 unless told), or None when the file is refused (a ManifestError)."""
     from designer.pod.rules.lint import lint
 
     try:
         manifest = load_manifest(case_text(folder, case))
     except ManifestError:
         return None
-    return lint(manifest.document, version="1.33", line_map=manifest.line_map, **options)
+    return lint(manifest.document, version=version, line_map=manifest.line_map, **options)
 
 
-def disagreement(folder: str, case: str, findings: list[Finding] | None) -> str | None:
-    """Why the project disagrees with the apiserver on a pods/ or workloads/ case (None: it agrees)."""
-    verdict = verdicts(folder)[case]
+def disagreement(folder: str, case: str, findings: list[Finding] | None, version: str = "") -> str | None:
+    """Why the project disagrees with the apiserver on a pods/ or workloads/ case (None: it agrees).
+
+    version names another verdict file (verdicts-v<version>.json); the default is v1.33.5's.
+    """
+    verdict = verdicts(folder, version)[case]
     rejected = verdict["verdict"] == "rejected" or "direct_yaml_strict" in verdict
     errors = [] if findings is None else error_findings(findings)
     if rejected != (findings is None or bool(errors)):

@@ -1,0 +1,107 @@
+"""The companions layer: the stream's other documents (Service, ConfigMap, Secret, ...).
+
+Each companion is decoded against its kind's official schema of the target version (the strict
+JSON schemas kubernetes-validate ships, as the schema layer does for the workload), and its
+metadata is checked as ValidateObjectMeta does: a name valid for its kind, labels, annotations.
+Findings sit at `companions[i].<field>`; a kind without an official schema (a custom resource)
+is left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from designer.pod.findings import Finding
+from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import names
+from designer.pod.rules.context import LintContext
+from designer.pod.rules.schema import _FORMAT_CHECKER, SCHEMA_ROOT, _definitions, _findings
+
+# Kinds whose names are DNS-1035 labels (ValidateServiceName) or DNS labels; the rest: subdomains.
+_DNS1035_NAMED = {"Service"}
+_LABEL_NAMED = {"Namespace"}
+
+
+def schema_file(api_version: str, kind: str) -> str:
+    """'v1', 'Service' -> 'service-v1.json'; 'networking.k8s.io/v1', 'Ingress' -> 'ingress-networking-v1.json'."""
+    group, _, version = api_version.rpartition("/")
+    group = group.split(".")[0]
+    suffix = f"{group}-{version}" if group else version
+    return f"{kind.lower()}-{suffix}.json"
+
+
+@functools.cache
+def _validator(version: tuple[int, int], filename: str) -> jsonschema.protocols.Validator | None:
+    path = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict" / filename
+    if not path.is_file():
+        return None
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    definitions = _definitions(version)
+    registry: Registry = Registry().with_resources(
+        [
+            (definitions["$id"], Resource.from_contents(definitions)),
+            (schema["$id"], Resource.from_contents(schema)),
+        ]
+    )
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, registry=registry, format_checker=_FORMAT_CHECKER)
+
+
+def _name_errors(name: str, kind: str) -> list[str]:
+    if kind in _DNS1035_NAMED:
+        return names.is_dns1035_label(name)
+    if kind in _LABEL_NAMED:
+        return names.is_dns1123_label(name)
+    return names.is_dns1123_subdomain(name)
+
+
+def _metadata(document: dict[str, Any], kind: str, prefix: str) -> list[Finding]:
+    meta = fp.as_dict(document.get("metadata"))
+    path = fp.child(prefix, "metadata")
+    out: list[Finding] = []
+    name = meta.get("name")
+    if name in (None, "") and not fp.as_str(meta.get("generateName")):
+        out.append(fp.required("K8S-META-NAME", fp.child(path, "name"), "name or generateName is required"))
+    elif isinstance(name, str):
+        out += [
+            fp.invalid("K8S-META-NAME", fp.child(path, "name"), name, m) for m in _name_errors(name, kind)
+        ]
+    out += names.validate_labels("K8S-META-LABELS", meta.get("labels"), fp.child(path, "labels"))
+    out += names.validate_annotations(
+        "K8S-META-ANNOTATIONS", meta.get("annotations"), fp.child(path, "annotations")
+    )
+    return out
+
+
+def check_companion(document: dict[str, Any], position: int, version: tuple[int, int]) -> list[Finding]:
+    """Schema and metadata findings for one companion, at companions[position]."""
+    api_version, kind = document.get("apiVersion"), document.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return []
+    validator = _validator(version, schema_file(api_version, kind))
+    if validator is None:
+        return []
+    prefix = f"companions[{position}]"
+    label = f"{kind} {fp.as_str(fp.as_dict(document.get('metadata')).get('name')) or '(unnamed)'}"
+    out: list[Finding] = []
+    definitions = _definitions(version)
+    for error in validator.iter_errors(document):
+        for finding in _findings(error, fp.as_dict(validator.schema), definitions, kind):
+            path = f"{prefix}.{finding.path}" if finding.path else prefix
+            out.append(dataclasses.replace(finding, path=path, message=f"{label}: {finding.message}"))
+    out += _metadata(document, kind, prefix)
+    return sorted(out, key=lambda f: f.path)
+
+
+def check(ctx: LintContext) -> list[Finding]:
+    version = (int(ctx.version[0]), int(ctx.version[1]))
+    out: list[Finding] = []
+    for position, document in enumerate(ctx.companions):
+        out += check_companion(document, position, version)
+    return out

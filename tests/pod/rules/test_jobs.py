@@ -1,0 +1,162 @@
+"""Job and CronJob rules (pkg/apis/batch/validation) on whole documents."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from designer.pod.rules import jobs
+
+POD = {"containers": [{"name": "main", "image": "busybox"}], "restartPolicy": "Never"}
+JOB: dict[str, Any] = {
+    "apiVersion": "batch/v1",
+    "kind": "Job",
+    "metadata": {"name": "migrate"},
+    "spec": {"template": {"metadata": {"labels": {"app": "migrate"}}, "spec": POD}},
+}
+CRONJOB: dict[str, Any] = {
+    "apiVersion": "batch/v1",
+    "kind": "CronJob",
+    "metadata": {"name": "nightly"},
+    "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": copy.deepcopy(JOB["spec"])}},
+}
+
+
+def job(**spec: Any) -> dict[str, Any]:
+    document = copy.deepcopy(JOB)
+    document["spec"].update(spec)
+    return document
+
+
+def cronjob(**spec: Any) -> dict[str, Any]:
+    document = copy.deepcopy(CRONJOB)
+    document["spec"].update(spec)
+    return document
+
+
+def found(findings: list[Any]) -> list[tuple[str, str]]:
+    return [(f.rule, f.path) for f in findings]
+
+
+def test_the_plain_documents_are_valid() -> None:
+    assert jobs.validate_job(JOB) == []
+    assert jobs.validate_cronjob(CRONJOB) == []
+
+
+@pytest.mark.parametrize("field", ["completions", "parallelism", "backoffLimit", "ttlSecondsAfterFinished"])
+def test_counts_are_nonnegative(field: str) -> None:
+    assert found(jobs.validate_job(job(**{field: -1}))) == [("K8S-WORKLOAD-RANGE", f"spec.{field}")]
+
+
+def test_per_index_limits_need_indexed_mode() -> None:
+    assert found(jobs.validate_job(job(backoffLimitPerIndex=2))) == [
+        ("K8S-JOB-INDEXED", "spec.backoffLimitPerIndex")
+    ]
+    indexed = job(completionMode="Indexed", completions=4, backoffLimitPerIndex=1, maxFailedIndexes=9)
+    assert found(jobs.validate_job(indexed)) == [("K8S-JOB-INDEXED", "spec.maxFailedIndexes")]
+    assert found(jobs.validate_job(job(completionMode="indexed"))) == [
+        ("K8S-JOB-INDEXED", "spec.completionMode")
+    ]
+
+
+def test_an_indexed_job_name_leaves_room_for_the_index() -> None:
+    document = job(completionMode="Indexed", completions=8)
+    document["metadata"]["name"] = "x" * 62
+    assert ("K8S-META-NAME", "metadata.name") in found(jobs.validate_job(document))
+    document["metadata"]["name"] = "x" * 61
+    assert jobs.validate_job(document) == []
+
+
+def test_pod_failure_policy_rules() -> None:
+    rule = {"action": "FailJob", "onExitCodes": {"operator": "In", "values": [0, 3, 3]}}
+    findings = jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))
+    assert found(findings) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].onExitCodes.values[0]"),
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].onExitCodes.values[2]"),
+    ]
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [{"action": "Ignore"}]}))) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0]")
+    ]
+    fail_index = {"action": "FailIndex", "onPodConditions": [{"type": "DisruptionTarget"}]}
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [fail_index]}))) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].action")
+    ]
+
+
+def test_pod_failure_policy_needs_restart_policy_never() -> None:
+    document = job(
+        podFailurePolicy={"rules": [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]}
+    )
+    document["spec"]["template"]["spec"] = {**POD, "restartPolicy": "OnFailure"}
+    assert found(jobs.validate_job(document)) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.template.spec.restartPolicy")
+    ]
+
+
+def test_success_policy() -> None:
+    assert found(jobs.validate_job(job(successPolicy={"rules": [{"succeededCount": 1}]}))) == [
+        ("K8S-JOB-SUCCESSPOLICY", "spec.successPolicy")
+    ]
+    indexed = job(
+        completionMode="Indexed", completions=4, successPolicy={"rules": [{"succeededIndexes": "0-4"}]}
+    )
+    (finding,) = jobs.validate_job(indexed)
+    assert finding.message == 'Invalid value: "0-4": error parsing succeededIndexes: too large index: "4"'
+    assert jobs.indexes_error("1,3-5", 8) == (4, None)
+    assert jobs.indexes_error("2-0", 8)[1] == "non-increasing order, previous: 2, current: 0"
+
+
+def test_generated_selector_and_labels() -> None:
+    assert found(jobs.validate_job(job(selector={"matchLabels": {"app": "migrate"}}))) == [
+        ("K8S-JOB-SELECTOR", "spec.selector")
+    ]
+    manual = job(manualSelector=True)
+    assert ("K8S-SELECTOR-SYNTAX", "spec.selector") in found(jobs.validate_job(manual))
+    manual = job(manualSelector=True, selector={"matchLabels": {"app": "migrate"}})
+    assert jobs.validate_job(manual) == []
+    labelled = job()
+    labelled["spec"]["template"]["metadata"]["labels"]["controller-uid"] = "1234"
+    assert found(jobs.validate_job(labelled)) == [
+        ("K8S-JOB-SELECTOR", "spec.template.metadata.labels[controller-uid]")
+    ]
+
+
+def test_a_long_job_name_makes_an_invalid_job_name_label() -> None:
+    document = job()
+    document["metadata"]["name"] = "x" * 64
+    assert ("K8S-META-LABELS", "spec.template.labels") in found(jobs.validate_job(document))
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"schedule": "0 2 * *"}, ("K8S-CRON-SCHEDULE", "spec.schedule")),
+        ({"schedule": "TZ=UTC 0 2 * * *"}, ("K8S-CRON-SCHEDULE", "spec.schedule")),
+        ({"schedule": ""}, ("K8S-CRON-SCHEDULE", "spec.schedule")),
+        ({"timeZone": "Europe/Berlinn"}, ("K8S-CRON-TIMEZONE", "spec.timeZone")),
+        ({"concurrencyPolicy": "forbid"}, ("K8S-CRON-CONCURRENCY", "spec.concurrencyPolicy")),
+        ({"startingDeadlineSeconds": -1}, ("K8S-WORKLOAD-RANGE", "spec.startingDeadlineSeconds")),
+        ({"failedJobsHistoryLimit": -1}, ("K8S-WORKLOAD-RANGE", "spec.failedJobsHistoryLimit")),
+    ],
+)
+def test_cronjob_spec(spec: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert found(jobs.validate_cronjob(cronjob(**spec))) == [expected]
+
+
+def test_cronjob_job_template_is_validated_without_defaults_and_without_selector() -> None:
+    document = cronjob()
+    document["spec"]["jobTemplate"]["spec"].update(
+        backoffLimitPerIndex=1, selector={"matchLabels": {"a": "b"}}
+    )
+    assert found(jobs.validate_cronjob(document)) == [
+        ("K8S-JOB-INDEXED", "spec.jobTemplate.spec.backoffLimitPerIndex"),
+        ("K8S-JOB-SELECTOR", "spec.jobTemplate.spec.selector"),
+    ]
+
+
+def test_cronjob_names_leave_room_for_the_job_suffix() -> None:
+    document = cronjob()
+    document["metadata"]["name"] = "x" * 53
+    assert found(jobs.validate_cronjob(document)) == [("K8S-META-NAME", "metadata.name")]
