@@ -10,18 +10,13 @@ is left alone.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import json
 from typing import Any
-
-import jsonschema
-from referencing import Registry, Resource
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import names
 from designer.pod.rules.context import LintContext
-from designer.pod.rules.schema import _FORMAT_CHECKER, SCHEMA_ROOT, _definitions, _findings
+from designer.pod.rules.schema import _definitions, _findings, fast_check_for_file, validator_for_file
 
 # Kinds whose names are DNS-1035 labels (ValidateServiceName) or DNS labels; the rest: subdomains.
 _DNS1035_NAMED = {"Service"}
@@ -34,23 +29,6 @@ def schema_file(api_version: str, kind: str) -> str:
     group = group.split(".")[0]
     suffix = f"{group}-{version}" if group else version
     return f"{kind.lower()}-{suffix}.json"
-
-
-@functools.cache
-def _validator(version: tuple[int, int], filename: str) -> jsonschema.protocols.Validator | None:
-    path = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict" / filename
-    if not path.is_file():
-        return None
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    definitions = _definitions(version)
-    registry: Registry = Registry().with_resources(
-        [
-            (definitions["$id"], Resource.from_contents(definitions)),
-            (schema["$id"], Resource.from_contents(schema)),
-        ]
-    )
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry, format_checker=_FORMAT_CHECKER)
 
 
 def _name_errors(name: str, kind: str) -> list[str]:
@@ -84,17 +62,20 @@ def check_companion(document: dict[str, Any], position: int, version: tuple[int,
     api_version, kind = document.get("apiVersion"), document.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return []
-    validator = _validator(version, schema_file(api_version, kind))
-    if validator is None:
-        return []
+    filename = schema_file(api_version, kind)
+    fast_check = fast_check_for_file(version, filename)
+    if fast_check is None:
+        return []  # no official schema: a custom resource
     prefix = f"companions[{position}]"
     label = f"{kind} {fp.as_str(fp.as_dict(document.get('metadata')).get('name')) or '(unnamed)'}"
     out: list[Finding] = []
     definitions = _definitions(version)
-    for error in validator.iter_errors(document):
-        for finding in _findings(error, fp.as_dict(validator.schema), definitions, kind):
-            path = f"{prefix}.{finding.path}" if finding.path else prefix
-            out.append(dataclasses.replace(finding, path=path, message=f"{label}: {finding.message}"))
+    validator = None if fast_check(document) else validator_for_file(version, filename)
+    if validator is not None:  # the fast test rejected it: list every error (python jsonschema)
+        for error in validator.iter_errors(document):
+            for finding in _findings(error, fp.as_dict(validator.schema), definitions, kind):
+                path = f"{prefix}.{finding.path}" if finding.path else prefix
+                out.append(dataclasses.replace(finding, path=path, message=f"{label}: {finding.message}"))
     out += _metadata(document, kind, prefix)
     return sorted(out, key=lambda f: f.path)
 

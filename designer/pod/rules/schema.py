@@ -1,27 +1,39 @@
 """The schema layer: the official OpenAPI schemas of the target version (decode stage, §1a).
 
-Uses the strict JSON schemas shipped by the kubernetes-validate package. One compiled validator
-per (version, kind) is built lazily and cached for the process; every error is reported.
+Uses the strict JSON schemas shipped by the kubernetes-validate package. Per (version, kind), built
+lazily and cached for the process: a fast test (schema_engine, jsonschema-rs) that a valid document
+passes, then for a document it rejects, python jsonschema listing every error, each turned into a
+finding. So python jsonschema is not even imported while documents are valid.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import kubernetes_validate
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules import schema_engine
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import WORKLOAD_KINDS
 
-SCHEMA_ROOT = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+if TYPE_CHECKING:
+    import jsonschema
+
+
+def _package_dir(name: str) -> Path:
+    """A package's directory, found without importing it (kubernetes_validate imports jsonschema)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(name)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+SCHEMA_ROOT = _package_dir("kubernetes_validate") / "kubernetes-json-schema"
 _DEFS_PREFIX = "#/$defs/"
 
 # Required fields the apiserver layer reports itself (with kube-apiserver's wording and rule ID);
@@ -62,9 +74,7 @@ COVERED_REQUIRED = {
 # failure policy pattern's missing status to True (a CronJob's jobTemplate is not defaulted).
 DEFAULTED_REQUIRED = {("Job", "PodFailurePolicyOnPodConditionsPattern", "status")}
 _GO_JSON_TYPES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
-# JSON Schema's "integer" has no bounds, Go's int32/int64 do: the decoder rejects 3000000000 for an
-# int32 field (encoding/json literalStore: ParseInt fails or v.OverflowInt, UnmarshalTypeError).
-_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_INT_RANGES = schema_engine.INT_RANGES  # Go's int32/int64 ranges, asserted through the "format" keyword
 
 
 def _in_int_range(value: Any, bounds: tuple[int, int]) -> bool:
@@ -84,14 +94,14 @@ def _in_int_range(value: Any, bounds: tuple[int, int]) -> bool:
     return bounds[0] <= number <= bounds[1]
 
 
+@functools.cache
 def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema  # only for a document with errors: a valid one never needs it (see check)
+
     checker = jsonschema.FormatChecker(formats=())
     for name, bounds in _INT_RANGES.items():
         checker.checks(name)(lambda value, bounds=bounds: _in_int_range(value, bounds))
     return checker
-
-
-_FORMAT_CHECKER = _format_checker()
 
 
 def schema_file(kind: str) -> str:
@@ -101,18 +111,42 @@ def schema_file(kind: str) -> str:
     return f"{kind.lower()}-{suffix}.json"
 
 
+def _schema_dir(version: tuple[int, int]) -> Path:
+    return SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict"
+
+
 @functools.cache
 def _definitions(version: tuple[int, int]) -> dict[str, Any]:
-    path = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict" / "_definitions.json"
+    path = _schema_dir(version) / "_definitions.json"
     definitions: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return definitions
 
 
-@functools.cache
 def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.Validator:
-    """The compiled validator of one workload kind at one Kubernetes version (cached)."""
-    directory = SCHEMA_ROOT / f"v{version[0]}.{version[1]}.0-local-strict"
-    schema = json.loads((directory / schema_file(kind)).read_text(encoding="utf-8"))
+    """The compiled python jsonschema validator of one workload kind at one Kubernetes version (cached).
+
+    It lists every error of a document fast_check_for rejected; imported only then (it is slow to import).
+    """
+    validator = validator_for_file(version, schema_file(kind))
+    assert validator is not None, f"no schema for {kind}"
+    return validator
+
+
+def fast_check_for(version: tuple[int, int], kind: str) -> Any:
+    """A compiled test (schema_engine, jsonschema-rs): True means jsonschema would report nothing."""
+    return fast_check_for_file(version, schema_file(kind))
+
+
+@functools.cache
+def validator_for_file(version: tuple[int, int], filename: str) -> jsonschema.protocols.Validator | None:
+    """The python jsonschema validator of any schema file of the version (None if it has none)."""
+    path = _schema_dir(version) / filename
+    if not path.is_file():
+        return None
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = json.loads(path.read_text(encoding="utf-8"))
     definitions = _definitions(version)
     registry: Registry = Registry().with_resources(
         [
@@ -121,154 +155,17 @@ def validator_for(version: tuple[int, int], kind: str) -> jsonschema.protocols.V
         ]
     )
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry, format_checker=_FORMAT_CHECKER)
-
-
-# Keywords the fast pre-check understands; the rest of a node's keys are annotations. A node with
-# any other assertion keyword makes the pre-check unavailable (jsonschema alone then decides).
-_ANNOTATIONS = {"description", "format", "$schema", "$id", "default", "title"}
-_ASSERTIONS = {"type", "properties", "additionalProperties", "items", "required", "enum", "oneOf", "$ref"}
-_TYPE_CLASSES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "boolean": (bool,),
-    "null": (type(None),),
-    "integer": (int,),
-    "number": (int, float),
-}
-
-
-class _Unsupported(Exception):
-    pass
-
-
-def _type_test(types: Any) -> tuple[type, ...] | Any:
-    """The classes of a `type` keyword (a plain isinstance test) or a predicate when bool must not pass."""
-    names = types if isinstance(types, list) else [types]
-    classes = tuple(dict.fromkeys(c for name in names for c in _TYPE_CLASSES[name]))
-    if "boolean" not in names and ("integer" in names or "number" in names):
-        return lambda v: isinstance(v, classes) and not isinstance(v, bool)
-    return classes
-
-
-def _as_predicate(test: tuple[type, ...] | Any) -> Any:
-    if isinstance(test, tuple):
-        return lambda v: isinstance(v, test)
-    return test
-
-
-def _all_of(checks: list[Any]) -> Any:
-    if not checks:
-        return lambda v: True
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda v: first(v) and second(v)
-    return lambda v: all(c(v) for c in checks)
-
-
-def _compile(node: Any, defs: dict[str, Any], memo: dict[str, Any]) -> Any:
-    """A test that passes only where jsonschema finds no error (it may be stricter, never laxer).
-
-    The test is a predicate, or a tuple of classes for a node that only asserts a `type` (the
-    caller then uses isinstance, which saves a call per scalar field).
-    """
-    if not isinstance(node, dict):
-        raise _Unsupported(node)
-    unknown = [
-        k for k in node if k not in _ASSERTIONS and k not in _ANNOTATIONS and not k.startswith("x-kubernetes")
-    ]
-    if unknown:
-        raise _Unsupported(unknown)
-    checks: list[Any] = []
-    ref = node.get("$ref")
-    if ref is not None:
-        if not isinstance(ref, str) or _DEFS_PREFIX not in ref:
-            raise _Unsupported(ref)
-        name = ref.split(_DEFS_PREFIX, 1)[1]
-        if name not in memo:
-            memo[name] = None  # recursion guard: resolved late through the memo
-            memo[name] = _as_predicate(_compile(defs["$defs"][name], defs, memo))
-        if memo[name] is not None:
-            checks.append(memo[name])
-        else:
-            checks.append(lambda v, name=name: memo[name](v))
-    types = node.get("type")
-    type_test = _type_test(types) if types is not None else None
-    integer = "integer" in (types if isinstance(types, list) else [types])
-    bounds = _INT_RANGES.get(node.get("format")) if integer else None  # type: ignore[arg-type]
-    if bounds is not None and type_test is not None:
-        # Type and range in one call, a plain int (nearly every value) answered inline: this runs
-        # for each integer field of every pod linted.
-        low, high = bounds
-        of_type = _as_predicate(type_test)
-
-        def type_test(v: Any, low: int = low, high: int = high, of_type: Any = of_type) -> bool:
-            if v.__class__ is int:
-                return low <= v <= high
-            return bool(of_type(v)) and _in_int_range(v, (low, high))
-
-    if "enum" in node:
-        allowed = [(type(e), e) for e in node["enum"]]
-        checks.append(lambda v: (type(v), v) in allowed)
-    required = list(node["required"]) if "required" in node else []
-    properties = {k: _compile(p, defs, memo) for k, p in node.get("properties", {}).items()}
-    extra = node.get("additionalProperties", True)
-    extra_check = None if extra is True else (False if extra is False else _compile(extra, defs, memo))
-    if properties or extra_check is not None or required:
-        if isinstance(type_test, tuple) and dict in type_test:
-            type_test, others = None, type_test  # folded into the object test below
-        else:
-            others = None
-
-        def object_check(v: Any) -> bool:
-            if not isinstance(v, dict):
-                return True if others is None else isinstance(v, others)
-            for k in required:
-                if k not in v:
-                    return False
-            for k, value in v.items():
-                # A tuple of types (isinstance) or a compiled check; `False` forbids the key.
-                test: Any = properties.get(k)
-                if test is None:
-                    if extra_check is None:
-                        continue
-                    test = extra_check
-                    if test is False:
-                        return False
-                if test.__class__ is tuple:
-                    if not isinstance(value, test):
-                        return False
-                elif not test(value):
-                    return False
-            return True
-
-        checks.append(object_check)
-    if "items" in node:
-        item_test = _compile(node["items"], defs, memo)
-        if isinstance(item_test, tuple):
-            checks.append(lambda v: not isinstance(v, list) or all(isinstance(x, item_test) for x in v))
-        else:
-            checks.append(lambda v: not isinstance(v, list) or all(item_test(x) for x in v))
-    if "oneOf" in node:
-        options = [_as_predicate(_compile(o, defs, memo)) for o in node["oneOf"]]
-        checks.append(lambda v: sum(1 for o in options if o(v)) == 1)
-    if type_test is not None:
-        if not checks:
-            return type_test
-        checks.insert(0, _as_predicate(type_test))
-    return _all_of(checks)
+    return cls(schema, registry=registry, format_checker=_format_checker())
 
 
 @functools.cache
-def fast_check_for(version: tuple[int, int], kind: str) -> Any:
-    """A compiled pre-check: True means jsonschema would report nothing (None if unavailable)."""
-    try:
-        return _as_predicate(_compile(validator_for(version, kind).schema, _definitions(version), {}))
-    except (_Unsupported, KeyError):
+def fast_check_for_file(version: tuple[int, int], filename: str) -> Any:
+    """The jsonschema-rs test of any schema file of the version (None if it has none)."""
+    path = _schema_dir(version) / filename
+    if not path.is_file():
         return None
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return schema_engine.compile_check(schema, _definitions(version))
 
 
 def _deref(node: Any, definitions: dict[str, Any]) -> tuple[Any, str | None]:
@@ -452,10 +349,10 @@ def _errors(ctx: LintContext) -> tuple[Iterable[jsonschema.ValidationError], Any
     kind = ctx.document.get("kind")
     known = isinstance(kind, str) and kind in WORKLOAD_KINDS
     version: tuple[int, int] = (int(ctx.version[0]), int(ctx.version[1]))
-    validator = validator_for(version, kind if known else "Pod")
-    fast = fast_check_for(version, kind if known else "Pod")
-    if known and fast is not None and fast(ctx.document):
-        return (), validator.schema, known  # the common case: a valid document, no error to look for
+    schema_kind = kind if known and isinstance(kind, str) else "Pod"
+    if fast_check_for(version, schema_kind)(ctx.document):
+        return (), None, known  # the common case: a valid document, no error to look for
+    validator = validator_for(version, schema_kind)
     return validator.iter_errors(ctx.document), validator.schema, known
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import glob
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +298,33 @@ def test_it_never_raises_on_strange_input(
     for finding in schema.check(ctx) + apiserver.check(ctx):
         assert isinstance(finding.path, str)
         assert isinstance(finding.message, str)
+
+
+def _imported_after_lint(document: dict[str, Any]) -> list[str]:
+    """Lint one document in a fresh interpreter; its K8S-* rules and the slow-to-import validators it pulled in."""
+    probe = (
+        "import json, sys\n"
+        "from designer.pod.rules.lint import lint\n"
+        "findings = lint(json.loads(sys.stdin.read()), version=(1, 33))\n"
+        "print(json.dumps({'errors': [f.rule for f in findings if f.rule.startswith('K8S-')],\n"
+        "    'loaded': sorted(m for m in ('jsonschema', 'kubernetes_validate') if m in sys.modules)}))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=json.dumps(document),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=root,
+    )
+    report: dict[str, list[str]] = json.loads(result.stdout)
+    return report["errors"] + ["loaded:" + name for name in report["loaded"]]
+
+
+def test_a_valid_pod_is_linted_without_importing_python_jsonschema() -> None:
+    assert _imported_after_lint(POD) == []
+    broken = copy.deepcopy(POD)
+    broken["spec"]["containers"][0]["volumeMount"] = []  # the slow path lists it with python jsonschema
+    assert _imported_after_lint(broken) == ["K8S-FIELD-UNKNOWN", "loaded:jsonschema"]
