@@ -158,7 +158,7 @@ def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
     document = manifest.document
     declared = decode_roles(document)
     if declared is not None:
-        roles = {name: role.value for name, role in roles_for(document).items()}
+        roles = {name: role.value for name, role in roles_for(document, manifest.companions).items()}
         document = strip_role_annotations(document)
     else:
         roles = dict(working.roles)
@@ -182,11 +182,20 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | No
         line_map = load_manifest(text).line_map
     except ManifestError:
         line_map = None
-    findings = lint(document, version=version, roles=working.role_map, line_map=line_map, pss=pss)
+    findings = lint(
+        document,
+        version=version,
+        roles=working.role_map,
+        line_map=line_map,
+        pss=pss,
+        companions=working.companions,
+    )
     analysis = Analysis(text, findings, count_by_severity(findings))
     if draw:
         analysis.svg, analysis.render_error = draw_svg(
-            build_dot(working.document, working.role_map, findings, version, pss=pss)
+            build_dot(
+                working.document, working.role_map, findings, version, pss=pss, companions=working.companions
+            )
         )
         # The start/stop order only changes with the containers, so its render is mostly cached.
         analysis.lifecycle_svg, _ = draw_svg(build_lifecycle_dot(working.document, working.role_map))

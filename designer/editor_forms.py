@@ -27,7 +27,7 @@ from designer.pod.form_lines import (
     write_container_list,
     write_volume_list,
 )
-from designer.pod.roles import Role, is_native_sidecar
+from designer.pod.roles import Role, explain_roles_for, is_native_sidecar
 from designer.pod.workloads import pod_spec
 
 GROUPS = {"initContainers": "i", "containers": "c"}
@@ -252,6 +252,21 @@ def make_field(prefix: str, key: str, shown: dict[str, str], errors: dict[str, s
 # --- sections ------------------------------------------------------------------------------
 
 
+def _role_reasons(working: Any) -> dict[str, tuple[str, str]]:
+    """Why each container has its role ("Why main: ..."), for the roles the inference agrees with;
+    a role the user chose needs no explanation."""
+    try:
+        explained = explain_roles_for(working.document, working.companions)
+    except Exception:  # an explanation must never break the editor
+        return {}
+    return {name: (role.value, reason) for name, (role, reason) in explained.items()}
+
+
+def _reason(reasons: dict[str, tuple[str, str]], name: str, role: str) -> str:
+    inferred, reason = reasons.get(name, ("", ""))
+    return reason if inferred == role else ""
+
+
 def _container_groups(
     prefix: str, container: dict[str, Any], role: str, init: bool, errors: dict[str, str]
 ) -> list[FieldGroup]:
@@ -271,7 +286,11 @@ def _container_groups(
     allowed = (
         ["init"]
         if init and not native
-        else (["sidecar", "adapter", "ambassador"] if init else ["main", "sidecar", "adapter", "ambassador"])
+        else (
+            ["sidecar", "adapter", "ambassador", "mesh-proxy"]
+            if init
+            else ["main", "sidecar", "adapter", "ambassador", "mesh-proxy"]
+        )
     )
     role_field.choices = [(r, r) for r in allowed] + ([(role, role)] if role not in allowed else [])
     general = [
@@ -336,6 +355,7 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
         pod["fields"] = [make_field("pod", k, pod_shown, errors) for k in forms_model.POD_FIELDS]
     containers: list[dict[str, Any]] = []
     step = 0
+    reasons = _role_reasons(working) if with_fields else {}
     for group, letter in GROUPS.items():
         for index, c in enumerate(_as_list(spec.get(group))):
             if not isinstance(c, dict):
@@ -358,6 +378,7 @@ def form_sections(working: Any, errors: dict[str, str], with_fields: bool = True
                     "index": index,
                     "prefix": prefix,
                     "role": role,
+                    "role_reason": _reason(reasons, name, role) if with_groups else "",
                     "native": native,
                     "init": init,
                     "step": step,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from designer.models import K8S_VERSIONS, Design
+from designer.models import K8S_VERSIONS, PSS_CHOICES, Design
 
 
 class ImportForm(forms.Form):
@@ -24,6 +24,9 @@ class ImportForm(forms.Form):
     choose = forms.IntegerField(required=False, widget=forms.HiddenInput)
     k8s_version = forms.ChoiceField(
         label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS], initial=K8S_VERSIONS[0]
+    )
+    pss_level = forms.ChoiceField(
+        label="Namespace enforces (PodSecurity)", choices=PSS_CHOICES, required=False, initial=""
     )
 
     def clean(self) -> dict[str, Any]:
@@ -52,6 +55,9 @@ class BlankDesignForm(forms.Form):
     name = forms.CharField(max_length=200, initial="my-pod")
     k8s_version = forms.ChoiceField(
         label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS], initial=K8S_VERSIONS[0]
+    )
+    pss_level = forms.ChoiceField(
+        label="Namespace enforces (PodSecurity)", choices=PSS_CHOICES, required=False, initial=""
     )
 
 

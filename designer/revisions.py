@@ -64,7 +64,7 @@ def lint_counts(content: Content, version: str, pss: str | None = None) -> tuple
     from designer.pod.rules.lint import lint
 
     roles = {k: Role(v) for k, v in content.roles.items()}
-    findings = lint(content.document, version=version, roles=roles, pss=pss)
+    findings = lint(content.document, version=version, roles=roles, pss=pss, companions=content.companions)
     counts = count_by_severity(findings)
     return counts["error"], counts["warning"]
 

@@ -11,6 +11,7 @@ from designer.views import (
     history,
     library,
     manage,
+    rules,
     teams,
 )
 
@@ -53,6 +54,12 @@ designer_patterns += [
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path("teams/<int:team_id>/members", teams.add_member, name="team-add-member"),
     path("teams/<int:team_id>/members/<int:user_id>", teams.change_member, name="team-member"),
+]
+
+# The rule reference, public (views/rules.py).
+designer_patterns += [
+    path("rules/", rules.rule_list, name="rules"),
+    path("rules/<str:rule_id>/", rules.rule_detail, name="rule"),
 ]
 
 api_patterns = [

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from designer.pod.roles import Role, container_ports, is_native_sidecar, localhost_ports, roles_for
+from designer.pod.links import Wiring, pod_wiring
+from designer.pod.roles import Role, container_ports, is_native_sidecar, roles_for
 from designer.pod.workloads import pod_metadata, pod_spec
 
 if TYPE_CHECKING:  # at run time only _Marks needs it, and only when there are findings to mark
@@ -27,6 +28,8 @@ ROLE_STYLE: dict[str, tuple[str, str, str, str, str]] = {
     "sidecar": ("#d1e7dd", "#0f5132", "box", "filled,rounded", "SIDECAR"),
     "adapter": ("#fff3cd", "#664d03", "component", "filled", "ADAPTER"),
     "ambassador": ("#e2d9f3", "#432874", "box3d", "filled", "AMBASSADOR"),
+    # A mesh proxy is transparent (iptables redirect): drawn apart from the ambassadors.
+    "mesh-proxy": ("#f8f9fa", "#495057", "octagon", "filled,dashed", "MESH PROXY"),
     "native": ("#d1e7dd", "#0f5132", "box", "filled,rounded,dashed", "NATIVE SIDECAR"),
     "init": ("#e9ecef", "#41464b", "box", "filled", "INIT"),
 }
@@ -37,9 +40,6 @@ WARN = "#997404"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTAINER_PATH = re.compile(
     r"(?:^|\.)(initContainers|containers)\[([0-9]+)\](?:\.volumeMounts\[([0-9]+)\])?"
-)
-_LISTEN_ARG = re.compile(
-    r"--?[\w-]*(?:port|listen|address|bind)[\w-]*[= ](?:[\w.\[\]]*:)?([0-9]{1,5})\b", re.IGNORECASE
 )
 _VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[([0-9]+)\]")
 
@@ -133,30 +133,11 @@ def _ports(container: dict[str, Any]) -> list[tuple[int, str]]:
     return result
 
 
-def _safe_localhost_ports(container: dict[str, Any]) -> list[int]:
-    try:
-        return localhost_ports(container)
-    except Exception:
-        return []
-
-
 def _safe_container_ports(container: dict[str, Any]) -> list[int]:
     try:
         return [p for p in container_ports(container) if not isinstance(p, bool)]
     except Exception:
         return []
-
-
-def _arg_ports(container: dict[str, Any]) -> list[int]:
-    """Ports a container's command/args say it listens on (--port=5432, --listen 0.0.0.0:80)."""
-    lists = [container.get(key) for key in ("command", "args")]
-    text = " ".join(a for value in lists if isinstance(value, list) for a in value if isinstance(a, str))
-    ports = []
-    for match in _LISTEN_ARG.finditer(text):
-        number = int(match.group(1))
-        if 0 < number < 65536 and number not in ports:
-            ports.append(number)
-    return ports
 
 
 class _Item:
@@ -168,7 +149,10 @@ class _Item:
         self.container = container
         self.name = _name(container, f"{group}[{index}]")
         self.native = group == "initContainers" and is_native_sidecar(container)
-        self.role = "native" if self.native else ("init" if group == "initContainers" else role)
+        if role == "mesh-proxy":  # injected as a native sidecar or not, it is the mesh's proxy
+            self.role = role
+        else:
+            self.role = "native" if self.native else ("init" if group == "initContainers" else role)
         if self.role == "init" and group == "containers":
             self.role = "sidecar"
         prefix = "i" if group == "initContainers" else "c"
@@ -357,7 +341,7 @@ def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Findi
     )
 
 
-def _legend() -> list[str]:
+def _legend(roles: set[str]) -> list[str]:
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     shapes = {
         "main": "double border",
@@ -365,9 +349,12 @@ def _legend() -> list[str]:
         "adapter": "component",
         "ambassador": "3-D box",
         "native": "rounded, dashed",
+        "mesh-proxy": "octagon, dashed",
         "init": "numbered lane",
     }
     for role, (fill, border, _shape, _style, badge) in ROLE_STYLE.items():
+        if role == "mesh-proxy" and role not in roles:
+            continue  # only meshed pods need it in their key
         rows.append(
             f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"><FONT POINT-SIZE="8"><B>{badge}</B></FONT>'
             f'</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{shapes[role]}</FONT></TD></TR>'
@@ -412,6 +399,7 @@ def build_dot(
     findings: list[Finding] | None = None,
     version: str | None = None,
     pss: str | None = None,
+    companions: list[Any] | None = None,
 ) -> str:
     """The pod drawn as DOT: containers by role, init lane, volumes, mounts and localhost links.
 
@@ -518,7 +506,7 @@ def build_dot(
     if not apps:
         out.append('        noapp [id="no-containers" shape="box" style="dashed" label="no containers"];')
     out.append("      }")
-    link_nodes, link_edges = _links(running)
+    link_nodes, link_edges = _links(running, _wiring(spec, companions))
     out += link_nodes
     if link_nodes and apps:
         # "Nothing listens" markers sit in the containers' column, not off in an empty corner.
@@ -551,7 +539,7 @@ def build_dot(
             )
         out.append("    }")
     out.append("  }")
-    out += _legend()
+    out += _legend({item.role for item in items})
 
     # Edges. Run order through the lane, into the start of the app containers.
     chain = [step_node[item.node] for item in inits]
@@ -576,53 +564,53 @@ def build_dot(
     return "\n".join(out) + "\n"
 
 
-def _links(running: list[_Item]) -> tuple[list[str], list[str]]:
-    """localhost links: whoever points at localhost:<port> -> whoever listens there (nodes, edges)."""
-    listeners: dict[int, _Item] = {}
-    for item in running:
-        for number in _safe_container_ports(item.container):
-            listeners.setdefault(number, item)
-    declared = set(listeners)
-    for item in running:
-        for number in _arg_ports(item.container):
-            listeners.setdefault(number, item)
+def _wiring(spec: dict[str, Any], companions: list[Any] | None) -> Wiring:
+    try:
+        return pod_wiring(spec, [c for c in companions or [] if isinstance(c, dict)])
+    except Exception:  # a malformed document must still draw
+        return Wiring()
+
+
+def _links(running: list[_Item], wiring: Wiring) -> tuple[list[str], list[str]]:
+    """localhost links (designer/pod/links.py, as the pattern rules see them): whoever points at
+    localhost:<port> -> whoever listens there, declared or by its flags (nodes, edges)."""
+    by_name = {item.name: item for item in running}
     nodes: list[str] = []
     edges: list[str] = []
-    for item in running:
-        for number in _safe_localhost_ports(item.container):
-            target = listeners.get(number)
-            if target is item:
-                continue
-            link_id = _q(f"link-{item.name}-{number}")
-            if target is None:
-                node = f"nothing{number}"
-                if not any(line.startswith(f"      {node} ") for line in nodes):
-                    nodes.append(
-                        f'      {node} [id="dangling-{number}" shape="box" style="dashed,filled" '
-                        f'fillcolor="#f8d7da" color="{DANGER}" fontcolor="{DANGER}" fontsize="9" '
-                        f'label="nothing listens on :{number}"];'
-                    )
-                edges.append(
-                    f'  {item.node} -> {node} [id={link_id} style="dashed" color="{DANGER}" '
-                    f'fontcolor="{DANGER}" penwidth="1.5" constraint="false" xlabel="localhost:{number} (X)"];'
+    drawn: set[tuple[str, int]] = set()
+    for link in wiring.links:
+        item = by_name.get(link.source)
+        if item is None or (link.source, link.port) in drawn:
+            continue
+        drawn.add((link.source, link.port))
+        number = link.port
+        target = by_name.get(link.target) if link.target else None
+        link_id = _q(f"link-{item.name}-{number}")
+        if target is None:
+            node = f"nothing{number}"
+            if not any(line.startswith(f"      {node} ") for line in nodes):
+                nodes.append(
+                    f'      {node} [id="dangling-{number}" shape="box" style="dashed,filled" '
+                    f'fillcolor="#f8d7da" color="{DANGER}" fontcolor="{DANGER}" fontsize="9" '
+                    f'label="nothing listens on :{number}"];'
                 )
-                continue
-            kind = (
-                "ambassador"
-                if target.role == "ambassador"
-                else "adapter"
-                if item.role == "adapter"
-                else "other"
-            )
-            colour = LINK_COLOUR[kind]
-            if number in declared:
-                head, text = f"{target.node}:p{number}", f"localhost:{number}"
-            else:  # it listens (per its args) without declaring the port: draw it, say so
-                head, text = target.node, f"localhost:{number} (port not declared)"
             edges.append(
-                f'  {item.node} -> {head} [id={link_id} color="{colour}" fontcolor="{colour}" '
-                f'penwidth="2" constraint="false" xlabel="{text}"];'
+                f'  {item.node} -> {node} [id={link_id} style="dashed" color="{DANGER}" '
+                f'fontcolor="{DANGER}" penwidth="1.5" constraint="false" xlabel="localhost:{number} (X)"];'
             )
+            continue
+        kind = (
+            "ambassador" if target.role == "ambassador" else "adapter" if item.role == "adapter" else "other"
+        )
+        colour = LINK_COLOUR[kind]
+        if number in _safe_container_ports(target.container):
+            head, text = f"{target.node}:p{number}", f"localhost:{number}"
+        else:  # it listens (per its flags or config) without declaring the port: draw it, say so
+            head, text = target.node, f"localhost:{number} (port not declared)"
+        edges.append(
+            f'  {item.node} -> {head} [id={link_id} color="{colour}" fontcolor="{colour}" '
+            f'penwidth="2" constraint="false" xlabel="{text}"];'
+        )
     return nodes, edges
 
 

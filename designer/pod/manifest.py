@@ -551,12 +551,13 @@ def load_manifest(data: str | bytes, choose: int | None = None, limits: Limits =
         index = choose
     document = loaded.documents[index]
     line_map = loaded.line_maps[index]
-    _require_template(document, line_map)
+    require_template(document, line_map)
     companions = [d for i, d in enumerate(loaded.documents) if i != index]
     return Manifest(document, companions, line_map, position=index)
 
 
-def _require_template(document: dict[str, Any], line_map: dict[str, tuple[int, int]]) -> None:
+def require_template(document: dict[str, Any], line_map: dict[str, tuple[int, int]]) -> None:
+    """Raise ManifestError unless the workload holds a pod spec (a Pod) or a pod template."""
     kind = document["kind"]
     keys = (*template_keys(kind), "spec")
     node: Any = document

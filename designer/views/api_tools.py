@@ -1,7 +1,9 @@
 """Stateless JSON API for CI: POST a manifest, get findings (`lint`) or a drawing (`diagram`).
 
 Both take the manifest as the raw request body (YAML or JSON) and answer 400 with the loader's
-message (line and column) when it cannot be read. Signed-in users or bearer tokens only.
+message (line and column) when it cannot be read. Signed-in users or bearer tokens only. `lint`
+checks every workload of a multi-document stream (`documents`, one entry each); for a stream
+with one workload it also answers with that workload's `kind` and `findings` at the top level.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from designer.pod.roles import roles_for
 from designer.pod.rules.context import parse_version
 from designer.pod.rules.lint import lint
 from designer.pod.rules.pss import LEVELS as PSS_LEVELS
+from designer.pod.rules.stream import lint_stream
+
+
+def _choose(request: HttpRequest) -> int | None:
+    choose = request.GET.get("choose")
+    return int(choose) if choose and choose.isascii() and choose.isdigit() else None
 
 
 def _read(request: HttpRequest) -> tuple[object, JsonResponse | None]:
-    choose = request.GET.get("choose")
     try:
-        manifest = load_manifest(
-            request.body, choose=int(choose) if choose and choose.isascii() and choose.isdigit() else None
-        )
+        manifest = load_manifest(request.body, choose=_choose(request))
     except MultipleWorkloads as exc:
         body = {
             "error": str(exc),
@@ -55,21 +60,33 @@ def _version(request: HttpRequest) -> tuple[tuple[int, int] | None, JsonResponse
 @require_POST
 @api_login_required
 def lint_manifest(request: HttpRequest) -> HttpResponse:
-    manifest, error = _read(request)
     version, version_error = _version(request)
     pss, pss_error = _pss(request)
-    if error or version_error or pss_error:
-        return error or version_error or pss_error  # type: ignore[return-value]
-    findings = lint(manifest.document, version=version, line_map=manifest.line_map, pss=pss)  # type: ignore[attr-defined]
-    return JsonResponse(
+    if version_error or pss_error:
+        return version_error or pss_error  # type: ignore[return-value]
+    try:
+        results = lint_stream(request.body, choose=_choose(request), version=version, pss=pss)
+    except ManifestError as exc:
+        return JsonResponse({"error": str(exc), "line": exc.line, "column": exc.column}, status=400)
+    documents = [
         {
-            "kind": manifest.kind,  # type: ignore[attr-defined]
-            "k8s_version": f"{version[0]}.{version[1]}",  # type: ignore[index]
-            "pss": pss,
-            "counts": count_by_severity(findings),
-            "findings": [f.as_dict() for f in findings],
+            "index": result.position,
+            "kind": result.kind,
+            "name": result.name,
+            "counts": count_by_severity(result.findings),
+            "findings": [f.as_dict() for f in result.findings],
         }
-    )
+        for result in results
+    ]
+    body: dict[str, object] = {
+        "k8s_version": f"{version[0]}.{version[1]}",  # type: ignore[index]
+        "pss": pss,
+        "counts": count_by_severity([f for result in results for f in result.findings]),
+        "documents": documents,
+    }
+    if len(documents) == 1:  # the shape of the single-workload answer, kept for existing clients
+        body.update(kind=documents[0]["kind"], findings=documents[0]["findings"])
+    return JsonResponse(body)
 
 
 @require_POST

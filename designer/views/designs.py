@@ -38,6 +38,7 @@ def new_design(request: HttpRequest) -> HttpResponse:
                 blank_form.cleaned_data["name"],
                 Content(doc, [], {}),
                 k8s_version=blank_form.cleaned_data["k8s_version"],
+                pss_level=blank_form.cleaned_data["pss_level"],
             )
             return redirect(design)
     elif request.method == "POST":
@@ -58,6 +59,7 @@ def new_design(request: HttpRequest) -> HttpResponse:
                     name,
                     Content(manifest.document, manifest.companions, {}, manifest.position),
                     k8s_version=data["k8s_version"],
+                    pss_level=data["pss_level"],
                 )
                 messages.success(request, f"Imported {manifest.kind} “{name}”.")
                 return redirect(design)

@@ -2,8 +2,8 @@
 
 The URL list is built by walking get_resolver(), so views other engineers add later are covered
 without touching this file. A URL whose parameter this file cannot fill fails the test: add a
-filler below. Public URLs (sign-in, sign-up, password reset) and the admin are the only
-exceptions, listed explicitly.
+filler below. Public URLs (sign-in, sign-up, password reset, the rule reference) and the admin
+are the only exceptions, listed explicitly; test_public_pages_answer_everyone checks the rule pages.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "rules",  # the rule reference: documentation that CI output links to (views/rules.py)
+    "rule",
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff-only sign-in
 MISSING = 987_654
@@ -236,3 +238,16 @@ def test_it_opens_every_page_to_the_owner_and_superusers(client: Any, world: Wor
         response = client.get(route.url(values))
         assert response.status_code not in (401, 403, 404), f"{who} GET {route.url(values)}"
         assert response.status_code < 500, f"{who} GET {route.url(values)}"
+
+
+def test_public_pages_answer_everyone(client: Any, world: World) -> None:
+    for who in (None, world.owner):
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        assert client.get(reverse("designer:rules")).status_code == 200
+        assert (
+            client.get(reverse("designer:rule", kwargs={"rule_id": "PAT-PORT-CONFLICT"})).status_code == 200
+        )
+        assert client.get(reverse("designer:rule", kwargs={"rule_id": "NO-SUCH-RULE"})).status_code == 404
+        assert client.post(reverse("designer:rules")).status_code == 405

@@ -84,3 +84,51 @@ def test_it_draws_an_inline_safe_svg(client: Any, alice: Any) -> None:
     assert "container-app" in ids and "volume-logs" in ids
     assert not [el for el in root.iter() if el.tag.endswith("script")]
     assert b"<script>" not in response.content
+
+
+HELM_STREAM = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27", imagePullPolicy: always}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-test}
+spec:
+  restartPolicy: Never
+  containers: [{name: wget, image: "busybox:1.36", imagePullPolicy: always}]
+"""
+
+
+def test_it_lints_every_workload_of_a_stream(client: Any, alice: Any) -> None:
+    response = client.post("/api/v1/lint", HELM_STREAM, content_type="application/yaml", **bearer(alice))
+    assert response.status_code == 200
+    data = response.json()
+    assert [(d["index"], d["kind"], d["name"]) for d in data["documents"]] == [
+        (0, "Deployment", "web"),
+        (2, "Pod", "web-test"),
+    ]
+    for document in data["documents"]:
+        assert "K8S-CTR-PULL-POLICY" in {f["rule"] for f in document["findings"]}
+    assert data["counts"]["error"] == sum(d["counts"]["error"] for d in data["documents"])
+    assert "findings" not in data  # several workloads: only per document
+
+
+def test_choose_narrows_the_stream_and_keeps_the_single_document_fields(client: Any, alice: Any) -> None:
+    response = client.post(
+        "/api/v1/lint?choose=2", HELM_STREAM, content_type="application/yaml", **bearer(alice)
+    )
+    data = response.json()
+    assert data["kind"] == "Pod" and [d["index"] for d in data["documents"]] == [2]
+    assert data["findings"] == data["documents"][0]["findings"]

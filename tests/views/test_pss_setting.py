@@ -136,3 +136,26 @@ def test_the_design_api_reads_and_sets_the_level(client: Any, alice: Any, make_d
         f"/api/v1/designs/{design.pk}", json.dumps(body), content_type="application/json", **headers
     )
     assert response.status_code == 400
+
+
+def test_a_new_design_can_name_its_level_when_imported_or_blank(alice_client: Any) -> None:
+    page = alice_client.get("/designs/new").content.decode()
+    assert page.count("Namespace enforces (PodSecurity)") == 2
+    response = alice_client.post(
+        "/designs/new",
+        {"import-text": SIDECAR_POD, "import-k8s_version": "1.33", "import-pss_level": "baseline"},
+    )
+    assert response.status_code == 302
+    assert (
+        Design.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[-1])).pss_level
+        == "baseline"
+    )
+    response = alice_client.post(
+        "/designs/new", {"blank-name": "web", "blank-k8s_version": "1.33", "blank-pss_level": "restricted"}
+    )
+    assert (
+        Design.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[-1])).pss_level
+        == "restricted"
+    )
+    response = alice_client.post("/designs/new", {"blank-name": "web2", "blank-k8s_version": "1.33"})
+    assert Design.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[-1])).pss_level == ""

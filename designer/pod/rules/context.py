@@ -40,7 +40,7 @@ class LintContext:
 
     def __post_init__(self) -> None:
         if not self.roles:
-            self.roles = roles_for(self.document)
+            self.roles = roles_for(self.document, self.companions)
 
     @property
     def kind(self) -> str:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
+from designer.pod.links import Wiring, pod_wiring
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Mesh, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -25,12 +26,7 @@ NATIVE_SIDECARS_DEFAULT = (1, 29)
 NATIVE_SIDECARS_GA = (1, 33)
 NATIVE_SIDECARS_ALPHA = (1, 28)
 
-_LOOPBACK_PORT = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\]):([0-9]{1,5})(?![0-9])")
-_LOOPBACK_VALUES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-_OWN_ADDRESS_ENV = re.compile(r"LISTEN|BIND", re.I)
-_OWN_ADDRESS_FLAG = re.compile(r"^--?(?:[\w-]*(?:listen|bind)[\w-]*|address|addr|http-address|port)$", re.I)
 _SCRATCH_PATH = re.compile(r"^/(?:tmp|run|var/run|var/tmp|home)(?:/|$)|lock|cache", re.I)
-_PORT_ENV = re.compile(r"(?:^|_)PORT$")
 _NEVER_EXITS = re.compile(
     r"sleep\s+inf(inity)?\b|tail\s+-[a-zA-Z]*f|while\s+(true|:|\[\s*1\s*\])|\bsleep\s+[0-9]{6,}"
 )
@@ -44,10 +40,6 @@ _LOG_SHIPPERS = re.compile(
 _SYNCERS = re.compile(r"^(git-sync|.*-sync|rclone|s3-sync)$")
 _SIGNAL_INTENT = re.compile(r"\b(kill|pkill|killall)\b|SIGHUP|SIGUSR[12]|-HUP\b|--signal")
 _RISKY_CAPS = {"NET_ADMIN", "SYS_ADMIN", "ALL"}
-_LISTEN_FLAG = re.compile(r"--?[\w-]*(port|listen|address|addr|bind)[\w-]*")
-_LISTEN_VALUE = re.compile(
-    r"--?[\w-]*(?:port|listen|address|addr|bind)[\w-]*[=\s]+(?:[\w.\[\]:-]*:)?([0-9]{1,5})\b"
-)
 _HELPERS = {Role.SIDECAR, Role.ADAPTER, Role.AMBASSADOR}
 
 
@@ -63,6 +55,8 @@ class Entry:
     native: bool
     # Per-lint memo of derived facts (links, ports, mounts): each is read by several rules.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The lint context the entry belongs to: its pod's wiring (links, listeners) is read there.
+    context: LintContext | None = field(default=None, repr=False)
 
     @property
     def concurrent(self) -> bool:
@@ -121,6 +115,7 @@ def _entries(ctx: LintContext, groups: tuple[str, ...]) -> list[Entry]:
                     index=index,
                     path=f"{ctx.spec_path}.{group}[{index}]",
                     native=native,
+                    context=ctx,
                 )
             )
     return result
@@ -169,81 +164,33 @@ def port_numbers(entry: Entry) -> set[int]:
     return {number for number, _, _ in declared_ports(entry)}
 
 
+def wiring(ctx: LintContext) -> Wiring:
+    """The pod's wiring (designer/pod/links.py), built once per lint: the diagram reads the same."""
+    cached = ctx.__dict__.get("_wiring")
+    if cached is None:
+        cached = ctx.__dict__["_wiring"] = pod_wiring(ctx.spec, ctx.companions, native_enabled(ctx))
+    return cached
+
+
 @_memoized
 def links(entry: Entry) -> list[Link]:
-    """Localhost links of a container: loopback host:port in env values, command and args, and a
-    loopback host env var plus the matching *_PORT env var (REDIS_HOST=localhost + REDIS_PORT).
-
-    A container's own listen address (LISTEN_ADDR=127.0.0.1:4140, --listen=127.0.0.1:8080) is not
-    a link: it says where the container itself serves.
-    """
-    found: list[Link] = []
-    seen: set[tuple[int, str]] = set()
-
-    def add(port: int, path: str) -> None:
-        if 0 < port < 65536 and (port, path) not in seen:
-            seen.add((port, path))
-            found.append(Link(entry.name, port, path))
-
-    env = list(items(entry.container, "env"))
-    for j, var in env:
-        value, name = var.get("value"), var.get("name")
-        if isinstance(value, str) and not (isinstance(name, str) and _OWN_ADDRESS_ENV.search(name)):
-            for match in _LOOPBACK_PORT.finditer(value):
-                add(int(match.group(1)), f"{entry.path}.env[{j}].value")
-    for key in ("command", "args"):
-        values = entry.container.get(key)
-        if not isinstance(values, list):
-            continue
-        for k, arg in enumerate(values):
-            if not isinstance(arg, str):
-                continue
-            flag = (
-                arg.split("=", 1)[0]
-                if "=" in arg
-                else (values[k - 1] if k and isinstance(values[k - 1], str) else "")
-            )
-            if _OWN_ADDRESS_FLAG.match(flag):
-                continue
-            for match in _LOOPBACK_PORT.finditer(arg):
-                add(int(match.group(1)), f"{entry.path}.{key}[{k}]")
-    prefixes: set[str] = set()
-    for _, var in env:
-        name, value = var.get("name"), var.get("value")
-        loopback = isinstance(value, str) and value.strip().lower() in _LOOPBACK_VALUES
-        if loopback and isinstance(name, str) and not _OWN_ADDRESS_ENV.search(name):
-            prefixes.add(name.upper().rsplit("_", 1)[0] if "_" in name else "")
-    if prefixes:
-        for j, var in env:
-            name, value = var.get("name"), var.get("value")
-            if not (isinstance(name, str) and _PORT_ENV.search(name.upper()) and isinstance(value, str)):
-                continue
-            prefix = name.upper()[: -len("_PORT")] if name.upper().endswith("_PORT") else ""
-            if ("" in prefixes or prefix in prefixes) and value.strip().isascii() and value.strip().isdigit():
-                add(int(value.strip()), f"{entry.path}.env[{j}].value")
-    return found
+    """Localhost links of a container (the shared link model), paths from the document root."""
+    if entry.context is None:
+        return []
+    return [
+        Link(entry.name, link.port, f"{entry.path}.{link.path}")
+        for link in wiring(entry.context).links_from(entry.name)
+        if link.port not in port_numbers(entry)
+    ]
 
 
 @_memoized
 def argument_ports(entry: Entry) -> set[int]:
-    """Ports a container's own flags say it listens on (--port=5432, --listen :8080, 127.0.0.1:6432)."""
-    found: set[int] = set()
-    args = [a for key in ("command", "args") for a in _list(entry.container.get(key)) if isinstance(a, str)]
-    for _, var in items(entry.container, "env"):
-        name, value = var.get("name"), var.get("value")
-        if isinstance(name, str) and isinstance(value, str) and _OWN_ADDRESS_ENV.search(name):
-            found.update(
-                int(m.group(1)) for m in re.finditer(r":([0-9]{1,5})\b", value) if 0 < int(m.group(1)) < 65536
-            )
-    for position, arg in enumerate(args):
-        text = arg
-        if _LISTEN_FLAG.fullmatch(arg) and position + 1 < len(args):
-            text = f"{arg}={args[position + 1]}"
-        for match in _LISTEN_VALUE.finditer(text):
-            port = int(match.group(1))
-            if 0 < port < 65536:
-                found.add(port)
-    return found
+    """Ports a container listens on by what it says (flags, env, config files), declared or not."""
+    if entry.context is None:
+        return set()
+    listeners = wiring(entry.context).listeners.get(entry.name, [])
+    return {lst.port for lst in listeners if lst.source not in ("port", "probe")}
 
 
 @_memoized
@@ -320,6 +267,9 @@ def check(ctx: LintContext) -> list[Finding]:
     patterns_volumes.check(ctx, all_entries, report)
     patterns_lifecycle.check(ctx, all_entries, report)
     _check_resources(ctx, report)
+    from designer.pod.rules import patterns_wiring
+
+    report.findings.extend(patterns_wiring.check(ctx, all_entries, roles))
     return supersede(report.findings)
 
 
@@ -479,25 +429,24 @@ def _check_links(
     concurrent = [e for e in all_entries if e.concurrent]
     listening: dict[int, Entry] = {}
     for entry in concurrent:
-        for number in sorted(port_numbers(entry)):
+        for number in sorted(port_numbers(entry) | argument_ports(entry)):
             listening.setdefault(number, entry)
-    native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e)}
+    native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e) | argument_ports(e)}
     for entry in all_entries:
-        own = port_numbers(entry)
+        own = port_numbers(entry) | argument_ports(entry)
         for link in links(entry):
             if link.port in own:
                 continue  # a container naming its own listen address is not a link
             if link.port not in listening:
-                by_flags = next((e.name for e in concurrent if link.port in argument_ports(e)), None)
+                # Nobody listens there by ports or by flags. (A 127.0.0.1-only listener revealed
+                # by flags is a valid target: never ask to declare a containerPort for it.)
                 report(
                     "PAT-LOCALHOST-TARGET",
                     "warning",
                     link.path,
-                    f"{entry.name!r} points at localhost:{link.port}, but no container declares port {link.port}"
-                    + (f" ({by_flags!r} listens there according to its flags)" if by_flags else ""),
-                    f"declare containerPort {link.port} on {by_flags!r}"
-                    if by_flags
-                    else "declare the port on the container that listens there, or fix the address",
+                    f"{entry.name!r} points at localhost:{link.port}, but no container listens there "
+                    "(no declared port, no listen flag)",
+                    "declare the port on the container that listens there, or fix the address",
                     container=entry.name,
                 )
             elif entry.run_to_completion and link.port in native_by_port:
@@ -524,7 +473,7 @@ def _check_links(
                 )
 
 
-def _main_links(mains: list[Entry]) -> set[int]:
+def _main_links(ctx: LintContext, mains: list[Entry]) -> set[int]:
     return {link.port for main in mains for link in links(main)}
 
 
@@ -536,25 +485,28 @@ def _check_helpers(
     report: _Report,
 ) -> None:
     main_mounts = set().union(*(mounted_names(m) for m in mains)) if mains else set()
-    main_ports = set().union(*(port_numbers(m) for m in mains)) if mains else set()
-    main_links = _main_links(mains)
-    ctx.spec.get("restartPolicy")
+    main_ports = set().union(*(port_numbers(m) | argument_ports(m) for m in mains)) if mains else set()
+    main_links = _main_links(ctx, mains)
     share_pid = ctx.spec.get("shareProcessNamespace") is True
     # A mesh redirects traffic with iptables (an init container with NET_ADMIN): the main reaches
     # its proxy transparently, without pointing at localhost.
-    transparent = any(_adds_net_admin(e) for e in all_entries if e.group == "initContainers")
+    mesh = Mesh(ctx.document)
+    transparent = bool(mesh) or any(_adds_net_admin(e) for e in all_entries if e.group == "initContainers")
     for entry in all_entries:
         role = roles[entry.name]
         if role not in _HELPERS or entry.run_to_completion:
-            if role is not None and role != Role.MAIN:
+            # Mesh proxies and their iptables init containers need what they ask for; the wiring
+            # rules say so once, as info (patterns_wiring.py).
+            if role is not None and role != Role.MAIN and entry.name not in mesh:
                 _check_hardening(entry, report)
             continue
         ports = port_numbers(entry)
         own_links = {link.port for link in links(entry)}
         shares_volume = bool(mounted_names(entry) & main_mounts)
-        linked = bool(own_links & main_ports) or bool(main_links & ports)
+        linked = bool(own_links & main_ports) or bool(main_links & (ports | argument_ports(entry)))
+        serves = bool(ports or argument_ports(entry))
         # A shared PID namespace couples too: the sidecar sees and signals the main's processes.
-        if role == Role.SIDECAR and mains and not (shares_volume or ports or linked or share_pid):
+        if role == Role.SIDECAR and mains and not (shares_volume or serves or linked or share_pid):
             report(
                 "PAT-SIDECAR-COUPLED",
                 "warning",
@@ -583,47 +535,28 @@ def _check_helpers(
                     container=entry.name,
                 )
         if role == Role.AMBASSADOR:
-            if not ports:
-                # Evidence in its own flags (--port=5432) of where it listens: the link can work at
-                # runtime (the main's address may well sit in a ConfigMap we cannot see), only the
-                # declaration is missing. Without any such evidence nothing says where to connect.
-                flagged = argument_ports(entry)
-                evident = sorted(main_links & flagged) or sorted(flagged)
-                used = bool(main_links & flagged)
+            flagged = argument_ports(entry)
+            if not ports and not flagged:
+                # Nothing says where it listens: the main has no localhost port to connect to. With
+                # evidence in its flags or config (--port=5432, listen_port = 6432) the link works
+                # and the designer can draw it; a declaration would add nothing.
                 report(
                     "PAT-AMBASSADOR-PORT",
-                    "warning" if evident else "error",
+                    "error",
                     f"{entry.path}.ports",
-                    f"ambassador {entry.name!r} declares no port"
-                    + (
-                        f"; its arguments say it listens on {', '.join(map(str, evident))}"
-                        + (", which the main uses" if used else "")
-                        if evident
-                        else "; the main needs a localhost port to connect to"
-                    ),
-                    f"declare containerPort {evident[0]}" if evident else "declare the port it listens on",
+                    f"ambassador {entry.name!r} declares no port and its arguments name none; "
+                    "the main needs a localhost port to connect to",
+                    "declare the port it listens on",
                     container=entry.name,
                 )
-            elif mains and not transparent and not (main_links & (ports | argument_ports(entry))):
+            elif mains and not transparent and not (main_links & (ports | flagged)):
                 report(
                     "PAT-AMBASSADOR-REFERENCED",
                     "warning",
-                    f"{entry.path}.ports",
+                    f"{entry.path}.ports" if ports else entry.path,
                     f"the main does not point at ambassador {entry.name!r} (ports "
-                    f"{', '.join(map(str, sorted(ports)))}) via localhost",
-                    f"set the main's address to localhost:{min(ports)}",
-                    container=entry.name,
-                )
-            texts = " ".join(text for _, text in _texts(entry.container))
-            loopback = bool(re.search(r"127\.0\.0\.1|localhost|\[::1\]", texts))
-            if ports and (not loopback or "0.0.0.0" in texts):
-                report(
-                    "PAT-AMBASSADOR-LOOPBACK",
-                    "info",
-                    entry.path,
-                    f"ambassador {entry.name!r} does not bind only to 127.0.0.1; an outbound proxy need not "
-                    "be reachable on the pod IP",
-                    "bind it to 127.0.0.1 (e.g. --address=127.0.0.1) and keep it out of Services",
+                    f"{', '.join(map(str, sorted(ports | flagged)))}) via localhost",
+                    f"set the main's address to localhost:{min(ports | flagged)}",
                     container=entry.name,
                 )
         _check_hardening(entry, report)

@@ -22,7 +22,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.resources import container_quantities
-from designer.pod.roles import Role
+from designer.pod.roles import Mesh, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
 from designer.pod.rules.patterns import Entry, entries, items
@@ -81,7 +81,8 @@ def check(ctx: LintContext) -> list[Finding]:
     waivers = _waived(ctx)
     # An injector rewrites the app's probes to the proxy's status port (Istio: 15020, the
     # proxy's own readiness: 15021; Linkerd admin: 4191), which no container declares.
-    mesh_ports = _MESH_STATUS_PORTS if any(is_mesh_proxy(e) for e in entries(ctx)) else set()
+    mesh = Mesh(ctx.document)  # the one mesh detection, shared with roles and the PAT layer
+    mesh_ports = _MESH_STATUS_PORTS if mesh else set()
     for entry in entries(ctx):
         findings.extend(_resources(entry))
         if entry.run_to_completion:
@@ -90,7 +91,7 @@ def check(ctx: LintContext) -> list[Finding]:
         if not batch:
             findings.extend(_probes_missing(ctx, entry))
         findings.extend(_probes(entry, mesh_ports))
-        findings.extend(_security(ctx, entry, pod_sc, waivers))
+        findings.extend(_security(ctx, entry, pod_sc, waivers, entry.name in mesh))
         findings.extend(_ports_and_env(entry))
     findings.extend(_pod(ctx, pod_sc))
     return findings
@@ -296,24 +297,6 @@ _LINUX_ONLY = {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "capabiliti
 # What an injected mesh proxy needs to do its job: the iptables init adds these and runs as root.
 _MESH_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
 _MESH_STATUS_PORTS = {15020, 15021, 4191}
-_MESH_NAMES = {
-    "istio-proxy",
-    "istio-init",
-    "istio-validation",
-    "linkerd-proxy",
-    "linkerd-init",
-    "linkerd-network-validator",
-}
-_MESH_IMAGES = re.compile(
-    r"/(proxyv2|proxy-init|linkerd2?-proxy|linkerd2?-proxy-init|linkerd2?-network-validator)[:@]|^(proxyv2|proxy-init)[:@]"
-)
-
-
-def is_mesh_proxy(entry: Entry) -> bool:
-    """An injected Istio or Linkerd proxy or its iptables/validation init container (a local
-    predicate: the wiring model's mesh detection may replace it)."""
-    image = entry.container.get("image")
-    return entry.name in _MESH_NAMES or (isinstance(image, str) and bool(_MESH_IMAGES.search(image)))
 
 
 def is_windows(ctx: LintContext) -> bool:
@@ -330,7 +313,7 @@ def _waived(ctx: LintContext) -> list[Waiver]:
         return []  # lint() reports the broken annotation (LINT-WAIVER-INVALID)
 
 
-def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool) -> list[str]:
+def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool, mesh: bool) -> list[str]:
     """The hardening settings a container leaves at their unsafe default."""
     sc = as_dict(entry.container.get("securityContext"))
 
@@ -359,18 +342,18 @@ def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool) -> list[str]:
         lacking.append("seccompProfile")
     if windows:
         lacking = [piece for piece in lacking if piece not in _LINUX_ONLY]
-    if is_mesh_proxy(entry):
+    if mesh:
         # The proxy's injector sets its own context; its capabilities are the mesh's to choose.
         lacking = [piece for piece in lacking if piece != "capabilities.drop"]
     return lacking
 
 
 def _hardening(
-    ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver]
+    ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver], mesh: bool
 ) -> list[Finding]:
     lacking = [
         piece
-        for piece in _lacks(entry, pod_sc, is_windows(ctx))
+        for piece in _lacks(entry, pod_sc, is_windows(ctx), mesh)
         if not any(w.rule == HARDENING_PIECES[piece] and w.container in (None, entry.name) for w in waivers)
     ]
     if not lacking:
@@ -398,13 +381,14 @@ def _hardening(
     ]
 
 
-def _security(ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver]) -> list[Finding]:
+def _security(
+    ctx: LintContext, entry: Entry, pod_sc: dict[str, Any], waivers: list[Waiver], mesh: bool
+) -> list[Finding]:
     """What a container does that is unsafe (root, privileged, risky capabilities, unmasked /proc),
     each a finding, plus one LINT-HARDENING finding listing the safe settings it lacks."""
-    found = _hardening(ctx, entry, pod_sc, waivers)
+    found = _hardening(ctx, entry, pod_sc, waivers, mesh)
     sc = as_dict(entry.container.get("securityContext"))
     base = f"{entry.path}.securityContext"
-    mesh = is_mesh_proxy(entry)
     user = sc["runAsUser"] if "runAsUser" in sc else pod_sc.get("runAsUser")
     if user == 0 and not isinstance(user, bool) and not (mesh and entry.run_to_completion):
         found.append(

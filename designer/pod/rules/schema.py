@@ -177,15 +177,59 @@ def _deref(node: Any, definitions: dict[str, Any]) -> tuple[Any, str | None]:
     return node, None
 
 
-class _Located:
-    """Where an error sits: the apiserver-style path, the Go-style path and the struct name."""
+# Go structs embedded (inlined) in core/v1 types, with the JSON fields they bring: from v1.36 the
+# apiserver's JSON decoder (sigs.k8s.io/json, synced with Go 1.24's encoding/json, whose
+# UnmarshalTypeError.Field names embedded structs) prints them in a type error's field path:
+# `spec.containers.livenessProbe.ProbeHandler.grpc.port` (v1.33.5 prints `...livenessProbe.grpc.port`;
+# both seen in tests/fixtures/oracle/pods). The first version with the longer path is the first
+# we saw it in.
+_EMBEDDED_SINCE = (1, 36)
+_PROBE_HANDLER = frozenset({"exec", "httpGet", "tcpSocket", "grpc"})
+_EMBEDDED: dict[str, tuple[str, frozenset[str] | None]] = {
+    "Probe": ("ProbeHandler", _PROBE_HANDLER),
+    "Volume": ("VolumeSource", None),  # every field but name
+    "EphemeralContainer": ("EphemeralContainerCommon", None),  # every field but targetContainerName
+}
+_NOT_EMBEDDED = {"Volume": "name", "EphemeralContainer": "targetContainerName"}
 
-    def __init__(self, path: str, go_path: str, struct: str | None, schema: Any, own: str | None) -> None:
+
+def _embedded_in(struct: str | None, field: str) -> str | None:
+    """The embedded struct a field of `struct` belongs to (Go's name for it), if any."""
+    if struct not in _EMBEDDED:
+        return None
+    embedded, fields = _EMBEDDED[struct]
+    if fields is None:
+        return None if field == _NOT_EMBEDDED.get(struct) else embedded
+    return embedded if field in fields else None
+
+
+class _Located:
+    """Where an error sits: the apiserver-style path, the Go-style path and the struct name.
+
+    `embedded_path` and `embedded_go_path` also name the embedded Go structs on the way, as the
+    decoder prints a type error from v1.36 (_EMBEDDED_SINCE).
+    """
+
+    def __init__(
+        self,
+        path: str,
+        go_path: str,
+        struct: str | None,
+        schema: Any,
+        own: str | None,
+        embedded: tuple[str, str],
+    ) -> None:
         self.own = own  # the definition the failing node itself is (for 'required')
         self.path = path
         self.go_path = go_path
         self.struct = struct
         self.schema = schema
+        self.embedded_path, self.embedded_go_path = embedded
+
+    def with_embedded_names(self) -> _Located:
+        return _Located(
+            self.embedded_path, self.embedded_go_path, self.struct, self.schema, self.own, ("", "")
+        )
 
 
 def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any]) -> _Located:
@@ -196,6 +240,8 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
     struct: str | None = None
     path = ""
     go_path = ""
+    embedded_path = ""
+    embedded_go_path = ""
     # The last token is the failing keyword itself; the walk stops before it.
     i = 0
     while i < len(tokens) - 1:
@@ -206,14 +252,23 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
         if token == "properties" and i + 1 < len(tokens) and instance_path:
             field = tokens[i + 1]
             instance_path.pop(0)
+            embedded = _embedded_in(name or struct, str(field))
+            if embedded:
+                embedded_path = fp.child(embedded_path, embedded)
+                embedded_go_path = fp.child(embedded_go_path, embedded)
             path = fp.child(path, str(field))
             go_path = fp.child(go_path, str(field))
+            embedded_path = fp.child(embedded_path, str(field))
+            embedded_go_path = fp.child(embedded_go_path, str(field))
             node = node.get("properties", {}).get(field, {}) if isinstance(node, dict) else {}
             i += 2
             continue
         if token in ("items", "additionalProperties") and instance_path:
             step = instance_path.pop(0)
             path = fp.index(path, step) if isinstance(step, int) else fp.key(path, str(step))
+            embedded_path = (
+                fp.index(embedded_path, step) if isinstance(step, int) else fp.key(embedded_path, str(step))
+            )
             node = node.get(token, {}) if isinstance(node, dict) else {}
             i += 1
             continue
@@ -225,7 +280,10 @@ def _locate(error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[
     node, own = _deref(node, defs)
     for step in instance_path:  # anything the walk could not align
         path = fp.index(path, step) if isinstance(step, int) else fp.child(path, str(step))
-    return _Located(path, go_path, struct, node, own)
+        embedded_path = (
+            fp.index(embedded_path, step) if isinstance(step, int) else fp.child(embedded_path, str(step))
+        )
+    return _Located(path, go_path, struct, node, own, (embedded_path, embedded_go_path))
 
 
 def _go_type(schema: Any, defs: dict[str, Any]) -> str:
@@ -270,13 +328,19 @@ def _type_message(loc: _Located, instance: Any, expected: Any, defs: dict[str, A
 
 
 def _findings(
-    error: jsonschema.ValidationError, root: dict[str, Any], defs: dict[str, Any], kind: str = ""
+    error: jsonschema.ValidationError,
+    root: dict[str, Any],
+    defs: dict[str, Any],
+    kind: str = "",
+    version: tuple[int, int] = (0, 0),
 ) -> list[Finding]:
     validator = error.validator
     instance = error.instance
     if instance is None and validator in ("type", "oneOf"):
         return []  # Go decodes null into the zero value: the apiserver layer judges that
     loc = _locate(error, root, defs)
+    if validator in ("type", "oneOf", "format") and version >= _EMBEDDED_SINCE:
+        loc = loc.with_embedded_names()  # a decoder type error: Go's field path
     if validator == "additionalProperties":
         schema = error.schema if isinstance(error.schema, dict) else {}
         known = schema.get("properties", {})
@@ -366,6 +430,6 @@ def check(ctx: LintContext) -> list[Finding]:
     for error in errors:
         if not known and list(error.absolute_path)[:1] in (["kind"], ["apiVersion"]):
             continue  # an unknown kind is checked as a bare pod template
-        findings.extend(_findings(error, root, defs, ctx.kind))
+        findings.extend(_findings(error, root, defs, ctx.kind, (int(ctx.version[0]), int(ctx.version[1]))))
     findings.sort(key=lambda f: f.path)
     return findings

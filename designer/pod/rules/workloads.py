@@ -72,8 +72,10 @@ _ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOnc
 def check(ctx: LintContext) -> list[Finding]:
     document = ctx.document
     kind = ctx.kind
-    if not isinstance(document, dict) or kind == "Pod":
-        return []  # a Pod's metadata and spec are the apiserver layer's
+    if not isinstance(document, dict):
+        return []  # type: ignore[unreachable]
+    if kind == "Pod":  # its name, labels, annotations and spec are the apiserver layer's
+        return validate_meta_lifecycle(as_dict(document.get("metadata")))
     version = (int(ctx.version[0]), int(ctx.version[1]))
     out = validate_object_meta(document, kind, version)
     if kind == "StatefulSet":
@@ -143,13 +145,20 @@ def validate_object_meta(
                 "this is used in Pod names and hostnames, which can result in surprising behavior" + detail
             )
             out.append(fp.warning(NAME_WARNING, "metadata.name", message))
+    out += names.validate_labels(LABELS, meta.get("labels"), "metadata.labels")
+    out += names.validate_annotations(ANNOTATIONS, meta.get("annotations"), "metadata.annotations")
+    return out + validate_meta_lifecycle(meta)
+
+
+def validate_meta_lifecycle(meta: dict[str, Any]) -> list[Finding]:
+    """The rest of ValidateObjectMeta, the same for every kind, Pods included: namespace,
+    finalizers and owner references."""
+    out: list[Finding] = []
     namespace = meta.get("namespace")
     if isinstance(namespace, str) and namespace:
         out += [
             fp.invalid(NAME, "metadata.namespace", namespace, m) for m in names.is_dns1123_label(namespace)
         ]
-    out += names.validate_labels(LABELS, meta.get("labels"), "metadata.labels")
-    out += names.validate_annotations(ANNOTATIONS, meta.get("annotations"), "metadata.annotations")
     finalizers = [f for f in as_list(meta.get("finalizers")) if isinstance(f, str)]
     for i, finalizer in enumerate(finalizers):
         out += [

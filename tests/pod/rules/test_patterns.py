@@ -450,7 +450,8 @@ def test_it_detects_loopback_host_plus_port_env_links() -> None:
     assert hits(pod([main]), "PAT-LOCALHOST-TARGET") == [("warning", "spec.containers[0].env[1].value")]
 
 
-def test_it_downgrades_ambassador_port_when_its_flags_show_the_linked_port() -> None:
+def test_it_never_asks_to_declare_a_port_the_ambassadors_flags_reveal() -> None:
+    # Issue 11: a listener revealed by flags is a valid link target; the declaration adds nothing.
     main = ctr("app", env=[{"name": "DATABASE_URL", "value": "postgres://u@localhost:5432/db"}])
     proxy = ctr("proxy", args=["--port=5432", "project:region:db"])
     found = [
@@ -458,13 +459,18 @@ def test_it_downgrades_ambassador_port_when_its_flags_show_the_linked_port() -> 
         for f in run(pod([main, proxy]), roles={"app": "main", "proxy": "ambassador"})
         if f.rule == "PAT-AMBASSADOR-PORT"
     ]
-    assert [(f.severity, f.path) for f in found] == [("warning", "spec.containers[1].ports")]
-    assert "containerPort 5432" in found[0].hint
+    assert found == []
+    links = [
+        f
+        for f in run(pod([main, proxy]), roles={"app": "main", "proxy": "ambassador"})
+        if f.rule == "PAT-LOCALHOST-TARGET"
+    ]
+    assert links == []
 
 
-def test_it_downgrades_ambassador_port_when_its_flags_show_a_port_the_main_reads_elsewhere() -> None:
-    # The main's database address lives in a ConfigMap (envFrom): we cannot see the link, but the
-    # proxy's own flags say where it listens, so the missing declaration is a warning, not an error.
+def test_it_accepts_an_ambassador_port_from_flags_when_the_main_reads_it_elsewhere() -> None:
+    # The main's database address lives in a ConfigMap (envFrom) not in the stream: we cannot see
+    # the link, but the proxy's own flags say where it listens; nothing to declare.
     main = ctr("app", envFrom=[{"configMapRef": {"name": "db-settings"}}])
     proxy = ctr("cloudsql", args=["--port=5432", "project:region:db"])
     found = [
@@ -472,8 +478,7 @@ def test_it_downgrades_ambassador_port_when_its_flags_show_a_port_the_main_reads
         for f in run(pod([main, proxy]), roles={"app": "main", "cloudsql": "ambassador"})
         if f.rule == "PAT-AMBASSADOR-PORT"
     ]
-    assert [(f.severity, f.path) for f in found] == [("warning", "spec.containers[1].ports")]
-    assert "listens on 5432" in found[0].message and "which the main uses" not in found[0].message
+    assert found == []
 
 
 def test_it_flags_a_server_image_without_command_as_never_exiting() -> None:
@@ -576,11 +581,13 @@ def test_it_does_not_expect_scratch_space_of_an_init_container_to_be_consumed() 
     assert hits(document, "PAT-INIT-OUTPUT-CONSUMED") == []
 
 
-def test_it_points_at_the_flag_listener_when_a_link_target_is_undeclared() -> None:
+def test_a_flag_listener_is_a_valid_link_target() -> None:
     main = ctr("app", env=[{"name": "DB", "value": "postgres://localhost:5432/x"}])
     proxy = ctr("proxy", args=["--port=5432"], ports=[port(9090)])
-    found = [f for f in run(pod([main, proxy])) if f.rule == "PAT-LOCALHOST-TARGET"]
-    assert len(found) == 1 and "'proxy' listens there" in found[0].message
+    assert [f for f in run(pod([main, proxy])) if f.rule == "PAT-LOCALHOST-TARGET"] == []
+    lonely = ctr("proxy", args=["--port=6000"], ports=[port(9090)])
+    found = [f for f in run(pod([main, lonely])) if f.rule == "PAT-LOCALHOST-TARGET"]
+    assert len(found) == 1 and "no container listens there" in found[0].message
 
 
 def test_it_computes_no_resources_for_a_pod_without_containers() -> None:

@@ -328,3 +328,17 @@ def test_a_valid_pod_is_linted_without_importing_python_jsonschema() -> None:
     broken = copy.deepcopy(POD)
     broken["spec"]["containers"][0]["volumeMount"] = []  # the slow path lists it with python jsonschema
     assert _imported_after_lint(broken) == ["K8S-FIELD-UNKNOWN", "loaded:jsonschema"]
+
+
+def test_from_1_36_a_type_error_names_the_embedded_go_structs_on_its_path() -> None:
+    """v1.36's decoder prints Go's field path through inlined structs (ProbeHandler, VolumeSource)."""
+    doc = with_app(livenessProbe={"tcpSocket": {"port": [1]}})
+    doc["spec"]["volumes"] = [{"name": "v", "hostPath": {"path": 5}}]
+    old = {f.path for f in check(doc, (1, 33))}
+    new = {f.path: f.message for f in check(doc, (1, 36))}
+    assert old == {"spec.containers[0].livenessProbe.tcpSocket.port", "spec.volumes[0].hostPath.path"}
+    assert set(new) == {
+        "spec.containers[0].livenessProbe.ProbeHandler.tcpSocket.port",
+        "spec.volumes[0].VolumeSource.hostPath.path",
+    }
+    assert "Go struct field HostPathVolumeSource.spec.volumes.VolumeSource.hostPath.path" in str(new.values())

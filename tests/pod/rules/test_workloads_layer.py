@@ -278,3 +278,18 @@ def test_from_v1_36_a_claim_template_name_must_be_a_volume_name() -> None:
         'Invalid value: "data.vol": must not contain dots',
     )
     assert errors(document, version="1.33") == []
+
+
+def test_a_pods_namespace_finalizers_and_owners_are_checked_once() -> None:
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "Team_A", "finalizers": ["cleanup"], "labels": {"a/b/c": "x"}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+    }
+    found = errors(pod)
+    assert ("K8S-META-NAME", "metadata.namespace") in found
+    assert ("K8S-META-FINALIZERS", "metadata.finalizers[0]") in found
+    assert ("K8S-META-LABELS", "metadata.labels") not in found  # the apiserver layer's
+    every_layer = [(f.rule, f.path) for f in lint(pod, version="1.33")]
+    assert every_layer.count(("K8S-META-LABELS", "metadata.labels")) == 1
