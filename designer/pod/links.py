@@ -18,8 +18,11 @@ link target). A container naming one of its own listen ports is not a link.
 
 from __future__ import annotations
 
+import functools
+import pickle
 import re
 import shlex
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -58,6 +61,10 @@ _URL = re.compile(
 )
 _HOST_PORT = re.compile(r"(?<![\w./:@-])(\[[0-9a-f:]+\]|[a-z0-9][\w.-]*|\*)?:([0-9]{1,5})(?![0-9.])", re.I)
 _PORT_ONLY = re.compile(r"^[0-9]{1,5}$")
+_HOST_COLON_PORT = re.compile(r"(\[[0-9a-fA-F:]+\]|[\w.*-]*):([0-9]{1,5})")
+_IP_LITERAL = re.compile(r"[0-9.]+|[0-9a-fA-F:]+")
+_IPV4 = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
+_DIGITS_DOTS = re.compile(r"[0-9.]+")
 _NC = re.compile(r"\b(?:nc|ncat|netcat)\b(?:\s+-[a-zA-Z]+)*\s+([\w.\[\]:-]+)\s+([0-9]{1,5})\b")
 _PG_ISREADY = re.compile(r"\bpg_isready\b([^;&|\n]*)")
 _DASH_OPTION = re.compile(r"(?:^|\s)-(h|p)\s*([\w.\[\]:-]+)")
@@ -182,7 +189,7 @@ def parse_address(value: str) -> tuple[str | None, int] | None:
     if _PORT_ONLY.match(text):
         port = _port(text)
         return (None, port) if port else None
-    match = re.fullmatch(r"(\[[0-9a-fA-F:]+\]|[\w.*-]*):([0-9]{1,5})", text)
+    match = _HOST_COLON_PORT.fullmatch(text)
     if match:
         port = _port(match.group(2))
         return (_strip_host(match.group(1)), port) if port else None
@@ -247,6 +254,19 @@ def _expand(text: str, env: dict[str, str]) -> str:
 
 def _tokens(container: dict[str, Any]) -> list[tuple[str, str]]:
     """(token, path) of command and args; a shell script argument is split into words."""
+    # Read three times per container (listen flags, target flags, bind hosts): split once.
+    command, args = _list(container.get("command")), _list(container.get("args"))
+    if all(type(arg) is str for arg in command) and all(type(arg) is str for arg in args):
+        return list(_split_tokens(tuple(command), tuple(args)))
+    return _split(container)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_tokens(command: tuple[str, ...], args: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(_split({"command": list(command), "args": list(args)}))
+
+
+def _split(container: dict[str, Any]) -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     for key in ("command", "args"):
         for k, arg in enumerate(_list(container.get(key))):
@@ -363,7 +383,7 @@ def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -
         if host is None and flag.lower().endswith("port") and bind_host is not None:
             host = _strip_host(bind_host)
         named = host is not None and host not in ANY_HOSTS and host.lower() not in LOOPBACK_HOSTS
-        if named and "$" not in host and not re.fullmatch(r"[0-9.]+|[0-9a-fA-F:]+", host):  # type: ignore[operator,arg-type]
+        if named and "$" not in host and not _IP_LITERAL.fullmatch(host):  # type: ignore[operator,arg-type]
             continue  # a name: more likely where it connects than where it binds
         protocol = _named_protocol(flag)
         result.append(
@@ -406,7 +426,7 @@ def _server_env_listeners(name: str, env: list[tuple[str, str, str]]) -> list[Li
 def _env_listeners(name: str, env: list[tuple[str, str, str]]) -> list[Listener]:
     result = _server_env_listeners(name, env)
     for var, value, path in env:
-        if not re.search(r"LISTEN|BIND", var, re.I) and var.upper() != "PORT":
+        if not _LISTEN_BIND_ANY_CASE.search(var) and var.upper() != "PORT":
             continue
         address = parse_address(value)
         if address is None:
@@ -583,10 +603,15 @@ def _value_targets(
         host, port = match.group(1), _port(match.group(2))
         if not (port and host) or host == "*":
             continue
-        if host.replace(".", "").isdigit() and not re.fullmatch(r"[0-9]+(?:\.[0-9]+){3}", host):
+        if host.replace(".", "").isdigit() and not _IPV4.fullmatch(host):
             continue  # '12:30', '1.5:2': not an address
         result.append(Target(name, _strip_host(host), port, path, source, kind, None, app))
     return result
+
+
+_LISTEN_BIND_VAR = re.compile(r"LISTEN|BIND")
+_LISTEN_BIND_ANY_CASE = re.compile(r"LISTEN|BIND", re.I)
+_OBSERVE_VAR = re.compile(r"DATA_SOURCE|SCRAPE")
 
 
 def _env_targets(name: str, env: list[tuple[str, str, str]]) -> list[Target]:
@@ -594,14 +619,14 @@ def _env_targets(name: str, env: list[tuple[str, str, str]]) -> list[Target]:
     otlp = next((v for n, v, _ in env if n.upper() == "OTEL_EXPORTER_OTLP_PROTOCOL"), None)
     for var, value, path in env:
         upper = var.upper()
-        if re.search(r"LISTEN|BIND", upper) or upper == "PORT":
+        if _LISTEN_BIND_VAR.search(upper) or upper == "PORT":
             continue
         app = None
         if upper.startswith("OTEL_EXPORTER_OTLP") and otlp:
             app = "grpc" if otlp.strip().lower() == "grpc" else "http"
         elif "GRPC" in upper:
             app = "grpc"
-        kind = "observe" if re.search(r"DATA_SOURCE|SCRAPE", upper) else "use"
+        kind = "observe" if _OBSERVE_VAR.search(upper) else "use"
         found = _value_targets(name, value, path, "env", kind, app)
         if "STATSD" in upper or "UDP" in upper:
             found = [t._replace(protocol=t.protocol or "UDP") for t in found]
@@ -611,7 +636,7 @@ def _env_targets(name: str, env: list[tuple[str, str, str]]) -> list[Target]:
     ports: dict[str, tuple[str, str]] = {}
     for var, value, path in env:
         upper = var.upper()
-        if re.search(r"LISTEN|BIND", upper):
+        if _LISTEN_BIND_VAR.search(upper):
             continue
         if upper.endswith("HOST") and not upper.endswith("_HOSTS"):
             hosts[upper[: -len("HOST")].rstrip("_")] = (value.strip(), path)
@@ -711,15 +736,60 @@ def _exec_probe_targets(name: str, container: dict[str, Any], env: dict[str, str
 # --- the pod --------------------------------------------------------------------------------
 
 
+# container_wiring results by the exact content of their inputs. A designer re-lints a pod on every
+# edit and a server lints the same manifests again and again, while most containers stay unchanged;
+# reading a container's wiring (tokenising its scripts, matching its flags, env and config files) is
+# the most expensive part of a lint. The key is the pickle of the inputs: equal bytes mean equal
+# values of the same types (a dict mutated since gives other bytes: a miss, never a stale hit).
+_WIRING_CACHE: dict[bytes, tuple[tuple[Listener, ...], tuple[Target, ...]]] = {}
+_WIRING_CACHE_SIZE = 4096
+_WIRING_CACHE_LOCK = threading.Lock()
+
+
+def _inputs_key(*values: Any) -> bytes | None:
+    try:
+        return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable value (never from YAML or JSON): compute without the cache
+        return None
+
+
 def container_wiring(
     container: dict[str, Any],
     companions: Iterable[dict[str, Any]] = (),
     volumes: dict[str, dict[str, Any]] | None = None,
     maps: dict[str, dict[str, str]] | None = None,
+    *,
+    context_key: bytes | None = None,
 ) -> tuple[list[Listener], list[Target]]:
-    """What one container says about where it listens and where it points."""
-    name = container.get("name") if isinstance(container.get("name"), str) else ""
+    """What one container says about where it listens and where it points.
+
+    `context_key`: _inputs_key(volumes, maps), when the caller (pod_wiring) computed it once for
+    all the containers of a pod.
+    """
     maps = maps if maps is not None else config_maps(companions)
+    if context_key is None:
+        context_key = _inputs_key(volumes, maps)
+    own_key = _inputs_key(container) if context_key is not None else None
+    key = context_key + own_key if context_key is not None and own_key is not None else None
+    if key is not None:
+        cached = _WIRING_CACHE.get(key)
+        if cached is not None:
+            return list(cached[0]), list(cached[1])
+    listeners, targets = _read_container_wiring(container, volumes, maps)
+    if key is not None:
+        with _WIRING_CACHE_LOCK:
+            if len(_WIRING_CACHE) >= _WIRING_CACHE_SIZE:
+                _WIRING_CACHE.pop(next(iter(_WIRING_CACHE)))  # the oldest entry
+            _WIRING_CACHE[key] = (tuple(listeners), tuple(targets))
+    return listeners, targets
+
+
+def _read_container_wiring(
+    container: dict[str, Any],
+    volumes: dict[str, dict[str, Any]] | None,
+    maps: dict[str, dict[str, str]],
+) -> tuple[list[Listener], list[Target]]:
+    name = container.get("name") if isinstance(container.get("name"), str) else ""
     env_list = env_values(container, maps)
     env = {var: value for var, value, _ in env_list}
     listeners = _port_listeners(name, container)  # type: ignore[arg-type]
@@ -763,7 +833,7 @@ def _apply_bind_hosts(
         match = _BARE_BIND_FLAG.match(flag)
         text = _expand(value, env).strip()
         bare = bool(match) and bool(text) and (":" not in text.strip("[]") or text.startswith("["))
-        address = text.lower() in LOOPBACK_HOSTS or text in ANY_HOSTS or re.fullmatch(r"[0-9.]+", text)
+        address = text.lower() in LOOPBACK_HOSTS or text in ANY_HOSTS or _DIGITS_DOTS.fullmatch(text)
         if match and bare and address:
             hosts[match.group(1).lower().rstrip("-.")] = _strip_host(text)
     if not hosts:
@@ -829,6 +899,7 @@ def pod_wiring(
     """
     maps = config_maps(companions)
     volumes = pod_volumes(spec)
+    context_key = _inputs_key(volumes, maps)
     wiring = Wiring()
     serving: dict[int, list[Listener]] = {}
     order: list[tuple[str, bool]] = []
@@ -836,7 +907,9 @@ def pod_wiring(
         for index, container in _dicts(spec.get(group)):
             given = container.get("name")
             name: str = given if isinstance(given, str) else f"{group}[{index}]"
-            listeners, targets = container_wiring(container, volumes=volumes, maps=maps)
+            listeners, targets = container_wiring(
+                container, volumes=volumes, maps=maps, context_key=context_key
+            )
             listeners = [lst._replace(container=name) for lst in listeners]
             targets = [t._replace(container=name) for t in targets]
             wiring.listeners[name] = listeners
