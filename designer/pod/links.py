@@ -910,8 +910,9 @@ def pod_wiring(
             listeners, targets = container_wiring(
                 container, volumes=volumes, maps=maps, context_key=context_key
             )
-            listeners = [lst._replace(container=name) for lst in listeners]
-            targets = [t._replace(container=name) for t in targets]
+            if given != name:  # container_wiring named them '' (a nameless container)
+                listeners = [lst._replace(container=name) for lst in listeners]
+                targets = [t._replace(container=name) for t in targets]
             wiring.listeners[name] = listeners
             wiring.targets[name] = targets
             concurrent = group == "containers" or (

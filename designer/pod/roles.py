@@ -243,7 +243,11 @@ def infer_roles(document: dict[str, Any], companions: Any = ()) -> Roles:
 
 
 def explain_roles(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
+    document: dict[str, Any],
+    companions: Any = (),
+    pinned: Roles | None = None,
+    wiring: Any = None,
+    mesh: Mesh | None = None,
 ) -> dict[str, tuple[Role, str]]:
     """Every container's role with the reason it was chosen.
 
@@ -257,7 +261,7 @@ def explain_roles(
     pinned = pinned or {}
     spec = pod_spec(document)
     result: dict[str, tuple[Role, str]] = {}
-    mesh = Mesh(document)
+    mesh = mesh if mesh is not None else Mesh(document)  # a lint passes the one it detected
     for c in _containers(spec, "initContainers"):
         name = c["name"]
         if name in mesh.proxies:
@@ -432,15 +436,23 @@ def decode_roles(document: dict[str, Any]) -> Roles | None:
 
 
 def roles_for(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
+    document: dict[str, Any],
+    companions: Any = (),
+    pinned: Roles | None = None,
+    wiring: Any = None,
+    mesh: Mesh | None = None,
 ) -> Roles:
     """The roles of every container: `pinned` (e.g. `lint --roles`), annotations, inference."""
-    explained = explain_roles_for(document, companions, pinned, wiring)
+    explained = explain_roles_for(document, companions, pinned, wiring, mesh)
     return {name: role for name, (role, _) in explained.items()}
 
 
 def explain_roles_for(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
+    document: dict[str, Any],
+    companions: Any = (),
+    pinned: Roles | None = None,
+    wiring: Any = None,
+    mesh: Mesh | None = None,
 ) -> dict[str, tuple[Role, str]]:
     """roles_for() with the reason of each role ("Why main: ...")."""
     annotated = decode_roles(document) or {}
@@ -448,7 +460,7 @@ def explain_roles_for(
         # a main given on the command line replaces the annotated one (which becomes inferred)
         annotated = {n: r for n, r in annotated.items() if r != Role.MAIN}
     declared = {**annotated, **(pinned or {})}
-    explained = explain_roles(document, companions, declared, wiring)
+    explained = explain_roles(document, companions, declared, wiring, mesh)
     names = container_names(document)
     return {name: explained.get(name, (Role.SIDECAR, "no evidence")) for name in names}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.pod.roles import Role, Roles, roles_for
+from designer.pod.roles import Mesh, Role, Roles, roles_for
 from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, spec_path
 
 # The newest Kubernetes minor the bundled schemas know; the default target of a design.
@@ -50,7 +50,15 @@ class LintContext:
                     wiring = self.__dict__["_roles_wiring"] = pod_wiring(self.spec, self.companions)
                 except Exception:  # roles_for() falls back on its own
                     wiring = None
-            self.roles = roles_for(self.document, self.companions, wiring=wiring)
+            self.roles = roles_for(self.document, self.companions, wiring=wiring, mesh=self.mesh)
+
+    @property
+    def mesh(self) -> Mesh:
+        """The service mesh of the pod (roles.Mesh), detected once per lint: the role inference,
+        the pattern and the practice rules all ask. Read-only for the layers."""
+        if "_mesh" not in self.__dict__:
+            self.__dict__["_mesh"] = Mesh(self.document)
+        return self.__dict__["_mesh"]  # type: ignore[no-any-return]
 
     @property
     def kind(self) -> str:

@@ -17,7 +17,7 @@ from designer.pod.findings import Finding, Severity
 from designer.pod.links import Wiring, pod_wiring
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Mesh, Role
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -493,7 +493,7 @@ def _check_helpers(
     share_pid = ctx.spec.get("shareProcessNamespace") is True
     # A mesh redirects traffic with iptables (an init container with NET_ADMIN): the main reaches
     # its proxy transparently, without pointing at localhost.
-    mesh = Mesh(ctx.document)
+    mesh = ctx.mesh
     transparent = bool(mesh) or any(_adds_net_admin(e) for e in all_entries if e.group == "initContainers")
     for entry in all_entries:
         role = roles[entry.name]

@@ -69,7 +69,7 @@ class _Report(list[Finding]):
 
 def check(ctx: LintContext, all_entries: list[Entry], roles: dict[str, Role | None]) -> list[Finding]:
     report = _Report()
-    mesh = Mesh(ctx.document)
+    mesh = ctx.mesh
     wired = wiring(ctx)
     concurrent = [e for e in all_entries if e.concurrent]
     _mesh_inits(mesh, all_entries, report)

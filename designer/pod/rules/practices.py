@@ -22,7 +22,7 @@ from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.resources import container_quantities
-from designer.pod.roles import Mesh, Role
+from designer.pod.roles import Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
 from designer.pod.rules.patterns import Entry, entries, items
@@ -81,7 +81,7 @@ def check(ctx: LintContext) -> list[Finding]:
     waivers = _waived(ctx)
     # An injector rewrites the app's probes to the proxy's status port (Istio: 15020, the
     # proxy's own readiness: 15021; Linkerd admin: 4191), which no container declares.
-    mesh = Mesh(ctx.document)  # the one mesh detection, shared with roles and the PAT layer
+    mesh = ctx.mesh  # the one mesh detection, shared with roles and the PAT layer
     mesh_ports = _MESH_STATUS_PORTS if mesh else set()
     for entry in entries(ctx):
         findings.extend(_resources(entry))
