@@ -607,8 +607,9 @@ def validate_pod_spec(
     pod_name: str,
     raw_spec: dict[str, Any],
     claim_templates: tuple[str, ...] = (),
+    pod_labels: dict[str, Any] | None = None,
 ) -> list[Finding]:
-    """ValidatePodSpec (on the defaulted spec) plus pod-level warnings."""
+    """ValidatePodSpec (on the defaulted spec) plus pod-level warnings (pod_labels: a Pod's labels)."""
     claim_names = {as_str(as_dict(c).get("name")) for c in as_list(spec.get("resourceClaims"))}
     vol_findings, registered, broken = validate_volumes(
         spec.get("volumes"), child(path, "volumes"), pod_name if kind == "Pod" else "", claim_names
@@ -649,7 +650,7 @@ def validate_pod_spec(
     out += validate_host_network_ports(spec, path)
     out += validate_windows_host_process(spec, path)
     out += validate_pod_resources(spec, path, version)
-    out += validate_scheduling(spec, path, version)
+    out += validate_scheduling(spec, path, version, pod_labels if kind == "Pod" else None)
     out += validate_overhead(spec.get("overhead"), child(path, "overhead"))
     out += validate_quantities(spec, path)
     if kind == "Pod":
@@ -686,7 +687,14 @@ def check(ctx: LintContext) -> list[Finding]:
         templates = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
         claim_templates = tuple(as_str(as_dict(as_dict(t).get("metadata")).get("name")) for t in templates)
     out += validate_pod_spec(
-        spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document), claim_templates
+        spec,
+        spec_path,
+        version,
+        kind,
+        as_str(meta.get("name")),
+        pod_spec(document),
+        claim_templates,
+        {str(k): v for k, v in as_dict(meta.get("labels")).items() if isinstance(v, str)},
     )
     if kind == "Pod":  # admission plugins see Pods, not a workload's template
         out += check_admission(spec, spec_path, ctx.companions)

@@ -86,7 +86,9 @@ def runtime_class(name: str, node_selector: dict[str, str], tolerations: Any = N
             "handler": "runsc", "scheduling": scheduling}  # fmt: skip
 
 
-def node_selector_findings(spec: dict[str, Any], kind: str = "Pod", companions: Any = ()) -> list[tuple[str, str]]:
+def node_selector_findings(
+    spec: dict[str, Any], kind: str = "Pod", companions: Any = ()
+) -> list[tuple[str, str]]:
     base = {"containers": [{"name": "a", "image": "a:1"}], **spec}
     if kind == "Pod":
         doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": base}
