@@ -17,6 +17,10 @@ from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates, names
 from designer.pod.rules.apiserver_admission import check_admission
+from designer.pod.rules.apiserver_annotations import (
+    validate_apparmor_annotations_match_fields,
+    validate_pod_specific_annotations,
+)
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
     validate_containers,
@@ -32,7 +36,7 @@ from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnin
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.defaults import defaulted_spec
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
-from designer.pod.workloads import pod_metadata, pod_spec, pod_template
+from designer.pod.workloads import pod_metadata, pod_spec, pod_template, template_path
 
 _SYSCTL_RE = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?\Z")
 _IPC_SYSCTLS = ("kernel.shm", "kernel.msg", "kernel.sem", "fs.mqueue.")
@@ -695,6 +699,12 @@ def check(ctx: LintContext) -> list[Finding]:
         pod_spec(document),
         claim_templates,
         {str(k): v for k, v in as_dict(meta.get("labels")).items() if isinstance(v, str)},
+    )
+    prefix = template_path(kind)
+    annotations_path = child(prefix if prefix else "metadata", "annotations")
+    out += validate_pod_specific_annotations(meta.get("annotations"), spec, annotations_path, version)
+    out += validate_apparmor_annotations_match_fields(
+        meta.get("annotations"), spec, spec_path, version, is_pod=kind == "Pod"
     )
     if kind == "Pod":  # admission plugins see Pods, not a workload's template
         out += check_admission(spec, spec_path, ctx.companions)
