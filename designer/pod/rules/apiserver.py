@@ -222,6 +222,16 @@ def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
     return out
 
 
+PREEMPTION_POLICIES = ["PreemptLowerPriority", "Never"]  # validatePreemptionPolicy's order
+
+
+def validate_preemption_policy(value: Any, path: str) -> list[Finding]:
+    """validatePreemptionPolicy (a Pod meets the Priority admission plugin first)."""
+    if isinstance(value, str) and value not in PREEMPTION_POLICIES:
+        return [fp.not_supported("K8S-POD-PRIORITY", path, value, PREEMPTION_POLICIES)]
+    return []
+
+
 def validate_host_aliases(aliases: Any, path: str, version: tuple[int, int]) -> list[Finding]:
     """ValidateHostAliases: a valid IP and DNS-subdomain hostnames per entry."""
     out: list[Finding] = []
@@ -648,6 +658,7 @@ def validate_pod_spec(
     out += validate_names(spec, path)
     out += validate_active_deadline(spec.get("activeDeadlineSeconds"), child(path, "activeDeadlineSeconds"))
     out += validate_host_aliases(spec.get("hostAliases"), child(path, "hostAliases"), version)
+    out += validate_preemption_policy(spec.get("preemptionPolicy"), child(path, "preemptionPolicy"))
     out += validate_pod_security_context(spec, path)
     out += validate_host_users(spec, path)
     out += validate_os(spec, path)

@@ -55,7 +55,9 @@ def _computed_priority(
                     if value is not None
                     else None
                 )
-        return 0, None
+        # getDefaultPriority without a global default class: 0 and PreemptLowerPriority, so a
+        # pod that asks for `preemptionPolicy: Never` without a class is refused too.
+        return 0, "PreemptLowerPriority"
     if class_name in SYSTEM_PRIORITY_CLASSES:
         return SYSTEM_PRIORITY_CLASSES[class_name], "PreemptLowerPriority"
     found = _named(companions, "PriorityClass", class_name)

@@ -134,3 +134,30 @@ def test_a_runtime_class_the_stream_does_not_carry_or_a_template_is_not_judged()
     assert node_selector_findings(spec, companions=[other]) == []
     gvisor = runtime_class("gvisor", {"sandbox": "gvisor"})
     assert node_selector_findings(spec, kind="Deployment", companions=[gvisor]) == []
+
+
+def test_preemption_never_without_a_class_is_refused_by_the_priority_plugin() -> None:
+    # getDefaultPriority: no class and no global default -> 0 and PreemptLowerPriority
+    assert admission({"preemptionPolicy": "Never"}) == [
+        (
+            "K8S-POD-PRIORITY",
+            "spec.preemptionPolicy",
+            "Forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; "
+            "priority admission controller computed PreemptLowerPriority from the given PriorityClass name",
+        )
+    ]
+    assert admission({"preemptionPolicy": "PreemptLowerPriority"}) == []
+    default = {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "low"},
+               "value": 10, "globalDefault": True, "preemptionPolicy": "Never"}  # fmt: skip
+    assert admission({"preemptionPolicy": "Never"}, companions=[default]) == []
+
+
+def test_an_unknown_preemption_policy_is_not_supported_in_a_template() -> None:
+    assert admission({"preemptionPolicy": "Sometimes"}, kind="Deployment") == [
+        (
+            "K8S-POD-PRIORITY",
+            "spec.template.spec.preemptionPolicy",
+            'Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"',
+        )
+    ]
+    assert admission({"preemptionPolicy": "Never"}, kind="Deployment") == []
