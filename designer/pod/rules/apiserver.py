@@ -29,7 +29,11 @@ from designer.pod.rules.apiserver_containers import (
 )
 from designer.pod.rules.apiserver_metadata import validate_pod_metadata
 from designer.pod.rules.apiserver_quantities import validate_quantities
-from designer.pod.rules.apiserver_resources import validate_profile, validate_resources
+from designer.pod.rules.apiserver_resources import (
+    validate_pod_resource_claims,
+    validate_profile,
+    validate_resources,
+)
 from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
 from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
@@ -642,6 +646,8 @@ def validate_pod_spec(
         is_pod=kind == "Pod",
     )
     out = list(vol_findings)
+    # present only where DynamicResourceAllocation is on (drop_disabled_fields clears it otherwise)
+    out += validate_pod_resource_claims(spec.get("resourceClaims"), child(path, "resourceClaims"))
     out += validate_containers(spec.get("containers"), child(path, "containers"), info)
     out += validate_init_containers(
         spec.get("initContainers"), spec.get("containers"), child(path, "initContainers"), info

@@ -58,7 +58,10 @@ def test_an_undeclared_claim_is_not_found_only_where_dra_is_on() -> None:
     assert [f for f in apiserver.check(LintContext(doc, version=(1, 33))) if f.rule == "K8S-RES-CLAIMS"] == []
     found = [f for f in apiserver.check(LintContext(doc, version=(1, 34))) if f.rule == "K8S-RES-CLAIMS"]
     assert [(f.path, f.message) for f in found] == [
-        ("spec.containers[0].resources.claims[0]", 'Not found: "gpu"')
+        (
+            "spec.containers[0].resources.claims[0]",
+            'Not found: "gpu": must be one of the names in pod.spec.resourceClaims which is empty',
+        )
     ]
 
 
