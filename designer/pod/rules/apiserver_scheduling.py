@@ -424,12 +424,12 @@ def _tsc_match_label_keys(
     selector = constraint.get("labelSelector")
     if not keys:
         return []
-    if selector is None:
-        return [fp.forbidden(rule, path, "must not be specified when labelSelector is not set")]
+    out: list[Finding] = []
+    if selector is None:  # still each key is checked below (upstream does not stop here)
+        out.append(fp.forbidden(rule, path, "must not be specified when labelSelector is not set"))
     selector = as_dict(selector)
     in_selector = {str(k) for k in as_dict(selector.get("matchLabels"))}
     in_selector |= {as_str(as_dict(e).get("key")) for e in as_list(selector.get("matchExpressions"))}
-    out: list[Finding] = []
     for i, key in enumerate(keys):
         if not isinstance(key, str):
             continue

@@ -303,3 +303,24 @@ def test_a_key_in_both_match_and_mismatch_is_reported_at_its_match_index() -> No
     assert affinity_findings(affinity_pod(term, {})) == [
         (f"{at}.matchLabelKeys[1]", 'Invalid value: "b": exists in both matchLabelKeys and mismatchLabelKeys')
     ]
+
+
+def test_spread_match_label_keys_without_a_selector_are_still_label_names() -> None:
+    constraint = {
+        "maxSkew": 1,
+        "topologyKey": "zone",
+        "whenUnsatisfiable": "DoNotSchedule",
+        "matchLabelKeys": ["-bad"],
+    }
+    got = [(p, m) for _, p, m in found(validate_topology_spread([constraint], "spec.tsc", V))]
+    assert got[0] == (
+        "spec.tsc[0].matchLabelKeys",
+        "Forbidden: must not be specified when labelSelector is not set",
+    )
+    assert [p for p, _ in got[1:]] == ["spec.tsc[0].matchLabelKeys[0]"]
+    good = {
+        **constraint,
+        "matchLabelKeys": ["pod-template-hash"],
+        "labelSelector": {"matchLabels": {"app": "a"}},
+    }
+    assert found(validate_topology_spread([good], "spec.tsc", V)) == []
