@@ -119,8 +119,14 @@ def validate_label_selector(rule: str, selector: Any, path: str) -> list[Finding
 # --- node affinity --------------------------------------------------------------------------
 
 
-def _node_selector_requirement(rule: str, requirement: dict[str, Any], path: str) -> list[Finding]:
-    """ValidateNodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt)."""
+def _node_selector_requirement(
+    rule: str, requirement: dict[str, Any], path: str, check_values: bool = False
+) -> list[Finding]:
+    """ValidateNodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt).
+
+    check_values: the values must be label values (a required term from v1.33, PR #128212;
+    preferred terms and earlier versions accept any string).
+    """
     out: list[Finding] = []
     operator = as_str(requirement.get("operator"))
     values = as_list(requirement.get("values"))
@@ -142,6 +148,13 @@ def _node_selector_requirement(rule: str, requirement: dict[str, Any], path: str
     else:
         out.append(fp.invalid(rule, child(path, "operator"), operator, "not a valid selector operator"))
     out += label_name_errors(rule, as_str(requirement.get("key")), child(path, "key"))
+    if check_values:
+        for j, value in enumerate(values):
+            if isinstance(value, str):
+                out += [
+                    fp.invalid(rule, index(child(path, "values"), j), value, msg)
+                    for msg in names.is_label_value(value)
+                ]
     return out
 
 
@@ -174,12 +187,14 @@ def _node_field_requirement(rule: str, requirement: dict[str, Any], path: str) -
     return out
 
 
-def _node_selector_term(rule: str, term: Any, path: str) -> list[Finding]:
+def _node_selector_term(rule: str, term: Any, path: str, check_values: bool = False) -> list[Finding]:
     term = as_dict(term)
     out: list[Finding] = []
     for j, requirement in enumerate(as_list(term.get("matchExpressions"))):
         if isinstance(requirement, dict):
-            out += _node_selector_requirement(rule, requirement, index(child(path, "matchExpressions"), j))
+            out += _node_selector_requirement(
+                rule, requirement, index(child(path, "matchExpressions"), j), check_values
+            )
     for j, requirement in enumerate(as_list(term.get("matchFields"))):
         if isinstance(requirement, dict):
             out += _node_field_requirement(rule, requirement, index(child(path, "matchFields"), j))
@@ -195,7 +210,9 @@ def _weight(rule: str, term: dict[str, Any], path: str) -> list[Finding]:
     return []
 
 
-def validate_node_affinity(affinity: dict[str, Any], path: str) -> list[Finding]:
+def validate_node_affinity(
+    affinity: dict[str, Any], path: str, version: tuple[int, int] = (1, 33)
+) -> list[Finding]:
     """validateNodeAffinity: at least one required term; preferred weights 1-100."""
     rule = "K8S-POD-AFFINITY"
     out: list[Finding] = []
@@ -205,8 +222,9 @@ def validate_node_affinity(affinity: dict[str, Any], path: str) -> list[Finding]
         terms = as_list(required.get("nodeSelectorTerms"))
         if not terms:
             out.append(fp.required(rule, terms_path, "must have at least one node selector term"))
+        check_values = version >= (1, 33)  # AllowInvalidLabelValueInRequiredNodeAffinity false on create
         for i, term in enumerate(terms):
-            out += _node_selector_term(rule, term, index(terms_path, i))
+            out += _node_selector_term(rule, term, index(terms_path, i), check_values)
     preferred_path = child(path, "preferredDuringSchedulingIgnoredDuringExecution")
     for i, term in enumerate(as_list(affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))):
         if isinstance(term, dict):
@@ -341,12 +359,14 @@ def _pod_affinity(affinity: dict[str, Any], path: str, pod_labels: dict[str, Any
     return out
 
 
-def validate_affinity(affinity: Any, path: str, pod_labels: dict[str, Any] | None = None) -> list[Finding]:
+def validate_affinity(
+    affinity: Any, path: str, pod_labels: dict[str, Any] | None = None, version: tuple[int, int] = (1, 33)
+) -> list[Finding]:
     """validateAffinity: nodeAffinity, podAffinity, podAntiAffinity (pod_labels: a Pod's labels)."""
     affinity = as_dict(affinity)
     out: list[Finding] = []
     if isinstance(affinity.get("nodeAffinity"), dict):
-        out += validate_node_affinity(affinity["nodeAffinity"], child(path, "nodeAffinity"))
+        out += validate_node_affinity(affinity["nodeAffinity"], child(path, "nodeAffinity"), version)
     for key in ("podAffinity", "podAntiAffinity"):
         if isinstance(affinity.get(key), dict):
             out += _pod_affinity(affinity[key], child(path, key), pod_labels)
@@ -490,7 +510,7 @@ def validate_scheduling(
     if not gates.enabled("MatchLabelKeysInPodAffinity", version):
         pod_labels = None  # the gate off: no merge (and the keys were dropped)
     out = validate_node_selector(spec.get("nodeSelector"), child(path, "nodeSelector"))
-    out += validate_affinity(spec.get("affinity"), child(path, "affinity"), pod_labels)
+    out += validate_affinity(spec.get("affinity"), child(path, "affinity"), pod_labels, version)
     out += validate_tolerations(spec.get("tolerations"), child(path, "tolerations"), version)
     out += validate_topology_spread(
         spec.get("topologySpreadConstraints"), child(path, "topologySpreadConstraints"), version

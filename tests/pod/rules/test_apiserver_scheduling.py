@@ -324,3 +324,16 @@ def test_spread_match_label_keys_without_a_selector_are_still_label_names() -> N
         "labelSelector": {"matchLabels": {"app": "a"}},
     }
     assert found(validate_topology_spread([good], "spec.tsc", V)) == []
+
+
+def test_required_node_affinity_values_are_label_values_from_v1_33() -> None:
+    requirement = {"key": "zone", "operator": "In", "values": ["eu-west-1a", "eu west"]}
+    affinity = {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [requirement]}]},
+        "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": {"matchExpressions": [requirement]}}],
+    }}  # fmt: skip
+    got = [(p, m) for _, p, m in found(validate_affinity(affinity, "spec.affinity", None, (1, 33)))]
+    assert got == [
+        (f"{NODE_TERM}[0].matchExpressions[0].values[1]", f'Invalid value: "eu west": {LABEL_VALUE_MSG}')
+    ]
+    assert found(validate_affinity(affinity, "spec.affinity", None, (1, 32))) == []
