@@ -36,7 +36,13 @@ from designer.pod.rules.apiserver_resources import (
 )
 from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
-from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
+from designer.pod.rules.apiserver_warnings import (
+    annotation_warnings,
+    container_warnings,
+    pod_warnings,
+    port_warnings,
+    scheduling_warnings,
+)
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.defaults import defaulted_spec
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
@@ -681,6 +687,7 @@ def validate_pod_spec(
     out += container_warnings(spec, path)
     out += pod_warnings(spec, path, raw_spec)
     out += volume_warnings(spec.get("volumes"), child(path, "volumes"))
+    out += scheduling_warnings(spec, path)
     return out
 
 
@@ -723,6 +730,9 @@ def check(ctx: LintContext) -> list[Finding]:
     out += validate_apparmor_annotations_match_fields(
         meta.get("annotations"), spec, spec_path, version, is_pod=kind == "Pod"
     )
+    # warnings.go names a template's annotations at spec.template.metadata.annotations
+    warned_at = child(child(prefix, "metadata") if prefix else "metadata", "annotations")
+    out += annotation_warnings(meta.get("annotations"), spec, warned_at, kind == "Pod", version)
     if kind == "Pod":  # admission plugins see Pods, not a workload's template
         out += check_admission(spec, spec_path, ctx.companions)
     return out

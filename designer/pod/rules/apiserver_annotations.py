@@ -131,7 +131,7 @@ def validate_pod_specific_annotations(
     return out
 
 
-def _annotation_as_field(annotation: str) -> dict[str, Any] | None:
+def annotation_as_field(annotation: str) -> dict[str, Any] | None:
     """apparmorFieldForAnnotation: the field an annotation value stands for (None: none)."""
     if annotation == APPARMOR_UNCONFINED:
         return {"type": "Unconfined"}
@@ -173,7 +173,7 @@ def validate_apparmor_annotations_match_fields(
         if own is None and is_pod:
             # applyAppArmorVersionSkew copies a valid annotation that differs from the pod-level
             # profile into the container's field before validation: then they agree.
-            synced = _annotation_as_field(annotation)
+            synced = annotation_as_field(annotation)
             if synced is not None and not _same_profile(synced, pod_profile):
                 continue
         profile = own if own is not None else pod_profile
