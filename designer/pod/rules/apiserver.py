@@ -39,6 +39,7 @@ from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnin
 from designer.pod.rules.apiserver_warnings import (
     annotation_warnings,
     container_warnings,
+    overlapping_path_warnings,
     pod_warnings,
     port_warnings,
     scheduling_warnings,
@@ -688,6 +689,7 @@ def validate_pod_spec(
     out += pod_warnings(spec, path, raw_spec)
     out += volume_warnings(spec.get("volumes"), child(path, "volumes"))
     out += scheduling_warnings(spec, path)
+    out += overlapping_path_warnings(spec.get("volumes"), child(path, "volumes"))
     return out
 
 

@@ -287,3 +287,105 @@ def annotation_warnings(
                 fp.warning(rule, fp.key(path, apparmor_key), APPARMOR_ANNOTATION_MSG, container=name or None)
             )
     return out
+
+
+def _overlap(seen: list[str], path: str) -> str:
+    """checkForOverlap, with its quirks: a prefix test without the separator on the shorter side
+    ("a" overlaps "ab"), and an empty path overlapping nothing."""
+    for item in seen:
+        if item == "" or path == "":
+            return ""
+        if item == path or (item + "/").startswith(path) or (path + "/").startswith(item):
+            return item
+    return ""
+
+
+def _mapping_overlaps(paths: list[str], message: str) -> list[str]:
+    """checkVolumeMappingForOverlap: each path (trailing slashes trimmed) against the earlier ones."""
+    out: list[str] = []
+    seen: list[str] = []
+    for raw in paths:
+        normalized = raw.rstrip("/")
+        collision = _overlap(seen, normalized)
+        if collision:
+            out.append(f"{message}: {fp.format_value(normalized)} with {fp.format_value(collision)}")
+        if normalized not in seen:
+            seen.append(normalized)
+    return out
+
+
+def _item_paths(items: Any) -> list[str]:
+    return [as_str(as_dict(item).get("path")) for item in as_list(items)]
+
+
+def overlapping_path_warnings(volumes: Any, path: str) -> list[Finding]:
+    """warningsForOverlappingVirtualPaths: items of one configMap/secret/downwardAPI/projected volume
+    that write the same file or a file inside another's directory.
+
+    The server's warning names the volume, not a field path; the finding sits at the volume.
+    """
+    rule = "K8S-WARN-OVERLAPPING-PATHS"
+    out: list[Finding] = []
+    for i, volume in enumerate(as_list(volumes)):
+        volume = as_dict(volume)
+        name = fp.format_value(as_str(volume.get("name")))
+        at = index(path, i)
+        messages: list[str] = []
+        config_map, secret, downward = (
+            as_dict(volume.get(k)) for k in ("configMap", "secret", "downwardAPI")
+        )
+        if config_map.get("items") is not None:
+            label = f"volume {name} (ConfigMap {fp.format_value(as_str(config_map.get('name')))}): overlapping paths"
+            messages += _mapping_overlaps(_item_paths(config_map["items"]), label)
+        if secret.get("items") is not None:
+            label = f"volume {name} (Secret {fp.format_value(as_str(secret.get('secretName')))}): overlapping paths"
+            messages += _mapping_overlaps(_item_paths(secret["items"]), label)
+        if downward.get("items") is not None:
+            messages += _mapping_overlaps(
+                _item_paths(downward["items"]), f"volume {name} (DownwardAPI): overlapping paths"
+            )
+        if isinstance(volume.get("projected"), dict):
+            messages += _projected_overlaps(name, as_list(volume["projected"].get("sources")))
+        out += [fp.warning(rule, at, message) for message in messages]
+    return out
+
+
+def _projected_overlaps(name: str, sources: list[Any]) -> list[str]:
+    """The projected branch, including upstream's carry-over: a source that matches no case (a
+    configMap without items, say) re-checks the previous source's paths."""
+    out: list[str] = []
+    all_paths: list[str] = []
+    source_paths: list[str] = []
+    message = ""
+    for source in sources:
+        source = as_dict(source)
+        if not any(v is not None for v in source.values()):
+            out.append(f"volume {name} (Projected) has no sources provided")
+            continue
+        config_map, secret, downward = (
+            as_dict(source.get(k)) for k in ("configMap", "secret", "downwardAPI")
+        )
+        if config_map.get("items") is not None:
+            source_paths = _item_paths(config_map["items"])
+            message = f"volume {name} (Projected ConfigMap {fp.format_value(as_str(config_map.get('name')))}): overlapping paths"
+        elif secret.get("items") is not None:
+            source_paths = _item_paths(secret["items"])
+            message = f"volume {name} (Projected Secret {fp.format_value(as_str(secret.get('name')))}): overlapping paths"
+        elif downward.get("items") is not None:
+            source_paths = _item_paths(downward["items"])
+            message = f"volume {name} (Projected DownwardAPI): overlapping paths"
+        elif isinstance(source.get("serviceAccountToken"), dict):
+            source_paths = [as_str(source["serviceAccountToken"].get("path"))]
+            message = f"volume {name} (Projected ServiceAccountToken): overlapping paths"
+        elif isinstance(source.get("clusterTrustBundle"), dict):
+            bundle = source["clusterTrustBundle"]
+            source_paths = [as_str(bundle.get("path"))]
+            shown = bundle.get("name") if bundle.get("name") is not None else bundle.get("signerName")
+            message = f"volume {name} (Projected ClusterTrustBundle {fp.format_value(as_str(shown))}): overlapping paths"
+        if not source_paths:
+            continue
+        out += _mapping_overlaps(source_paths, message)
+        unique = list(dict.fromkeys(source_paths))
+        out += _mapping_overlaps(sorted(unique + all_paths), message)
+        all_paths += [p for p in unique if p not in all_paths]
+    return out

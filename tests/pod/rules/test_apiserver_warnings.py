@@ -96,3 +96,41 @@ def test_deprecated_annotations_without_the_field_that_replaces_them() -> None:
     ]
     assert warnings({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}, apparmor) == []
     assert warnings({}, apparmor, version=(1, 29)) == []
+
+
+def overlaps(volumes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "app", "image": "a:1"}], "volumes": volumes}}  # fmt: skip
+    return [(f.path, f.message) for f in apiserver.check(LintContext(doc, version=(1, 33)))
+            if f.rule == "K8S-WARN-OVERLAPPING-PATHS"]  # fmt: skip
+
+
+def test_items_of_one_volume_that_overlap() -> None:
+    cm = {"name": "cfg", "configMap": {"name": "app", "items": [
+        {"key": "a", "path": "conf"}, {"key": "b", "path": "conf/extra.yaml"}, {"key": "c", "path": "other"}]}}  # fmt: skip
+    assert overlaps([cm]) == [
+        (
+            "spec.volumes[0]",
+            'volume "cfg" (ConfigMap "app"): overlapping paths: "conf/extra.yaml" with "conf"',
+        )
+    ]
+    fine = {
+        "name": "cfg",
+        "configMap": {
+            "name": "app",
+            "items": [{"key": "a", "path": "a.yaml"}, {"key": "b", "path": "b.yaml"}],
+        },
+    }
+    assert overlaps([fine]) == []
+
+
+def test_projected_sources_that_write_the_same_file() -> None:
+    projected = {"name": "all", "projected": {"sources": [
+        {"configMap": {"name": "one", "items": [{"key": "k", "path": "config"}]}},
+        {"secret": {"name": "two", "items": [{"key": "k", "path": "config"}]}},
+        {},
+    ]}}  # fmt: skip
+    assert [m for _, m in overlaps([projected])] == [
+        'volume "all" (Projected Secret "two"): overlapping paths: "config" with "config"',
+        'volume "all" (Projected) has no sources provided',
+    ]
