@@ -126,7 +126,12 @@ def validate_pod_specific_annotations(
                 APPARMOR_LOCALHOST
             ):
                 out.append(
-                    fp.invalid(RULE, fp.key(path, key), value, f"invalid AppArmor profile name: {value!r}")
+                    fp.invalid(
+                        RULE,
+                        fp.key(path, key),
+                        value,
+                        f"invalid AppArmor profile name: {fp.format_value(value)}",
+                    )
                 )
     return out
 

@@ -30,7 +30,7 @@ def test_apparmor_annotation_names_a_container_and_a_profile() -> None:
     assert findings(doc({AA + "sidecar": "runtime/default", AA + "app": "enforce"})) == [
         ("K8S-META-ANNOTATIONS", f"metadata.annotations[{AA}sidecar]", 'Invalid value: "sidecar": container not found'),
         ("K8S-META-ANNOTATIONS", f"metadata.annotations[{AA}app]",
-         "Invalid value: \"enforce\": invalid AppArmor profile name: 'enforce'"),
+         "Invalid value: \"enforce\": invalid AppArmor profile name: \"enforce\""),
     ]  # fmt: skip
     assert findings(doc({AA + "app": "localhost/k8s-nginx"})) == []
     # a template's annotations are checked too, at spec.template.annotations
