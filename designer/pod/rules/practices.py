@@ -25,7 +25,7 @@ from designer.pod.resources import container_quantities
 from designer.pod.roles import Mesh, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
-from designer.pod.rules.patterns import Entry, entries, items
+from designer.pod.rules.patterns import DANGEROUS_CAPABILITIES, Entry, entries, items
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, parse_waivers
 
 _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY", re.I)
@@ -33,16 +33,6 @@ _SECRET_VALUE = re.compile(
     r"^(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{30,}|xox[bap]-)"
 )
 _NOT_SECRET_VALUE = re.compile(r"^(/|\$\(|\{\{|true$|false$|[0-9]+$)", re.I)
-_DANGEROUS_CAPS = {
-    "ALL",
-    "SYS_ADMIN",
-    "NET_ADMIN",
-    "SYS_PTRACE",
-    "SYS_MODULE",
-    "SYS_RAWIO",
-    "DAC_READ_SEARCH",
-    "BPF",
-}
 _SAFE_SYSCTLS = {
     "kernel.shm_rmid_forced",
     "net.ipv4.ip_local_port_range",
@@ -415,7 +405,7 @@ def _security(
     add = as_list(as_dict(sc.get("capabilities")).get("add"))
     for k, cap in enumerate(add):
         name = cap.upper().removeprefix("CAP_") if isinstance(cap, str) else ""
-        if name in _DANGEROUS_CAPS and not (mesh and name in _MESH_CAPABILITIES):
+        if name in DANGEROUS_CAPABILITIES and not (mesh and name in _MESH_CAPABILITIES):
             found.append(
                 _f(
                     "LINT-CAPABILITIES",
