@@ -58,7 +58,7 @@ _DB_PROXY_IMAGES = (
 )
 # Meshes whose proxy forwards inbound traffic to the pod IP, with the release that changed it:
 # Istio 1.10; Linkerd stable-2.11 (edge-21.9), before which its proxy forwarded to 127.0.0.1.
-_POD_IP_MESHES = {"istio": "Istio (since 1.10)", "linkerd": "Linkerd (since stable-2.11)"}
+_POD_IP_MESHES = {"istio": "Istio proxy (since 1.10)", "linkerd": "Linkerd proxy (since stable-2.11)"}
 _LINKERD_VERSION = re.compile(r"^(?:stable|enterprise)-2\.([0-9]+)|^edge-([0-9]+)\.([0-9]+)")
 
 
@@ -167,7 +167,7 @@ def _mesh_loopback_bind(
                     "warning",
                     f"{entry.path}.{listener.path}",
                     f"{entry.name!r} serves port {listener.port} on {listener.host} only, but the "
-                    f"{' and '.join(meshes)} proxy forwards inbound traffic to the pod IP: requests to "
+                    f"{' and '.join(meshes)} forwards inbound traffic to the pod IP: requests to "
                     "this port fail",
                     f"bind {entry.name!r} to 0.0.0.0 (or the pod IP); keep 127.0.0.1 only for ports nobody "
                     "outside the pod uses",
@@ -427,6 +427,7 @@ _AUTH_WORDS = re.compile(
     r"cookie[-_.]?secret|jwt|htpasswd|ext_authz|rbac|tokenreview|subjectaccessreview",
     re.I,
 )
+_TOKEN = re.compile(r"[\w.-]+")
 _AUTH_PROXY_IMAGES = frozenset({"oauth2-proxy", "kube-rbac-proxy", "oauth2_proxy", "pomerium"})
 
 
@@ -450,7 +451,8 @@ def _auth_evidence(ctx: LintContext, entry: Entry) -> str | None:
     for where, text in texts:
         match = _AUTH_WORDS.search(text)
         if match:
-            return f"{match.group(0).strip(' -_')!r} in its {where if where != 'args' else 'arguments'}"
+            token = next(t[0] for t in _TOKEN.finditer(text) if t.start() <= match.start() < t.end())
+            return f"{token.strip('-')!r} in its {where if where != 'args' else 'arguments'}"
     return None
 
 
@@ -526,7 +528,7 @@ def _inbound_proxy_bypass(
             continue
         reported.add((main.name, link.port))
         if explicit is not None:
-            where = f"binds {explicit.host or '*'}:{link.port} (every interface)"
+            where = f"binds {explicit.host}:{link.port} (every interface)"
             if service:
                 where += f" and Service {service!r} targets that port"
         else:
