@@ -110,7 +110,7 @@ def test_a_waiver_of_the_rule_covers_the_helper_and_an_old_practice_waiver_drops
     assert by_rule["LINT-PRIVILEGED"].waived == "dind"  # waived findings stay listed
 
 
-def test_a_harmless_helper_and_mesh_inits_raise_nothing() -> None:
+def test_a_harmless_helper_raises_nothing() -> None:
     assert found(pod([APP, helper(runAsNonRoot=True, runAsUser=1000)]), "PAT-HELPER-HARDENING") == []
 
 
