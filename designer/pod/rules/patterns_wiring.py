@@ -502,8 +502,9 @@ def _inbound_proxy_bypass(
 
     Evidence needed on both ends: a forward link from a helper (its upstream flag or config) to
     the main, auth evidence on the helper (its image, flags, env or config), and on the main an
-    explicit all-interfaces bind of that port or a Service of the stream that targets it. A main
-    bound to 127.0.0.1 passes; an undeclared bind of unknown address says nothing.
+    explicit all-interfaces bind of that port, a Service of the stream that targets it, or a
+    probe of it (the kubelet connects to the pod IP). A main bound to 127.0.0.1 passes; a
+    declared port of unknown bind address says nothing by itself.
     """
     by_name = {e.name: e for e in concurrent}
     reported: set[tuple[str, int]] = set()
@@ -516,24 +517,30 @@ def _inbound_proxy_bypass(
             continue
         if (main.name, link.port) in reported:
             continue
-        at_port = [lst for lst in _listeners(wired, main) if lst.port == link.port and lst.source != "probe"]
-        if not at_port or any(lst.loopback_only for lst in at_port):
+        on_port = [lst for lst in _listeners(wired, main) if lst.port == link.port]
+        at_port = [lst for lst in on_port if lst.source != "probe"]
+        if not on_port or any(lst.loopback_only for lst in at_port):
             continue
         auth = _auth_evidence(ctx, proxy)
         if auth is None:
             continue
         explicit = next((lst for lst in at_port if lst.all_interfaces), None)
         service = _service_to(ctx, main, link.port)
-        if explicit is None and service is None:
+        # The kubelet probes the pod IP: a probe of that port (with no loopback bind in sight)
+        # says the main serves it there.
+        probed = next((lst for lst in on_port if lst.source == "probe"), None)
+        if explicit is None and service is None and probed is None:
             continue
         reported.add((main.name, link.port))
         if explicit is not None:
             where = f"binds {explicit.host}:{link.port} (every interface)"
             if service:
                 where += f" and Service {service!r} targets that port"
-        else:
+        elif service is not None:
             where = f"is reached on port {link.port} directly by Service {service!r}"
-        listener = explicit or next((lst for lst in at_port if lst.source == "port"), at_port[0])
+        else:
+            where = f"serves port {link.port} on the pod IP (its {probed.path.split('.')[0]} checks it there)"  # type: ignore[union-attr]
+        listener = explicit or next((lst for lst in at_port if lst.source == "port"), (at_port or on_port)[0])
         report(
             "PAT-INBOUND-PROXY-BYPASS",
             "warning",

@@ -211,3 +211,14 @@ def test_linkerd_from_2_11_forwards_to_the_pod_ip() -> None:
 def test_an_older_linkerd_still_forwarded_to_localhost() -> None:
     for version in ("stable-2.10.2", "edge-21.7.1"):
         assert loopback(linkerd(version)) == []
+
+
+def test_a_probe_of_the_forwarded_port_shows_the_main_serves_it_on_the_pod_ip() -> None:
+    main = {
+        "name": "app",
+        "image": "ghcr.io/acme/app:1",
+        "readinessProbe": {"httpGet": {"path": "/", "port": 3000}},
+    }
+    assert bypass(pod([main, proxy()])) == [("warning", "spec.containers[0].readinessProbe.httpGet.port")]
+    bound = {**main, "args": ["--listen=127.0.0.1:3000"]}
+    assert bypass(pod([bound, proxy()])) == []
