@@ -36,8 +36,8 @@ from typing import Any
 
 from designer.pod.evidence import lifecycle
 from designer.pod.findings import Finding, Severity
-from designer.pod.links import Listener, Wiring
-from designer.pod.roles import Mesh, Role, image_basename, run_as_user
+from designer.pod.links import Link, Listener, Wiring
+from designer.pod.roles import Mesh, Role, image_basename, inbound_forward, run_as_user
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import Entry, port_numbers, wiring
 
@@ -506,49 +506,60 @@ def _inbound_proxy_bypass(
     probe of it (the kubelet connects to the pod IP). A main bound to 127.0.0.1 passes; a
     declared port of unknown bind address says nothing by itself.
     """
-    by_name = {e.name: e for e in concurrent}
+    mains = [e for e in concurrent if roles.get(e.name) == Role.MAIN]
     reported: set[tuple[str, int]] = set()
-    for link in wired.links:
-        if link.via.kind != "forward" or link.target is None or link.source not in by_name:
+    for proxy in concurrent:
+        if roles.get(proxy.name) in (Role.MAIN, Role.MESH_PROXY):
             continue
-        main = by_name.get(link.target)
-        proxy = by_name[link.source]
-        if main is None or roles.get(main.name) != Role.MAIN or roles.get(proxy.name) == Role.MESH_PROXY:
-            continue
-        if (main.name, link.port) in reported:
-            continue
-        on_port = [lst for lst in _listeners(wired, main) if lst.port == link.port]
-        at_port = [lst for lst in on_port if lst.source != "probe"]
-        if not on_port or any(lst.loopback_only for lst in at_port):
-            continue
-        auth = _auth_evidence(ctx, proxy)
-        if auth is None:
-            continue
-        explicit = next((lst for lst in at_port if lst.all_interfaces), None)
-        service = _service_to(ctx, main, link.port)
-        # The kubelet probes the pod IP: a probe of that port (with no loopback bind in sight)
-        # says the main serves it there.
-        probed = next((lst for lst in on_port if lst.source == "probe"), None)
-        if explicit is None and service is None and probed is None:
-            continue
-        reported.add((main.name, link.port))
-        if explicit is not None:
-            where = f"binds {explicit.host}:{link.port} (every interface)"
-            if service:
-                where += f" and Service {service!r} targets that port"
-        elif service is not None:
-            where = f"is reached on port {link.port} directly by Service {service!r}"
-        else:
-            where = f"serves port {link.port} on the pod IP (its {probed.path.split('.')[0]} checks it there)"  # type: ignore[union-attr]
-        listener = explicit or next((lst for lst in at_port if lst.source == "port"), (at_port or on_port)[0])
-        report(
-            "PAT-INBOUND-PROXY-BYPASS",
-            "warning",
-            f"{main.path}.{listener.path}",
-            f"{proxy.name!r} guards {main.name!r} (auth: {auth}) and forwards to localhost:{link.port}, but "
-            f"{main.name!r} {where}: a client inside the cluster reaches it on the "
-            "pod IP and skips the proxy",
-            f"bind {main.name!r} to 127.0.0.1:{link.port}, declare only the proxy's port and point the Service "
-            "at the proxy (or admit only the proxy's port with a NetworkPolicy)",
-            container=main.name,
-        )
+        for main in mains:
+            link = inbound_forward(wired, proxy.name, main.name)
+            if link is not None and (main.name, link.port) not in reported:
+                _report_bypass(ctx, wired, proxy, main, link, reported, report)
+
+
+def _report_bypass(
+    ctx: LintContext,
+    wired: Wiring,
+    proxy: Entry,
+    main: Entry,
+    link: Link,
+    reported: set[tuple[str, int]],
+    report: _Report,
+) -> None:
+    """One inbound proxy in front of one main: report when the main is reachable without it."""
+    on_port = [lst for lst in _listeners(wired, main) if lst.port == link.port]
+    at_port = [lst for lst in on_port if lst.source != "probe"]
+    if not on_port or any(lst.loopback_only for lst in at_port):
+        return
+    auth = _auth_evidence(ctx, proxy)
+    if auth is None:
+        return
+    explicit = next((lst for lst in at_port if lst.all_interfaces), None)
+    service = _service_to(ctx, main, link.port)
+    # The kubelet probes the pod IP: a probe of that port (with no loopback bind in sight)
+    # says the main serves it there.
+    probed = next((lst for lst in on_port if lst.source == "probe"), None)
+    if explicit is None and service is None and probed is None:
+        return
+    reported.add((main.name, link.port))
+    if explicit is not None:
+        where = f"binds {explicit.host}:{link.port} (every interface)"
+        if service:
+            where += f" and Service {service!r} targets that port"
+    elif service is not None:
+        where = f"is reached on port {link.port} directly by Service {service!r}"
+    else:
+        probe = probed.path.split(".")[0] if probed is not None else "probe"
+        where = f"serves port {link.port} on the pod IP (its {probe} checks it there)"
+    listener = explicit or next((lst for lst in at_port if lst.source == "port"), (at_port or on_port)[0])
+    report(
+        "PAT-INBOUND-PROXY-BYPASS",
+        "warning",
+        f"{main.path}.{listener.path}",
+        f"{proxy.name!r} guards {main.name!r} (auth: {auth}) and forwards to localhost:{link.port}, but "
+        f"{main.name!r} {where}: a client inside the cluster reaches it on the "
+        "pod IP and skips the proxy",
+        f"bind {main.name!r} to 127.0.0.1:{link.port}, declare only the proxy's port and point the Service "
+        "at the proxy (or admit only the proxy's port with a NetworkPolicy)",
+        container=main.name,
+    )
