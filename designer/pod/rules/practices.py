@@ -312,8 +312,10 @@ def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool, mesh: bool) -> l
 
     user = effective("runAsUser")
     lacking = []
+    # An explicit UID 0 is reported as what the container does (LINT-RUN-AS-NONROOT, or
+    # PAT-HELPER-HARDENING for a helper): listing runAsNonRoot as lacking too would say it twice.
     if effective("runAsNonRoot") is not True and not (
-        isinstance(user, int) and not isinstance(user, bool) and user > 0
+        isinstance(user, int) and not isinstance(user, bool) and user >= 0
     ):
         lacking.append("runAsNonRoot")
     if sc.get("allowPrivilegeEscalation") is not False and sc.get("privileged") is not True:
