@@ -11,6 +11,8 @@ Deviations from the linters, on purpose:
   seccomp profile) in place of five: LINT-RUN-AS-NONROOT, LINT-CAPABILITIES now only report what
   a container does (runs as UID 0, adds a dangerous capability), and LINT-PRIV-ESCALATION,
   LINT-RO-ROOTFS and LINT-SECCOMP are pieces of LINT-HARDENING (their waivers drop the piece).
+  For a helper, what it does (privileged, dangerous capabilities, root) is said once by
+  PAT-HELPER-HARDENING; lint() drops LINT-PRIVILEGED/CAPABILITIES/RUN-AS-NONROOT there.
 - Windows pods (spec.os.name: windows) get no advice the API server forbids there; injected mesh
   proxies keep the capabilities and the root init their mesh needs.
 """
