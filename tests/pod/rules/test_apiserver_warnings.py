@@ -48,7 +48,7 @@ def test_deprecated_node_labels_in_selectors_affinity_and_spread() -> None:
 
 
 def test_null_label_selectors_match_no_pod() -> None:
-    spec = {
+    spec: dict[str, Any] = {
         "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"}],
         "affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
             {"weight": 1, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname"}}]}},

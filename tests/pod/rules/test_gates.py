@@ -104,11 +104,11 @@ def test_dns_search_domains_may_hold_underscores_and_be_a_dot_from_v1_33() -> No
 
 
 def test_a_sleep_hook_is_dropped_before_v1_30_and_its_empty_handler_too() -> None:
-    hooks = {
+    hooks: dict[str, Any] = {
         "preStop": {"sleep": {"seconds": 999}},
         "postStart": {"sleep": {"seconds": 1}, "exec": {"command": ["a"]}},
     }
-    spec = {"containers": [{"name": "app", "image": "a:1", "lifecycle": hooks}]}
+    spec: dict[str, Any] = {"containers": [{"name": "app", "image": "a:1", "lifecycle": hooks}]}
     dropped = gates.drop_disabled_fields(spec, (1, 29))
     assert dropped["containers"][0]["lifecycle"] == {"postStart": {"exec": {"command": ["a"]}}}
     assert spec["containers"][0]["lifecycle"]["preStop"] == {
