@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
-from designer.pod.rules import cron, names, selectors
+from designer.pod.rules import cron, gates, names, selectors
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.context import LATEST_VERSION
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
 RANGE = "K8S-WORKLOAD-RANGE"
@@ -436,9 +437,41 @@ def _validate_managed_by(value: str, path: str) -> list[Finding]:
     return out
 
 
-def validate_job(document: dict[str, Any]) -> list[Finding]:
+# gate -> the Job spec fields the job strategy's PrepareForCreate clears while it is off.
+_GATED_JOB_FIELDS = {
+    "JobPodFailurePolicy": ("podFailurePolicy",),
+    "JobManagedBy": ("managedBy",),
+    "JobSuccessPolicy": ("successPolicy",),
+    "JobBackoffLimitPerIndex": ("backoffLimitPerIndex", "maxFailedIndexes"),
+    "JobPodReplacementPolicy": ("podReplacementPolicy",),
+}
+
+
+def drop_disabled_job_fields(spec: dict[str, Any], version: gates.Version) -> dict[str, Any]:
+    """A copy of a Job's spec without the fields its version's default gates drop before validation.
+
+    A field whose gate is off (an alpha field: backoffLimitPerIndex in v1.28, managedBy in v1.30
+    and v1.31...) is silently cleared on create, so it cannot make the Job invalid. A CronJob's
+    jobTemplate is not a Job: its strategy drops nothing there, so its fields stay validated.
+    """
+    off = [gate for gate in _GATED_JOB_FIELDS if not gates.enabled(gate, version)]
+    if not off:
+        return spec
+    out = dict(spec)
+    for gate in off:
+        for field in _GATED_JOB_FIELDS[gate]:
+            out.pop(field, None)
+    policy = out.get("podFailurePolicy")
+    if "JobBackoffLimitPerIndex" in off and isinstance(policy, dict):
+        # FailIndex rules go with backoffLimitPerIndex
+        rules = [r for r in as_list(policy.get("rules")) if as_dict(r).get("action") != "FailIndex"]
+        out["podFailurePolicy"] = {**policy, "rules": rules}
+    return out
+
+
+def validate_job(document: dict[str, Any], version: gates.Version = LATEST_VERSION) -> list[Finding]:
     """ValidateJob on a Job as created: the generated selector and labels, then the spec."""
-    spec = as_dict(document.get("spec"))
+    spec = drop_disabled_job_fields(as_dict(document.get("spec")), version)
     name = as_str(as_dict(document.get("metadata")).get("name"))
     out: list[Finding] = []
     labels = dict(as_dict(as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")))
@@ -526,11 +559,10 @@ def validate_cronjob(document: dict[str, Any]) -> list[Finding]:
     zone = spec.get("timeZone")
     if isinstance(zone, str):
         out += [fp.invalid(TIME_ZONE, "spec.timeZone", zone, msg) for msg in cron.validate_time_zone(zone)]
-    policy = spec.get("concurrencyPolicy", "Allow")
+    # SetDefaults_CronJob fills an empty policy ("" as well as absent): never "Required".
+    policy = spec.get("concurrencyPolicy") or "Allow"
     allowed = ["Allow", "Forbid", "Replace"]
-    if policy == "":
-        out.append(fp.required(CONCURRENCY, "spec.concurrencyPolicy"))
-    elif isinstance(policy, str) and policy not in allowed:
+    if isinstance(policy, str) and policy not in allowed:
         out.append(fp.not_supported(CONCURRENCY, "spec.concurrencyPolicy", policy, allowed))
     job_spec = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     out += validate_job_spec(job_spec, "spec.jobTemplate.spec", defaulted=False)

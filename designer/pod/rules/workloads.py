@@ -27,7 +27,7 @@ from typing import Any
 from designer.pod import quantity
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import jobs, names, selectors
+from designer.pod.rules import gates, jobs, names, selectors
 from designer.pod.rules.context import LATEST_VERSION, LintContext
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 from designer.pod.rules.jobs import nonnegative
@@ -80,6 +80,8 @@ def check(ctx: LintContext) -> list[Finding]:
     out = validate_object_meta(document, kind, version)
     if kind == "StatefulSet":
         out += validate_statefulset(document, version)
+    elif kind == "Job":
+        out += jobs.validate_job(document, version)
     elif kind in _KINDS:
         out += _KINDS[kind](document)
     if kind == "StatefulSet":
@@ -401,14 +403,13 @@ def validate_statefulset(
 ) -> list[Finding]:
     spec = as_dict(document.get("spec"))
     out: list[Finding] = []
-    policy = spec.get("podManagementPolicy", "OrderedReady")
-    if policy == "":
-        out.append(fp.required(STS_POLICY, "spec.podManagementPolicy"))
-    elif isinstance(policy, str) and policy not in ("OrderedReady", "Parallel"):
+    # SetDefaults_StatefulSet fills an empty policy ("" as well as absent): never "Required".
+    policy = spec.get("podManagementPolicy") or "OrderedReady"
+    if isinstance(policy, str) and policy not in ("OrderedReady", "Parallel"):
         out.append(
             fp.invalid(STS_POLICY, "spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")
         )
-    out += _statefulset_strategy(as_dict(spec.get("updateStrategy")))
+    out += _statefulset_strategy(as_dict(spec.get("updateStrategy")), version)
     retention = spec.get("persistentVolumeClaimRetentionPolicy")
     for field in ("whenDeleted", "whenScaled"):
         value = as_dict(retention).get(field) or "Retain"  # defaulted
@@ -431,7 +432,7 @@ def validate_statefulset(
     return out
 
 
-def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
+def _statefulset_strategy(strategy: dict[str, Any], version: tuple[int, int]) -> list[Finding]:
     kind = strategy.get("type") or "RollingUpdate"
     path = "spec.updateStrategy"
     rolling = strategy.get("rollingUpdate")
@@ -451,11 +452,22 @@ def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
     if kind != "RollingUpdate":
         go = f'apps.StatefulSetUpdateStrategy{{Type:"{kind}", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}}'
         return [selectors.invalid_go(STS_STRATEGY, path, go, "must be 'RollingUpdate' or 'OnDelete'")]
-    # maxUnavailable is dropped while the MaxUnavailableStatefulSet gate is off (through v1.36).
-    return [
+    ru_path = child(path, "rollingUpdate")
+    out = [
         dataclasses.replace(f, rule=STS_STRATEGY)
-        for f in nonnegative(as_dict(rolling).get("partition"), f"{path}.rollingUpdate.partition")
+        for f in nonnegative(as_dict(rolling).get("partition"), child(ru_path, "partition"))
     ]
+    # validateRollingUpdateStatefulSet: maxUnavailable is dropped while the MaxUnavailableStatefulSet
+    # gate is off (alpha through v1.34), validated from v1.35 (beta, on).
+    unavailable = as_dict(rolling).get("maxUnavailable")
+    if unavailable is not None and gates.enabled("MaxUnavailableStatefulSet", version):
+        unavailable_path = child(ru_path, "maxUnavailable")
+        out += _int_or_percent(STS_STRATEGY, unavailable, unavailable_path)
+        if _amount(unavailable) == 0:
+            go = _go_int_or_string(unavailable)
+            out.append(selectors.invalid_go(STS_STRATEGY, unavailable_path, go, "cannot be 0"))
+        out += _not_over_100(STS_STRATEGY, unavailable, unavailable_path)
+    return out
 
 
 def validate_claim_spec(spec: dict[str, Any], path: str) -> list[Finding]:
@@ -513,7 +525,6 @@ _KINDS = {
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,
     "DaemonSet": validate_daemonset,
-    "Job": jobs.validate_job,
     "CronJob": jobs.validate_cronjob,
 }
 

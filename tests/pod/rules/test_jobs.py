@@ -160,3 +160,51 @@ def test_cronjob_names_leave_room_for_the_job_suffix() -> None:
     document = cronjob()
     document["metadata"]["name"] = "x" * 53
     assert found(jobs.validate_cronjob(document)) == [("K8S-META-NAME", "metadata.name")]
+
+
+def test_an_empty_concurrency_policy_is_defaulted_not_required() -> None:
+    # SetDefaults_CronJob fills "" as it fills an absent policy.
+    assert found(jobs.validate_cronjob(cronjob(concurrencyPolicy=""))) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "off_at", "on_at", "path"),
+    [
+        ({"backoffLimitPerIndex": 1}, (1, 28), (1, 29), "spec.backoffLimitPerIndex"),
+        ({"podReplacementPolicy": "Always"}, (1, 28), (1, 29), "spec.podReplacementPolicy"),
+        ({"managedBy": "kueue"}, (1, 31), (1, 32), "spec.managedBy"),
+        ({"successPolicy": {"rules": [{"succeededCount": 1}]}}, (1, 30), (1, 31), "spec.successPolicy"),
+        (
+            {
+                "podFailurePolicy": {
+                    "rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [0]}}]
+                }
+            },
+            (1, 25),
+            (1, 26),
+            "spec.podFailurePolicy.rules[0].onExitCodes.values[0]",
+        ),
+    ],
+)
+def test_a_job_field_whose_gate_is_off_is_dropped_before_validation(
+    spec: dict[str, Any], off_at: tuple[int, int], on_at: tuple[int, int], path: str
+) -> None:
+    assert jobs.validate_job(job(**spec), off_at) == []
+    assert [p for _, p in found(jobs.validate_job(job(**spec), on_at))] == [path]
+
+
+def test_fail_index_rules_go_with_backoff_limit_per_index() -> None:
+    rule = {"action": "FailIndex", "onExitCodes": {"operator": "In", "values": [0]}}
+    document = job(podFailurePolicy={"rules": [rule]})
+    assert jobs.validate_job(document, (1, 28)) == []
+    assert ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].action") in found(
+        jobs.validate_job(document, (1, 29))
+    )
+
+
+def test_a_cronjob_job_template_keeps_its_gated_fields() -> None:
+    document = cronjob()
+    document["spec"]["jobTemplate"]["spec"]["managedBy"] = "kueue"
+    assert found(jobs.validate_cronjob(document)) == [
+        ("K8S-JOB-MANAGEDBY", "spec.jobTemplate.spec.managedBy")
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from designer.pod.rules import gates
 from designer.pod.rules.lint import lint
 
 TEMPLATE = {
@@ -293,3 +294,27 @@ def test_a_pods_namespace_finalizers_and_owners_are_checked_once() -> None:
     assert ("K8S-META-LABELS", "metadata.labels") not in found  # the apiserver layer's
     every_layer = [(f.rule, f.path) for f in lint(pod, version="1.33")]
     assert every_layer.count(("K8S-META-LABELS", "metadata.labels")) == 1
+
+
+def test_an_empty_pod_management_policy_is_defaulted_not_required() -> None:
+    # SetDefaults_StatefulSet fills "" as it fills an absent policy (a string, not a pointer).
+    assert errors(workload("StatefulSet", podManagementPolicy="")) == []
+    assert errors(workload("StatefulSet", podManagementPolicy="parallel")) == [
+        ("K8S-STS-PODMANAGEMENT", "spec.podManagementPolicy")
+    ]
+
+
+def test_statefulset_max_unavailable_is_validated_only_where_its_gate_is_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zero = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}}}
+    over = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "120%"}}}
+    # MaxUnavailableStatefulSet is off through v1.36 (v1.36.2 accepts both): the field is dropped.
+    assert errors(workload("StatefulSet", **zero), "1.36") == []
+    monkeypatch.setitem(gates.GATES, "MaxUnavailableStatefulSet", [((1, 24), False), ((1, 35), True)])
+    path = "spec.updateStrategy.rollingUpdate.maxUnavailable"
+    assert errors(workload("StatefulSet", **zero), "1.36") == [("K8S-STS-UPDATESTRATEGY", path)]
+    assert errors(workload("StatefulSet", **over), "1.36") == [("K8S-STS-UPDATESTRATEGY", path)]
+    assert errors(workload("StatefulSet", **over), "1.34") == []
+    two = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%"}}}
+    assert errors(workload("StatefulSet", **two), "1.36") == []
