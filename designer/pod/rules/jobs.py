@@ -41,6 +41,9 @@ _MAX_INDEXED_PARALLELISM = 100_000
 _MAX_FAILED_INDEXES = 100_000
 _COMPLETIONS_SOFT_LIMIT = 100_000
 _PARALLELISM_FOR_HIGH_COMPLETIONS = 10_000
+_MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS = 10_000
+_MAX_CONDITION_PATTERNS = 20
+_MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
 _MANAGED_BY_MAX = 63
 # CronJob names leave room for the 11-character "-<timestamp>" suffix of the Jobs they create.
 CRONJOB_NAME_MAX = 52
@@ -177,6 +180,12 @@ def _validate_indexed(
                 f"{_COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
             )
             out.append(fp.invalid(INDEXED, child(path, "parallelism"), parallelism, detail))
+        if max_failed is not None and max_failed > _MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS:
+            detail = (
+                f"must be less than or equal to {_MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS} when completions are "
+                f"above {_COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
+            )
+            out.append(fp.invalid(INDEXED, child(path, "maxFailedIndexes"), max_failed, detail))
     return out
 
 
@@ -228,6 +237,9 @@ def _validate_pfp_rule(
     conditions = as_list(rule.get("onPodConditions"))
     if isinstance(exit_codes, dict):
         out += _validate_exit_codes(exit_codes, child(path, "onExitCodes"), containers)
+    if len(conditions) > _MAX_CONDITION_PATTERNS:
+        detail = f"Too many: {len(conditions)}: must have at most {_MAX_CONDITION_PATTERNS} items"
+        out.append(Finding(POD_FAILURE, "error", child(path, "onPodConditions"), detail))
     for j, pattern in enumerate(conditions):
         pattern = as_dict(pattern)
         pattern_path = index(child(path, "onPodConditions"), j)
@@ -355,12 +367,12 @@ def _validate_success_policy(policy: Any, indexed: bool, completions: int | None
     out: list[Finding] = []
     rules = as_list(policy.get("rules"))
     rules_path = child(path, "rules")
-    if not indexed:
-        out.append(
+    if not indexed:  # the rules are only looked at for an Indexed Job (they count its indexes)
+        return [
             selectors.invalid_go(
                 SUCCESS, path, "batch.SuccessPolicy{...}", "requires indexed completion mode"
             )
-        )
+        ]
     if not rules:
         out.append(
             fp.required(
@@ -390,6 +402,14 @@ def _validate_success_policy(policy: Any, indexed: bool, completions: int | None
                 )
             )
         total = 0
+        if isinstance(indexes, str) and len(indexes) > _MAX_SUCCEEDED_INDEXES_LENGTH:
+            out.append(
+                fp.too_long(
+                    SUCCESS,
+                    child(rule_path, "succeededIndexes"),
+                    f"may not be more than {_MAX_SUCCEEDED_INDEXES_LENGTH} bytes",
+                )
+            )
         if isinstance(indexes, str) and completions is not None:
             total, error = indexes_error(indexes, completions)
             if error:

@@ -208,3 +208,40 @@ def test_a_cronjob_job_template_keeps_its_gated_fields() -> None:
     assert found(jobs.validate_cronjob(document)) == [
         ("K8S-JOB-MANAGEDBY", "spec.jobTemplate.spec.managedBy")
     ]
+
+
+def test_high_completions_with_backoff_per_index_cap_max_failed_indexes() -> None:
+    big = {"completionMode": "Indexed", "completions": 100_001, "backoffLimitPerIndex": 1, "parallelism": 10}
+    assert found(jobs.validate_job(job(**big, maxFailedIndexes=10_001))) == [
+        ("K8S-JOB-INDEXED", "spec.maxFailedIndexes")
+    ]
+    assert found(jobs.validate_job(job(**big, maxFailedIndexes=10_000))) == []
+
+
+def test_a_rule_holds_at_most_twenty_condition_patterns() -> None:
+    patterns = [{"type": f"Cond{i}", "status": "True"} for i in range(21)]
+    rule = {"action": "Ignore", "onPodConditions": patterns}
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].onPodConditions")
+    ]
+    rule["onPodConditions"] = patterns[:20]
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))) == []
+
+
+def test_a_non_indexed_success_policy_is_only_reported_as_such() -> None:
+    # validateJobSpec looks at the rules only in Indexed mode: no second error for the empty rules.
+    assert found(jobs.validate_job(job(successPolicy={"rules": []}))) == [
+        ("K8S-JOB-SUCCESSPOLICY", "spec.successPolicy")
+    ]
+
+
+def test_succeeded_indexes_are_at_most_64_kib() -> None:
+    indexes = ",".join(str(i) for i in range(0, 40_000, 2))
+    assert len(indexes) > 64 * 1024
+    rule = {"succeededIndexes": indexes}
+    document = job(completionMode="Indexed", completions=40_000, successPolicy={"rules": [rule]})
+    assert found(jobs.validate_job(document)) == [
+        ("K8S-JOB-SUCCESSPOLICY", "spec.successPolicy.rules[0].succeededIndexes")
+    ]
+    rule["succeededIndexes"] = "0-39999"
+    assert found(jobs.validate_job(document)) == []
