@@ -12,6 +12,7 @@ K8S-CRON-CONCURRENCY; counts use K8S-WORKLOAD-RANGE, names K8S-META-NAME.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from designer.pod.findings import Finding
@@ -45,6 +46,9 @@ _MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS = 10_000
 _MAX_CONDITION_PATTERNS = 20
 _MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
 _MANAGED_BY_MAX = 63
+# IsDomainPrefixedPath: what follows the domain must be RFC 3986 path characters.
+_HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(_HTTP_PATH_FMT)
 # CronJob names leave room for the 11-character "-<timestamp>" suffix of the Jobs they create.
 CRONJOB_NAME_MAX = 52
 # The labels generateSelector puts on a Job's pods: the uid ones carry a uid the server makes up.
@@ -452,6 +456,9 @@ def _validate_managed_by(value: str, path: str) -> list[Finding]:
         )
     else:
         out += [fp.invalid(MANAGED_BY, path, host, msg) for msg in names.is_dns1123_subdomain(host)]
+        if not _HTTP_PATH.fullmatch(rest):
+            detail = f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"
+            out.append(fp.invalid(MANAGED_BY, path, rest, detail))
     if len(value.encode()) > _MANAGED_BY_MAX:
         out.append(fp.too_long(MANAGED_BY, path, f"may not be more than {_MANAGED_BY_MAX} bytes"))
     return out

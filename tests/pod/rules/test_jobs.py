@@ -245,3 +245,19 @@ def test_succeeded_indexes_are_at_most_64_kib() -> None:
     ]
     rule["succeededIndexes"] = "0-39999"
     assert found(jobs.validate_job(document)) == []
+
+
+@pytest.mark.parametrize(
+    ("managed_by", "valid"),
+    [
+        ("kubernetes.io/job-controller", True),
+        ("kueue.x-k8s.io/multikueue", True),
+        ("example.com/a/b:c", True),
+        ("example.com/foo bar", False),  # IsDomainPrefixedPath: the path part is RFC 3986 characters
+        ("example.com/naïve", False),
+        ("example.com", False),
+    ],
+)
+def test_managed_by_is_a_domain_prefixed_path(managed_by: str, valid: bool) -> None:
+    expected = [] if valid else [("K8S-JOB-MANAGEDBY", "spec.managedBy")]
+    assert found(jobs.validate_job(job(managedBy=managed_by))) == expected
