@@ -15,7 +15,8 @@ K8S-META-ANNOTATIONS, K8S-META-FINALIZERS, K8S-META-OWNERREFS; K8S-SELECTOR-SYNT
 K8S-SELECTOR-MATCH (selectors.py); K8S-WORKLOAD-RANGE (counts that must be >= 0);
 K8S-TEMPLATE-CONTROLLER (activeDeadlineSeconds in a controller's template); K8S-DEPLOY-STRATEGY,
 K8S-DEPLOY-PROGRESSDEADLINE, K8S-DS-STRATEGY, K8S-STS-UPDATESTRATEGY, K8S-STS-PODMANAGEMENT,
-K8S-STS-SERVICENAME, K8S-STS-PVCRETENTION, K8S-STS-VCT; warnings K8S-WARN-NAME-LABEL and
+K8S-STS-SERVICENAME, K8S-STS-PVCRETENTION, K8S-STS-VCT; K8S-POD-ANNOTATIONS (pod_annotations.py,
+the pod's or template's parsed annotations, every kind); warnings K8S-WARN-NAME-LABEL and
 K8S-WARN-HISTORY-NEGATIVE. Job and CronJob ids: see jobs.py.
 """
 
@@ -28,9 +29,11 @@ from designer.pod import quantity
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates, jobs, names, selectors
+from designer.pod.rules import pod_annotations as pod_annotation_rules
 from designer.pod.rules.context import LATEST_VERSION, LintContext
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 from designer.pod.rules.jobs import nonnegative
+from designer.pod.workloads import template_path
 
 NAME = "K8S-META-NAME"
 LABELS = "K8S-META-LABELS"
@@ -74,10 +77,15 @@ def check(ctx: LintContext) -> list[Finding]:
     kind = ctx.kind
     if not isinstance(document, dict):
         return []  # type: ignore[unreachable]
-    if kind == "Pod":  # its name, labels, annotations and spec are the apiserver layer's
-        return validate_meta_lifecycle(as_dict(document.get("metadata")))
     version = (int(ctx.version[0]), int(ctx.version[1]))
-    out = validate_object_meta(document, kind, version)
+    prefix = template_path(kind)
+    annotations_path = f"{prefix}.annotations" if prefix else "metadata.annotations"
+    pod_annotations = pod_annotation_rules.validate(
+        ctx.metadata.get("annotations"), ctx.spec, annotations_path, version
+    )
+    if kind == "Pod":  # its name, labels, annotations' keys and spec are the apiserver layer's
+        return validate_meta_lifecycle(as_dict(document.get("metadata"))) + pod_annotations
+    out = validate_object_meta(document, kind, version) + pod_annotations
     if kind == "StatefulSet":
         out += validate_statefulset(document, version)
     elif kind == "Job":
