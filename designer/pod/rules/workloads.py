@@ -136,6 +136,17 @@ def _name_errors(name: str, kind: str, version: tuple[int, int]) -> list[str]:
     return names.is_dns1123_subdomain(name)
 
 
+# names.SimpleNameGenerator: the base is cut to 58 characters, then 5 random ones are appended
+# (from "bcdfghjklmnpqrstvwxz2456789"; any five of them validate alike).
+_GENERATED_BASE_MAX = 58
+_GENERATED_SUFFIX = "bcdfg"
+
+
+def _mask_trailing_dash(name: str) -> str:
+    """maskTrailingDash, as upstream writes it: a trailing '-' and the character before become 'a'."""
+    return name[:-2] + "a" if len(name) > 1 and name.endswith("-") else name
+
+
 def validate_object_meta(
     document: dict[str, Any], kind: str, version: tuple[int, int] = LATEST_VERSION
 ) -> list[Finding]:
@@ -143,7 +154,17 @@ def validate_object_meta(
     meta = as_dict(document.get("metadata"))
     out: list[Finding] = []
     name = meta.get("name")
-    if name in (None, "") and not as_str(meta.get("generateName")):
+    generate = as_str(meta.get("generateName"))
+    if generate:
+        # validated as a prefix (a trailing dash is fine); the name the server then makes from it
+        # (BeforeCreate: at most 58 characters of it and 5 random ones) is validated as a name
+        out += [
+            fp.invalid(NAME, "metadata.generateName", generate, msg)
+            for msg in _name_errors(_mask_trailing_dash(generate), kind, version)
+        ]
+        if name in (None, ""):
+            name = generate[:_GENERATED_BASE_MAX] + _GENERATED_SUFFIX
+    if name in (None, ""):
         out.append(fp.required(NAME, "metadata.name", "name or generateName is required"))
     elif isinstance(name, str) and name:
         errors = _name_errors(name, kind, version)

@@ -318,3 +318,24 @@ def test_statefulset_max_unavailable_is_validated_only_where_its_gate_is_on(
     assert errors(workload("StatefulSet", **over), "1.34") == []
     two = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%"}}}
     assert errors(workload("StatefulSet", **two), "1.36") == []
+
+
+def test_a_generate_name_is_validated_as_a_prefix_and_as_the_name_it_makes() -> None:
+    document = workload("Deployment")
+    del document["metadata"]["name"]
+    document["metadata"]["generateName"] = "web-"
+    assert errors(document) == []
+    document["metadata"]["generateName"] = "Web-"
+    assert errors(document) == [
+        ("K8S-META-NAME", "metadata.generateName"),
+        ("K8S-META-NAME", "metadata.name"),
+    ]
+    document["metadata"]["generateName"] = "w" * 70  # cut to 58 before the suffix: a valid name
+    assert errors(document) == []
+    statefulset = workload("StatefulSet")
+    del statefulset["metadata"]["name"]
+    statefulset["metadata"]["generateName"] = "db.primary-"  # a StatefulSet's name is a DNS label
+    assert errors(statefulset) == [
+        ("K8S-META-NAME", "metadata.generateName"),
+        ("K8S-META-NAME", "metadata.name"),
+    ]
