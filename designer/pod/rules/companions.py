@@ -14,8 +14,8 @@ import dataclasses
 from typing import Any
 
 from designer.pod.findings import Finding
-from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import companion_data, names
+from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.schema import _definitions, _findings, fast_check_for_file, validator_for_file
 
