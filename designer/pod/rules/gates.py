@@ -58,6 +58,9 @@ GATES: dict[str, list[tuple[Version, bool]]] = {
     "RelaxedEnvironmentVariableValidation": [((1, 30), False), ((1, 32), True)],
     "SELinuxChangePolicy": [((1, 32), False), ((1, 33), True)],
     "SidecarContainers": [((1, 28), False), ((1, 29), True)],
+    # A StatefulSet's persistentVolumeClaimRetentionPolicy and ordinals, dropped while off (apps rules).
+    "StatefulSetAutoDeletePVC": [((1, 23), False), ((1, 27), True)],
+    "StatefulSetStartOrdinal": [((1, 26), False), ((1, 27), True)],
     "StrictIPCIDRValidation": [((1, 33), False), ((1, 36), True)],
     "SupplementalGroupsPolicy": [((1, 31), False), ((1, 33), True)],
     "TaintTolerationComparisonOperators": [((1, 35), False)],

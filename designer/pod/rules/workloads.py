@@ -439,14 +439,17 @@ def validate_statefulset(
             fp.invalid(STS_POLICY, "spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")
         )
     out += _statefulset_strategy(as_dict(spec.get("updateStrategy")), version)
+    # dropStatefulSetDisabledFields: the retention policy and the ordinals are cleared on create
+    # while their gates are off (v1.25-v1.26), so they cannot make the StatefulSet invalid there.
     retention = spec.get("persistentVolumeClaimRetentionPolicy")
-    for field in ("whenDeleted", "whenScaled"):
+    for field in ("whenDeleted", "whenScaled") if gates.enabled("StatefulSetAutoDeletePVC", version) else ():
         value = as_dict(retention).get(field) or "Retain"  # defaulted
         if isinstance(value, str) and value not in ("Retain", "Delete"):
             path = f"spec.persistentVolumeClaimRetentionPolicy.{field}"
             out.append(fp.not_supported(STS_RETENTION, path, value, ["Retain", "Delete"]))
     out += _counts(spec, "replicas", "minReadySeconds")
-    out += nonnegative(as_dict(spec.get("ordinals")).get("start"), "spec.ordinals.start")
+    if gates.enabled("StatefulSetStartOrdinal", version):
+        out += nonnegative(as_dict(spec.get("ordinals")).get("start"), "spec.ordinals.start")
     service = spec.get("serviceName")
     if isinstance(service, str) and service and version >= STS_SERVICE_NAME_VALIDATED:
         out += [

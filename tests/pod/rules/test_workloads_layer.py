@@ -339,3 +339,20 @@ def test_a_generate_name_is_validated_as_a_prefix_and_as_the_name_it_makes() -> 
         ("K8S-META-NAME", "metadata.generateName"),
         ("K8S-META-NAME", "metadata.name"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        (
+            {"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Keep"}},
+            "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
+        ),
+        ({"ordinals": {"start": -1}}, "spec.ordinals.start"),
+    ],
+)
+def test_statefulset_fields_whose_gate_is_off_are_dropped(spec: dict[str, Any], path: str) -> None:
+    # StatefulSetAutoDeletePVC and StatefulSetStartOrdinal turn on in v1.27 (beta): before, the
+    # strategy clears the field on create.
+    assert [p for _, p in errors(workload("StatefulSet", **spec), "1.27")] == [path]
+    assert errors(workload("StatefulSet", **spec), "1.26") == []
