@@ -227,6 +227,12 @@ def _owner_references(references: list[Any]) -> list[Finding]:
     return out
 
 
+def _defaulted(obj: dict[str, Any], field: str, default: Any) -> Any:
+    """The field after apps/v1 defaulting: absent and null alike (a Helm value left empty) get it."""
+    value = obj.get(field)
+    return default if value is None else value
+
+
 # --- intOrString --------------------------------------------------------------------------------
 
 
@@ -327,7 +333,7 @@ def validate_deployment(document: dict[str, Any]) -> list[Finding]:
     out += _no_active_deadline(spec, "ReplicaSet")
     out += _deployment_strategy(as_dict(spec.get("strategy")))
     out += _counts(spec, "minReadySeconds", "revisionHistoryLimit")
-    progress = as_int(spec.get("progressDeadlineSeconds", 600))
+    progress = as_int(_defaulted(spec, "progressDeadlineSeconds", 600))
     if progress is not None:
         out += [
             dataclasses.replace(f, rule=DEPLOY_PROGRESS)
@@ -352,8 +358,8 @@ def _deployment_strategy(strategy: dict[str, Any]) -> list[Finding]:
         detail = 'supported values: "Recreate", "RollingUpdate"'
         return [Finding(DEPLOY_STRATEGY, "error", path, f"Unsupported value: {go}: {detail}")]
     rolling = as_dict(strategy.get("rollingUpdate"))
-    unavailable = rolling.get("maxUnavailable", "25%")
-    surge = rolling.get("maxSurge", "25%")
+    unavailable = _defaulted(rolling, "maxUnavailable", "25%")
+    surge = _defaulted(rolling, "maxSurge", "25%")
     ru_path = child(path, "rollingUpdate")
     out = _int_or_percent(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
     out += _int_or_percent(DEPLOY_STRATEGY, surge, child(ru_path, "maxSurge"))
@@ -407,8 +413,8 @@ def _daemonset_strategy(strategy: dict[str, Any]) -> list[Finding]:
         detail = 'supported values: "RollingUpdate", "OnDelete"'
         return [Finding(DS_STRATEGY, "error", path, f"Unsupported value: {go}: {detail}")]
     rolling = as_dict(strategy.get("rollingUpdate"))
-    unavailable = rolling.get("maxUnavailable", 1)
-    surge = rolling.get("maxSurge", 0)
+    unavailable = _defaulted(rolling, "maxUnavailable", 1)
+    surge = _defaulted(rolling, "maxSurge", 0)
     ru_path = child(path, "rollingUpdate")
     out = _int_or_percent(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
     out += _int_or_percent(DS_STRATEGY, surge, child(ru_path, "maxSurge"))

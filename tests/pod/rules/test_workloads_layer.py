@@ -356,3 +356,15 @@ def test_statefulset_fields_whose_gate_is_off_are_dropped(spec: dict[str, Any], 
     # strategy clears the field on create.
     assert [p for _, p in errors(workload("StatefulSet", **spec), "1.27")] == [path]
     assert errors(workload("StatefulSet", **spec), "1.26") == []
+
+
+def test_null_strategy_values_are_defaulted_like_absent_ones() -> None:
+    # `maxUnavailable:` with an empty Helm value renders as null; defaulting fills it as if absent.
+    rolling = {"maxUnavailable": None, "maxSurge": None}
+    assert errors(workload("Deployment", strategy={"type": "RollingUpdate", "rollingUpdate": rolling})) == []
+    assert (
+        errors(workload("DaemonSet", updateStrategy={"type": "RollingUpdate", "rollingUpdate": rolling}))
+        == []
+    )
+    late = workload("Deployment", minReadySeconds=900, progressDeadlineSeconds=None)
+    assert errors(late) == [("K8S-DEPLOY-PROGRESSDEADLINE", "spec.progressDeadlineSeconds")]
