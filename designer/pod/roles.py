@@ -243,7 +243,7 @@ def infer_roles(document: dict[str, Any], companions: Any = ()) -> Roles:
 
 
 def explain_roles(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
 ) -> dict[str, tuple[Role, str]]:
     """Every container's role with the reason it was chosen.
 
@@ -273,7 +273,10 @@ def explain_roles(
         if c["name"] in mesh.proxies:
             result[c["name"]] = (Role.MESH_PROXY, mesh.proxies[c["name"]])
     try:
-        wiring = pod_wiring(spec, companions if isinstance(companions, list | tuple) else ())
+        # `wiring`: pod_wiring(spec, companions) built by the caller (a lint shares it with the
+        # pattern rules instead of building it twice).
+        if wiring is None:
+            wiring = pod_wiring(spec, companions if isinstance(companions, list | tuple) else ())
     except Exception:  # inference must never fail an import
         from designer.pod.links import Wiring
 
@@ -428,13 +431,16 @@ def decode_roles(document: dict[str, Any]) -> Roles | None:
     return roles
 
 
-def roles_for(document: dict[str, Any], companions: Any = (), pinned: Roles | None = None) -> Roles:
+def roles_for(
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
+) -> Roles:
     """The roles of every container: `pinned` (e.g. `lint --roles`), annotations, inference."""
-    return {name: role for name, (role, _) in explain_roles_for(document, companions, pinned).items()}
+    explained = explain_roles_for(document, companions, pinned, wiring)
+    return {name: role for name, (role, _) in explained.items()}
 
 
 def explain_roles_for(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
 ) -> dict[str, tuple[Role, str]]:
     """roles_for() with the reason of each role ("Why main: ...")."""
     annotated = decode_roles(document) or {}
@@ -442,7 +448,7 @@ def explain_roles_for(
         # a main given on the command line replaces the annotated one (which becomes inferred)
         annotated = {n: r for n, r in annotated.items() if r != Role.MAIN}
     declared = {**annotated, **(pinned or {})}
-    explained = explain_roles(document, companions, declared)
+    explained = explain_roles(document, companions, declared, wiring)
     names = container_names(document)
     return {name: explained.get(name, (Role.SIDECAR, "no evidence")) for name in names}
 

@@ -168,7 +168,10 @@ def wiring(ctx: LintContext) -> Wiring:
     """The pod's wiring (designer/pod/links.py), built once per lint: the diagram reads the same."""
     cached = ctx.__dict__.get("_wiring")
     if cached is None:
-        cached = ctx.__dict__["_wiring"] = pod_wiring(ctx.spec, ctx.companions, native_enabled(ctx))
+        # The role inference built pod_wiring(spec, companions) with native sidecars on already.
+        shared = ctx.__dict__.get("_roles_wiring") if native_enabled(ctx) else None
+        cached = shared if shared is not None else pod_wiring(ctx.spec, ctx.companions, native_enabled(ctx))
+        ctx.__dict__["_wiring"] = cached
     return cached
 
 
