@@ -298,12 +298,11 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
     values = [v for v in (as_int(x) for x in as_list(requirement.get("values"))) if v is not None]
     values_path = child(path, "values")
     if not values:
+        # a missing list decodes as a nil slice, an empty one as an empty slice
+        shown = "[]int32(nil)" if requirement.get("values") is None else _go_list(values)
         out.append(
             Finding(
-                POD_FAILURE,
-                "error",
-                values_path,
-                f"Invalid value: {_go_list(values)}: at least one value is required",
+                POD_FAILURE, "error", values_path, f"Invalid value: {shown}: at least one value is required"
             )
         )
     elif len(values) > _MAX_EXIT_CODES:
@@ -315,22 +314,20 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
                 f"Too many: {len(values)}: must have at most {_MAX_EXIT_CODES} items",
             )
         )
-    else:
-        seen: set[int] = set()
-        for j, value in enumerate(values):
-            if operator == "In" and value == 0:
-                out.append(
-                    fp.invalid(POD_FAILURE, index(values_path, j), value, "must not be 0 for the In operator")
-                )
-            if value in seen:
-                out.append(fp.duplicate(POD_FAILURE, index(values_path, j), value))
-            seen.add(value)
-        if any(a > b for a, b in zip(values, values[1:], strict=False)):
+    # each value is checked however many there are
+    seen: set[int] = set()
+    for j, value in enumerate(values):
+        if operator == "In" and value == 0:
             out.append(
-                Finding(
-                    POD_FAILURE, "error", values_path, f"Invalid value: {_go_list(values)}: must be ordered"
-                )
+                fp.invalid(POD_FAILURE, index(values_path, j), value, "must not be 0 for the In operator")
             )
+        if value in seen:
+            out.append(fp.duplicate(POD_FAILURE, index(values_path, j), value))
+        seen.add(value)
+    if any(a > b for a, b in zip(values, values[1:], strict=False)):
+        out.append(
+            Finding(POD_FAILURE, "error", values_path, f"Invalid value: {_go_list(values)}: must be ordered")
+        )
     return out
 
 

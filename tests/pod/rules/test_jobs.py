@@ -261,3 +261,14 @@ def test_succeeded_indexes_are_at_most_64_kib() -> None:
 def test_managed_by_is_a_domain_prefixed_path(managed_by: str, valid: bool) -> None:
     expected = [] if valid else [("K8S-JOB-MANAGEDBY", "spec.managedBy")]
     assert found(jobs.validate_job(job(managedBy=managed_by))) == expected
+
+
+def test_exit_code_values_are_checked_even_when_too_many() -> None:
+    values = [0, *range(1, 257)]  # 257 values, the first 0 for In
+    rule = {"action": "FailJob", "onExitCodes": {"operator": "In", "values": values}}
+    paths = [p for _, p in found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]})))]
+    base = "spec.podFailurePolicy.rules[0].onExitCodes.values"
+    assert paths == [base, f"{base}[0]"]
+    del rule["onExitCodes"]["values"]
+    (finding,) = jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))
+    assert finding.message == "Invalid value: []int32(nil): at least one value is required"
