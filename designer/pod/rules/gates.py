@@ -47,6 +47,8 @@ GATES: dict[str, list[tuple[Version, bool]]] = {
     "MaxUnavailableStatefulSet": [((1, 24), False)],
     "MinDomainsInPodTopologySpread": [((1, 24), False), ((1, 27), True)],
     "NodeInclusionPolicyInPodTopologySpread": [((1, 25), False), ((1, 26), True)],
+    # A PodDisruptionBudget's unhealthyPodEvictionPolicy (companion rules).
+    "PDBUnhealthyPodEvictionPolicy": [((1, 26), False), ((1, 27), True)],
     "PodCertificateRequest": [((1, 34), False)],
     "PodLevelResources": [((1, 32), False), ((1, 34), True)],
     "PodLifecycleSleepAction": [((1, 29), False), ((1, 30), True)],

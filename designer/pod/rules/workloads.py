@@ -262,7 +262,7 @@ def _amount(value: Any) -> int:
     return 0
 
 
-def _int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
+def int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         if _percent(value) is None:
@@ -271,7 +271,7 @@ def _int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
     return [dataclasses.replace(f, rule=rule) for f in nonnegative(value, path)]
 
 
-def _not_over_100(rule: str, value: Any, path: str) -> list[Finding]:
+def not_over_100(rule: str, value: Any, path: str) -> list[Finding]:
     percent = _percent(value)
     if percent is not None and percent > 100:
         return [selectors.invalid_go(rule, path, _go_int_or_string(value), "must not be greater than 100%")]
@@ -361,8 +361,8 @@ def _deployment_strategy(strategy: dict[str, Any]) -> list[Finding]:
     unavailable = _defaulted(rolling, "maxUnavailable", "25%")
     surge = _defaulted(rolling, "maxSurge", "25%")
     ru_path = child(path, "rollingUpdate")
-    out = _int_or_percent(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _int_or_percent(DEPLOY_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out = int_or_percent(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += int_or_percent(DEPLOY_STRATEGY, surge, child(ru_path, "maxSurge"))
     if _amount(unavailable) == 0 and _amount(surge) == 0:
         go = _go_int_or_string(unavailable) if isinstance(unavailable, str) else fp.format_value(unavailable)
         out.append(
@@ -370,7 +370,7 @@ def _deployment_strategy(strategy: dict[str, Any]) -> list[Finding]:
                 DEPLOY_STRATEGY, child(ru_path, "maxUnavailable"), go, "may not be 0 when `maxSurge` is 0"
             )
         )
-    out += _not_over_100(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += not_over_100(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
     return out
 
 
@@ -416,10 +416,10 @@ def _daemonset_strategy(strategy: dict[str, Any]) -> list[Finding]:
     unavailable = _defaulted(rolling, "maxUnavailable", 1)
     surge = _defaulted(rolling, "maxSurge", 0)
     ru_path = child(path, "rollingUpdate")
-    out = _int_or_percent(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _int_or_percent(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
-    out += _not_over_100(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _not_over_100(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out = int_or_percent(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += int_or_percent(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out += not_over_100(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += not_over_100(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
     has_unavailable, has_surge = _amount(unavailable) != 0, _amount(surge) != 0
     if has_unavailable and has_surge:
         detail = "may not be set when maxUnavailable is non-zero"
@@ -500,11 +500,11 @@ def _statefulset_strategy(strategy: dict[str, Any], version: tuple[int, int]) ->
     unavailable = as_dict(rolling).get("maxUnavailable")
     if unavailable is not None and gates.enabled("MaxUnavailableStatefulSet", version):
         unavailable_path = child(ru_path, "maxUnavailable")
-        out += _int_or_percent(STS_STRATEGY, unavailable, unavailable_path)
+        out += int_or_percent(STS_STRATEGY, unavailable, unavailable_path)
         if _amount(unavailable) == 0:
             go = _go_int_or_string(unavailable)
             out.append(selectors.invalid_go(STS_STRATEGY, unavailable_path, go, "cannot be 0"))
-        out += _not_over_100(STS_STRATEGY, unavailable, unavailable_path)
+        out += not_over_100(STS_STRATEGY, unavailable, unavailable_path)
     return out
 
 
