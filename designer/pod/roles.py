@@ -373,12 +373,23 @@ def _looks_like_helper(spec: dict[str, Any], name: str) -> bool:
     return bool(_ADAPTER_IMAGES.match(base) or _SIDECAR_IMAGES.match(base) or _AMBASSADOR_IMAGES.match(base))
 
 
+def inbound_forward(wiring: Any, helper: str, main: str | None) -> Any:
+    """The localhost link by which `helper` forwards the traffic it receives to `main` (its
+    upstream flag or config names the main's port): the mark of an inbound proxy. None if not."""
+    if main is None:
+        return None
+    return next(
+        (link for link in wiring.links_from(helper) if link.target == main and link.via.kind == "forward"),
+        None,
+    )
+
+
 def _helper_role(
     name: str, container: dict[str, Any], main: str | None, wiring: Any, observers: set[str]
 ) -> tuple[Role, str]:
     to_main = [link for link in wiring.links_from(name) if link.target == main] if main else []
     from_main = [link for link in wiring.links_from(main) if link.target == name] if main else []
-    forward = next((link for link in to_main if link.via.kind == "forward"), None)
+    forward = inbound_forward(wiring, name, main)
     if forward:
         return Role.SIDECAR, f"inbound proxy: forwards to {main}'s port {forward.port}"
     control = next((link for link in to_main if link.via.kind == "control"), None)
