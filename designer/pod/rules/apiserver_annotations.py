@@ -33,7 +33,7 @@ from designer.pod.rules.apiserver_common import local_descending_path
 from designer.pod.rules.apiserver_scheduling import validate_tolerations
 from designer.pod.rules.fieldpath import as_dict, as_list, as_str, child, index
 
-RULE = "K8S-META-ANNOTATIONS"
+RULE = "K8S-POD-ANNOTATIONS"  # the values it parses; the keys are K8S-META-ANNOTATIONS
 MIRROR = "kubernetes.io/config.mirror"
 TOLERATIONS = "scheduler.alpha.kubernetes.io/tolerations"
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"

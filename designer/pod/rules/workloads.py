@@ -29,11 +29,9 @@ from designer.pod import quantity
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates, jobs, names, selectors
-from designer.pod.rules import pod_annotations as pod_annotation_rules
 from designer.pod.rules.context import LATEST_VERSION, LintContext
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 from designer.pod.rules.jobs import nonnegative
-from designer.pod.workloads import template_path
 
 NAME = "K8S-META-NAME"
 LABELS = "K8S-META-LABELS"
@@ -78,14 +76,9 @@ def check(ctx: LintContext) -> list[Finding]:
     if not isinstance(document, dict):
         return []  # type: ignore[unreachable]
     version = (int(ctx.version[0]), int(ctx.version[1]))
-    prefix = template_path(kind)
-    annotations_path = f"{prefix}.annotations" if prefix else "metadata.annotations"
-    pod_annotations = pod_annotation_rules.validate(
-        ctx.metadata.get("annotations"), ctx.spec, annotations_path, version
-    )
-    if kind == "Pod":  # its name, labels, annotations' keys and spec are the apiserver layer's
-        return validate_meta_lifecycle(as_dict(document.get("metadata"))) + pod_annotations
-    out = validate_object_meta(document, kind, version) + pod_annotations
+    if kind == "Pod":  # its name, labels, annotations and spec are the apiserver layer's
+        return validate_meta_lifecycle(as_dict(document.get("metadata")))
+    out = validate_object_meta(document, kind, version)
     if kind == "StatefulSet":
         out += validate_statefulset(document, version)
     elif kind == "Job":

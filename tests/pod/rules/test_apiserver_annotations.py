@@ -8,7 +8,7 @@ from designer.pod.rules import apiserver
 from designer.pod.rules.context import LintContext
 
 AA = "container.apparmor.security.beta.kubernetes.io/"
-RULES = ("K8S-META-ANNOTATIONS", "K8S-SC-PROFILES", "K8S-POD-TOLERATIONS")
+RULES = ("K8S-POD-ANNOTATIONS", "K8S-SC-PROFILES", "K8S-POD-TOLERATIONS")
 
 
 def doc(annotations: dict[str, str], spec: dict[str, Any] | None = None, kind: str = "Pod") -> dict[str, Any]:
@@ -28,8 +28,8 @@ def findings(document: dict[str, Any], version: tuple[int, int] = (1, 33)) -> li
 
 def test_apparmor_annotation_names_a_container_and_a_profile() -> None:
     assert findings(doc({AA + "sidecar": "runtime/default", AA + "app": "enforce"})) == [
-        ("K8S-META-ANNOTATIONS", f"metadata.annotations[{AA}sidecar]", 'Invalid value: "sidecar": container not found'),
-        ("K8S-META-ANNOTATIONS", f"metadata.annotations[{AA}app]",
+        ("K8S-POD-ANNOTATIONS", f"metadata.annotations[{AA}sidecar]", 'Invalid value: "sidecar": container not found'),
+        ("K8S-POD-ANNOTATIONS", f"metadata.annotations[{AA}app]",
          "Invalid value: \"enforce\": invalid AppArmor profile name: \"enforce\""),
     ]  # fmt: skip
     assert findings(doc({AA + "app": "localhost/k8s-nginx"})) == []
@@ -43,7 +43,7 @@ def test_deletion_cost_mirror_and_seccomp_annotations() -> None:
     cost = "controller.kubernetes.io/pod-deletion-cost"
     assert findings(doc({cost: "+10"})) == [
         (
-            "K8S-META-ANNOTATIONS",
+            "K8S-POD-ANNOTATIONS",
             f"metadata.annotations[{cost}]",
             'Invalid value: "+10": must be a 32bit integer',
         )
@@ -54,14 +54,14 @@ def test_deletion_cost_mirror_and_seccomp_annotations() -> None:
     assert findings(doc({cost: "-100"})) == findings(doc({cost: "0"})) == []
     mirror = "kubernetes.io/config.mirror"
     assert findings(doc({mirror: "abc"})) == [
-        ("K8S-META-ANNOTATIONS", f"metadata.annotations[{mirror}]",
+        ("K8S-POD-ANNOTATIONS", f"metadata.annotations[{mirror}]",
          'Invalid value: "abc": must set spec.nodeName if mirror pod annotation is set'),
     ]  # fmt: skip
     assert findings(doc({mirror: "abc"}, {"nodeName": "node-1"})) == []
     seccomp = "seccomp.security.alpha.kubernetes.io/pod"
     assert findings(doc({seccomp: "default", "container.seccomp.security.alpha.kubernetes.io/app": "localhost/../x"})) == [
-        ("K8S-META-ANNOTATIONS", f"metadata.annotations.{seccomp}", 'Invalid value: "default": must be a valid seccomp profile'),
-        ("K8S-META-ANNOTATIONS", "metadata.annotations.container.seccomp.security.alpha.kubernetes.io/app",
+        ("K8S-POD-ANNOTATIONS", f"metadata.annotations.{seccomp}", 'Invalid value: "default": must be a valid seccomp profile'),
+        ("K8S-POD-ANNOTATIONS", "metadata.annotations.container.seccomp.security.alpha.kubernetes.io/app",
          "Invalid value: \"../x\": must not contain '..'"),
     ]  # fmt: skip
     assert findings(doc({seccomp: "runtime/default"})) == []

@@ -265,7 +265,7 @@ def test_managed_by_is_a_domain_prefixed_path(managed_by: str, valid: bool) -> N
 
 def test_exit_code_values_are_checked_even_when_too_many() -> None:
     values = [0, *range(1, 257)]  # 257 values, the first 0 for In
-    rule = {"action": "FailJob", "onExitCodes": {"operator": "In", "values": values}}
+    rule: dict[str, Any] = {"action": "FailJob", "onExitCodes": {"operator": "In", "values": values}}
     paths = [p for _, p in found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]})))]
     base = "spec.podFailurePolicy.rules[0].onExitCodes.values"
     assert paths == [base, f"{base}[0]"]

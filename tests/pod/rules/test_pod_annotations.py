@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from designer.pod.rules import pod_annotations
+from designer.pod.rules import apiserver_annotations as pod_annotations
 from designer.pod.rules.lint import lint
 
-POD = {
+POD: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Pod",
     "metadata": {"name": "web"},
@@ -23,7 +23,9 @@ POD = {
 
 def found(annotations: dict[str, str], spec: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     spec = POD["spec"] if spec is None else spec
-    findings = pod_annotations.validate(annotations, spec, "metadata.annotations", (1, 33))
+    findings = pod_annotations.validate_pod_specific_annotations(
+        annotations, spec, "metadata.annotations", (1, 33)
+    )
     return [(f.rule, f.path) for f in findings]
 
 
@@ -99,7 +101,7 @@ def test_the_legacy_tolerations_annotation_is_parsed_and_validated() -> None:
 )
 def test_lint_checks_the_pod_or_template_annotations_of_every_kind(kind: str, path: str) -> None:
     annotations = {pod_annotations.DELETION_COST: "high"}
-    template = {
+    template: dict[str, Any] = {
         "metadata": {"labels": {"app": "web"}, "annotations": annotations},
         "spec": {"containers": [{"name": "app", "image": "nginx"}], "restartPolicy": "Never"},
     }
