@@ -150,6 +150,22 @@ class Wiring:
         return {listener.port for listener in self.listeners.get(name, [])}
 
 
+# Spring Boot's `--server.port` / `--server.address` (and `server-port` alike) configure the
+# container's own server, although "server" elsewhere names where a client connects.
+_OWN_SERVER_FLAG = re.compile(r"^server[.-](?:port|address)$", re.I)
+# Short options of servers that bind with `-l ADDRESS -p PORT` (memcached, socat-like tools).
+_SHORT_BIND = ("l", "p")
+
+
+def _is_listen_flag(flag: str) -> bool:
+    """Whether a flag's value is where the container itself listens (not where it connects)."""
+    if _OWN_SERVER_FLAG.match(flag):
+        return True
+    return bool(_LISTEN_FLAG.search(flag)) and not (
+        _TARGET_FLAG.search(flag) and "listen" not in flag.lower()
+    )
+
+
 # --- reading values -------------------------------------------------------------------------
 
 
@@ -348,13 +364,19 @@ def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -
     if _is_client(tokens):
         return []
     flags = list(_flags(tokens))
+    short = {f: (v, p) for f, v, p in flags if f in _SHORT_BIND}
+    if len(short) == 2:  # memcached -l 127.0.0.1 -p 11211: a bind address beside a port
+        port = _port(_expand(short["p"][0], env))
+        bind = parse_address(_expand(short["l"][0], env)) or (_strip_host(_expand(short["l"][0], env)), 0)
+        if port is not None:
+            result.append(Listener(name, port, "TCP", bind[0], "flag", short["p"][1]))
     # `--host 127.0.0.1 --port 8000` (uvicorn, gunicorn-like servers): the port binds that host.
     bind_host = next(
         (_expand(v, env) for f, v, _ in flags if f.lower() in ("host", "bind-host", "listen-host")),
         None,
     )
     for flag, value, path in flags:
-        if not _LISTEN_FLAG.search(flag) or (_TARGET_FLAG.search(flag) and "listen" not in flag.lower()):
+        if not _is_listen_flag(flag):
             continue
         address = parse_address(_expand(value, env))
         if address is None:
@@ -543,6 +565,8 @@ def _structured_config(
                 if isinstance(host, str) and isinstance(port, int) and 0 < port < 65536:
                     if section == "listeners":
                         listeners.append(Listener(name, port, "TCP", host, "config", path))
+                    elif section == "admin":  # Envoy's admin interface (/ready, /stats)
+                        listeners.append(Listener(name, port, "TCP", host, "config", path, "admin", "http"))
                     elif section == "clusters":
                         targets.append(Target(name, host, port, path, "config", "forward"))
             for key, value in node.items():
@@ -644,11 +668,7 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
             result.append(Target(name, _strip_host(_expand(host, env)), number, port_flag[1], "command"))
     for flag, value, path in flags:
         text = _expand(value, env)
-        is_listen = (
-            not client
-            and bool(_LISTEN_FLAG.search(flag))
-            and not (_TARGET_FLAG.search(flag) and "listen" not in flag.lower())
-        )
+        is_listen = not client and _is_listen_flag(flag)
         used_paths.add((path, value))
         if is_listen:
             continue
@@ -854,6 +874,10 @@ def pod_wiring(
                 continue
             candidates = [lst for lst in serving.get(target.port, []) if lst.container != name]
             chosen = _best(candidates, target)
+            if chosen is None and target.source == "probe":
+                # An exec probe checks its own container: with nobody else serving the port, it is
+                # a listener the flags do not show (a config file's admin port), not a broken link.
+                continue
             wiring.links.append(
                 Link(name, target.port, target.path, chosen.container if chosen else None, target, chosen)
             )

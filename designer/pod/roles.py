@@ -364,9 +364,16 @@ def _choose_main(
     return None, ""
 
 
+# A script that signals another process or watches files to do so is a reloader, a helper by
+# what it does: `pkill -HUP nginx`, `kill -HUP 1`, `inotifywait ... && ...`.
+_SIGNALS_OTHERS = re.compile(r"\b(?:pkill|killall)\b|\bkill\s+-[A-Z0-9]+\s+[0-9]|\binotify(?:wait|d)\b")
+
+
 def _looks_like_helper(spec: dict[str, Any], name: str) -> bool:
     container = next((c for c in _containers(spec, "containers") if c["name"] == name), {})
     base = image_basename(container.get("image"))
+    if _SIGNALS_OTHERS.search(_words(container)):
+        return True
     return bool(_ADAPTER_IMAGES.match(base) or _SIDECAR_IMAGES.match(base) or _AMBASSADOR_IMAGES.match(base))
 
 
