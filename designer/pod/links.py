@@ -545,6 +545,11 @@ def _config_wiring(name: str, files: list[tuple[str, str, str]]) -> tuple[list[L
     return listeners, targets
 
 
+# Sections of a YAML/JSON config whose addresses mean something: Envoy's listeners, clusters and
+# admin; the OpenTelemetry Collector's receivers and extensions; Loki-family `server`.
+_CONFIG_SECTIONS = frozenset({"listeners", "clusters", "admin", "receivers", "extensions", "server"})
+
+
 def _structured_config(
     name: str, content: str, path: str, listeners: list[Listener], targets: list[Target]
 ) -> None:
@@ -570,7 +575,21 @@ def _structured_config(
                     elif section == "clusters":
                         targets.append(Target(name, host, port, path, "config", "forward"))
             for key, value in node.items():
-                walk(value, key if key in ("listeners", "clusters", "admin") else section)
+                # OpenTelemetry Collector: receivers/extensions `endpoint: 0.0.0.0:4317` bind;
+                # Loki/Promtail/Tempo: `server: {http_listen_port: 3100}`.
+                if isinstance(value, (str, int)) and (
+                    key == "endpoint"
+                    and section in ("receivers", "extensions")
+                    or key in ("http_listen_port", "grpc_listen_port")
+                    and section == "server"
+                ):
+                    address = parse_address(str(value))
+                    if address and (
+                        address[0] is None or address[0] in ANY_HOSTS or address[0].lower() in LOOPBACK_HOSTS
+                    ):
+                        listeners.append(Listener(name, address[1], "TCP", address[0], "config", path))
+                    continue
+                walk(value, key if key in _CONFIG_SECTIONS else section)
         elif isinstance(node, list):
             for value in node:
                 walk(value, section)

@@ -254,10 +254,14 @@ def _unused_and_memory(
             )
             # One container's own spool counts too: a log shipper's or collector's filesystem
             # buffer (fluent-bit storage.path) grows in memory while its output is down.
-            own_spool = len(sharers) == 1 and is_log_shipper(sharers[0]) and any(
-                not w.read_only and _STREAM.search(w.mount_path + " " + name)
-                for w in windows(sharers[0])
-                if w.volume == name
+            own_spool = (
+                len(sharers) == 1
+                and is_log_shipper(sharers[0])
+                and any(
+                    not w.read_only and _STREAM.search(w.mount_path + " " + name)
+                    for w in windows(sharers[0])
+                    if w.volume == name
+                )
             )
             buffer = streamed and (
                 len(sharers) >= 2 and any(writes_volume(ctx, e, name) for e in sharers) or own_spool
