@@ -29,7 +29,7 @@ ANY_HOSTS = frozenset({"", "0.0.0.0", "*", "::", "[::]"})
 # Flags whose value is where the container itself listens.
 _LISTEN_FLAG = re.compile(
     r"(?:^|[.\-_])(?:listen|bind|address|addr|port|http-port|https-port|grpc-port|metrics-port|"
-    r"health-port|admin-port|listen-address|listen-addr|bind-address|bind-addr)$|"
+    r"health-port|admin-port|listen-address|listen-addr|bind-address|bind-addr|inspect|inspect-brk)$|"
     r"(?:listen|bind)",
     re.I,
 )
@@ -155,6 +155,7 @@ class Wiring:
 _OWN_SERVER_FLAG = re.compile(r"^server[.-](?:port|address)$", re.I)
 # Short options of servers that bind with `-l ADDRESS -p PORT` (memcached, socat-like tools).
 _SHORT_BIND = ("l", "p")
+_SERVE_POSITIONAL = frozenset({"runserver", "-S"})
 
 
 def _is_listen_flag(flag: str) -> bool:
@@ -364,6 +365,17 @@ def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -
     if _is_client(tokens):
         return []
     flags = list(_flags(tokens))
+    # A positional bind address after a serving command: `manage.py runserver 127.0.0.1:8000`,
+    # `php -S 0.0.0.0:8080`.
+    for position, (token, _path) in enumerate(tokens[:-1]):
+        if token in _SERVE_POSITIONAL:
+            address = parse_address(_expand(tokens[position + 1][0], env))
+            if (
+                address
+                and address[0] is not None
+                and (address[0] in ANY_HOSTS or address[0].lower() in LOOPBACK_HOSTS)
+            ):
+                result.append(Listener(name, address[1], "TCP", address[0], "flag", tokens[position + 1][1]))
     short = {f: (v, p) for f, v, p in flags if f in _SHORT_BIND}
     if len(short) == 2:  # memcached -l 127.0.0.1 -p 11211: a bind address beside a port
         port = _port(_expand(short["p"][0], env))
@@ -687,7 +699,7 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
             result.append(Target(name, _strip_host(_expand(host, env)), number, port_flag[1], "command"))
     for flag, value, path in flags:
         text = _expand(value, env)
-        is_listen = not client and _is_listen_flag(flag)
+        is_listen = not client and (_is_listen_flag(flag) or f"-{flag}" in _SERVE_POSITIONAL)
         used_paths.add((path, value))
         if is_listen:
             continue

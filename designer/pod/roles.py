@@ -52,6 +52,12 @@ _ADAPTER_IMAGES = re.compile(r"^(.*-exporter|.*_exporter|exporter|statsd-exporte
 
 # Service meshes: the injected proxy (its container name, the UID its iptables rules exempt) and
 # the init containers that program the redirect (or, in CNI mode, only validate it).
+# The ports a mesh's proxy serves inside the pod (admin, status, health, metrics, redirect
+# listeners): a container pointing there talks to the injected proxy, declared or not yet injected.
+MESH_PROXY_PORTS: dict[str, frozenset[int]] = {
+    "istio": frozenset({15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090}),
+    "linkerd": frozenset({4140, 4143, 4190, 4191}),
+}
 MESH_PROXY_UIDS = {"istio": 1337, "linkerd": 2102}
 _MESH_PROXY_NAMES = {
     "istio-proxy": "istio",

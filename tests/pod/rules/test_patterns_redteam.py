@@ -194,3 +194,23 @@ def test_a_native_sidecar_the_main_uses_through_a_flag_port_needs_a_startup_prob
     assert warned(pod([main], init=[proxy]), "PAT-NATIVE-SIDECAR-STARTUP")
     probed = dict(proxy, startupProbe={"tcpSocket": {"port": 5432}})
     assert warned(pod([main], init=[probed]), "PAT-NATIVE-SIDECAR-STARTUP") == []
+
+
+def test_positional_bind_addresses_and_node_inspect_are_listeners() -> None:
+    django = ctr("portal", command=["python", "manage.py", "runserver", "127.0.0.1:8000"])
+    php = ctr("php", command=["php", "-S", "0.0.0.0:8080", "-t", "/app/public"])
+    node = ctr("web", command=["node", "--inspect=127.0.0.1:9229", "server.js"])
+    wiring = pod_wiring(pod([django, php, node])["spec"])
+    assert [(lst.port, lst.host) for lst in wiring.listeners["portal"]] == [(8000, "127.0.0.1")]
+    assert [(lst.port, lst.host) for lst in wiring.listeners["php"]] == [(8080, "0.0.0.0")]
+    assert [(lst.port, lst.host) for lst in wiring.listeners["web"]] == [(9229, "127.0.0.1")]
+    assert wiring.links == []
+
+
+def test_a_container_calling_the_pending_mesh_proxys_ports_is_no_dangling_link() -> None:
+    script = "until curl -fsI http://localhost:15021/healthz/ready; do sleep 1; done; /app/run; curl -X POST http://localhost:15020/quitquitquit"
+    job = pod([ctr("job", command=["/bin/sh", "-c", script])], restartPolicy="Never")
+    job["metadata"]["labels"] = {"sidecar.istio.io/inject": "true"}
+    assert warned(job, "PAT-LOCALHOST-TARGET") == []
+    del job["metadata"]["labels"]
+    assert warned(job, "PAT-LOCALHOST-TARGET")
