@@ -243,6 +243,38 @@ class Mesh:
         return {MESH_PROXY_UIDS[k] for k in self.meshes if k in MESH_PROXY_UIDS}
 
 
+def injected_ports(document: dict[str, Any]) -> set[int]:
+    """Loopback ports that a sidecar injector adds to the pod, from its annotations: the mesh
+    proxy's ports (Istio, Linkerd), the Dapr sidecar's API ports, Consul Connect's upstreams.
+    A container pointing there talks to a container the manifest does not show (yet)."""
+    ports = {p for kind in Mesh(document).meshes for p in MESH_PROXY_PORTS.get(kind, ())}
+    annotations = pod_metadata(document).get("annotations")
+    annotations = annotations if isinstance(annotations, dict) else {}
+
+    def number(key: str, default: int) -> int:
+        value = str(annotations.get(key, default))
+        return int(value) if value.isdigit() else default
+
+    if str(annotations.get("dapr.io/enabled", "")).lower() == "true":
+        ports |= {
+            number("dapr.io/http-port", 3500),
+            number("dapr.io/grpc-port", 50001),
+            number("dapr.io/metrics-port", 9090),
+            3501,  # the sidecar's health and outbound API
+            50002,  # internal gRPC between sidecars
+        }
+    if str(annotations.get("consul.hashicorp.com/connect-inject", "")).lower() == "true":
+        upstreams = str(annotations.get("consul.hashicorp.com/connect-service-upstreams", ""))
+        for upstream in upstreams.split(","):
+            # "service:port", "service:port:datacenter", "prepared_query:name:port"
+            parts = upstream.strip().split(":")
+            numeric = [p for p in parts[1:] if p.isdigit()]
+            if numeric:
+                ports.add(int(numeric[0]))
+        ports |= {19000, 20000}  # Envoy's admin and public listener
+    return ports
+
+
 def infer_roles(document: dict[str, Any], companions: Any = ()) -> Roles:
     """Sensible roles for a pod without role annotations (DESIGN.md §1), from its wiring."""
     return {name: role for name, (role, _) in explain_roles(document, companions).items()}

@@ -17,7 +17,7 @@ from designer.pod.findings import Finding, Severity
 from designer.pod.links import Wiring, pod_wiring
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, MESH_PROXY_PORTS, Mesh, Role
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Mesh, Role, injected_ports
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -432,14 +432,14 @@ def _check_links(
         for number in sorted(port_numbers(entry) | argument_ports(entry)):
             listening.setdefault(number, entry)
     native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e) | argument_ports(e)}
-    mesh_ports = {p for kind in Mesh(ctx.document).meshes for p in MESH_PROXY_PORTS.get(kind, ())}
+    mesh_ports = injected_ports(ctx.document)
     for entry in all_entries:
         own = port_numbers(entry) | argument_ports(entry)
         for link in links(entry):
             if link.port in own:
                 continue  # a container naming its own listen address is not a link
             if link.port not in listening and link.port in mesh_ports:
-                continue  # the mesh proxy's own port (Istio's /quitquitquit on 15020, Linkerd's 4191)
+                continue  # an injected sidecar's port (Istio's 15020, Linkerd's 4191, Dapr's 3500, a Consul upstream)
             if link.port not in listening:
                 # Nobody listens there by ports or by flags. (A 127.0.0.1-only listener revealed
                 # by flags is a valid target: never ask to declare a containerPort for it.)

@@ -214,3 +214,22 @@ def test_a_container_calling_the_pending_mesh_proxys_ports_is_no_dangling_link()
     assert warned(job, "PAT-LOCALHOST-TARGET") == []
     del job["metadata"]["labels"]
     assert warned(job, "PAT-LOCALHOST-TARGET")
+
+
+def test_dapr_and_consul_connect_ports_come_from_their_injectors_annotations() -> None:
+    app = ctr(
+        "app",
+        env=[
+            {"name": "DAPR_HTTP_ENDPOINT", "value": "http://localhost:3500"},
+            {"name": "INVENTORY_URL", "value": "http://localhost:9091"},
+        ],
+    )
+    document = pod([app])
+    assert len(warned(document, "PAT-LOCALHOST-TARGET")) == 2
+    document["metadata"]["annotations"] = {
+        "dapr.io/enabled": "true",
+        "consul.hashicorp.com/connect-inject": "true",
+        "consul.hashicorp.com/connect-service-upstreams": "inventory:9091,billing:9092:dc2",
+    }
+    assert warned(document, "PAT-LOCALHOST-TARGET") == []
+    assert {3500, 50001, 9091, 9092} <= injected_ports(document)
