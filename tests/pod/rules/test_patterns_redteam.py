@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.links import pod_wiring
-from designer.pod.roles import Role, infer_roles
+from designer.pod.roles import Role, infer_roles, injected_ports
 from designer.pod.rules.lint import lint
 
 
