@@ -199,7 +199,8 @@ def parse_address(value: str) -> tuple[str | None, int] | None:
     if _PORT_ONLY.match(text):
         port = _port(text)
         return (None, port) if port else None
-    match = re.fullmatch(r"(\[[0-9a-fA-F:]+\]|[\w.*-]*):([0-9]{1,5})", text)
+    # A host may be a variable the kubelet fills in: `[$(POD_IP)]:9100`, `$(IP):8443`.
+    match = re.fullmatch(r"(\[[0-9a-fA-F:]+\]|\[?\$\(?[A-Za-z_]\w*\)?\]?|[\w.*-]*):([0-9]{1,5})", text)
     if match:
         port = _port(match.group(2))
         return (_strip_host(match.group(1)), port) if port else None

@@ -198,6 +198,8 @@ class Mesh:
         words = _words(c)
         base = image_basename(c.get("image"))
         uid = run_as_user(c)
+        if re.search(r"\bproxy\s+router\b", words):
+            return None, ""  # `pilot-agent proxy router`: a gateway, the workload itself, not a sidecar
         if name in injected and (name in _MESH_PROXY_NAMES or "proxy" in words or base == "proxyv2"):
             return "istio", "the Istio injector lists it in sidecar.istio.io/status"
         if name in _MESH_PROXY_NAMES:

@@ -376,7 +376,9 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
     by_name = {e.name: e for e in order}
     for entry in order:
         own: set[tuple[int, str]] = set()
-        for listener in _listeners(wired, entry):
+        # A declared port says nothing about the address; a flag that binds the same port to a
+        # named address (`--secure-listen-address=[$(IP)]:9100`) does, so it speaks for the port.
+        for listener in sorted(_listeners(wired, entry), key=lambda lst: lst.host is None):
             if listener.source == "probe":
                 continue
             key = (listener.port, listener.protocol)

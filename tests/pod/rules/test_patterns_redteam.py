@@ -233,3 +233,19 @@ def test_dapr_and_consul_connect_ports_come_from_their_injectors_annotations() -
     }
     assert warned(document, "PAT-LOCALHOST-TARGET") == []
     assert {3500, 50001, 9091, 9092} <= injected_ports(document)
+
+
+def test_an_istio_gateway_proxy_is_the_main_and_a_pod_ip_bind_does_not_clash_with_loopback() -> None:
+    gateway = ctr("istio-proxy", "docker.io/istio/proxyv2:1.22.3", args=["proxy", "router", "--domain", "x"])
+    assert infer_roles(pod([gateway]))["istio-proxy"] == Role.MAIN
+    assert [f for f in lint(pod([gateway]), layers=("patterns",)) if f.severity == "error"] == []
+    exporter = ctr("node-exporter", args=["--web.listen-address=127.0.0.1:9100"])
+    proxy = ctr(
+        "kube-rbac-proxy",
+        args=["--secure-listen-address=[$(IP)]:9100", "--upstream=http://127.0.0.1:9100/"],
+        env=[{"name": "IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
+        ports=[{"containerPort": 9100, "name": "https"}],
+    )
+    assert warned(pod([exporter, proxy]), "PAT-PORT-CONFLICT") == []
+    both_all = dict(proxy, args=["--secure-listen-address=:9100", "--upstream=http://127.0.0.1:9100/"])
+    assert warned(pod([exporter, both_all]), "PAT-PORT-CONFLICT")
