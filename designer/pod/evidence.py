@@ -201,11 +201,12 @@ def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
 
 _PATH = r"(/[^\s'\";|&<>()`,]*)"
 _WRITE_FLAGS = re.compile(
-    r"(?<![\w-])--?(log[-_.]?file|log[-_.]?dir|log[-_.]?path|output|out|dest|destination|root|target|"
+    # `--access-log-file`, `--audit-log-path`: a qualifier before the log flag changes nothing.
+    r"(?<![\w-])--?(?:(?:access|error|audit|query|slow|debug|request)[-_.])?(log[-_.]?file|log[-_.]?dir|log[-_.]?path|output|out|dest|destination|root|target|"
     r"data[-_.]?dir|write[-_.]?to|pid[-_.]?file|output[-_.]?dir|out[-_.]?dir|sink|o)[=\s]+" + _PATH
 )
 _READ_FLAGS = re.compile(
-    r"(?<![\w-])--?(config|config[-_.]?file|config\.file|conf|c|path|input|inputs|input[-_.]?dir|"
+    r"(?<![\w-])--?(config|config[-_.]?file|config\.file|conf|c|path|input|inputs|input[-_.]?dir|logs|"
     r"template[-_.]?dir|watch|watched[-_.]?dir|"
     r"volume[-_.]?dir|web\.config\.file|include|file|f|i|template|source|src|tls[-_.]?cert[-_.]?file|"
     r"tls[-_.]?key[-_.]?file)[=\s]+" + _PATH

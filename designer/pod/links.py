@@ -884,6 +884,7 @@ def pod_wiring(
     wiring = Wiring()
     serving: dict[int, list[Listener]] = {}
     order: list[tuple[str, bool]] = []
+    containers: dict[str, tuple[dict[str, Any], bool]] = {}
     for group in ("initContainers", "containers"):
         for index, container in _dicts(spec.get(group)):
             given = container.get("name")
@@ -897,9 +898,11 @@ def pod_wiring(
                 native_sidecars and container.get("restartPolicy") == "Always"
             )
             order.append((name, concurrent))
+            containers[name] = (container, concurrent)
             if concurrent:
                 for listener in listeners:
                     serving.setdefault(listener.port, []).append(listener)
+    _own_server_pairs(wiring, serving, containers)
     for name, _ in order:
         for target in wiring.targets[name]:
             if not target.loopback:
@@ -914,6 +917,39 @@ def pod_wiring(
                 Link(name, target.port, target.path, chosen.container if chosen else None, target, chosen)
             )
     return wiring
+
+
+def _own_server_pairs(
+    wiring: Wiring, serving: dict[int, list[Listener]], containers: dict[str, tuple[dict[str, Any], bool]]
+) -> None:
+    """`UPTIME_KUMA_HOST=127.0.0.1` + `UPTIME_KUMA_PORT=3001` reads like a client's address, but
+    when nobody serves that port and another container points at it too (cloudflared --url
+    http://127.0.0.1:3001), the pair is where this container itself listens: two clients of a
+    listener nobody runs is the less likely reading."""
+    for name, targets in wiring.targets.items():
+        container, concurrent = containers.get(name, ({}, False))
+        if not concurrent:
+            continue
+        env_names = {f"env[{j}].value": var.get("name", "") for j, var in _dicts(container.get("env"))}
+        for target in list(targets):
+            is_pair = target.source == "env" and str(env_names.get(target.path, "")).upper().endswith("PORT")
+            if not (is_pair and target.loopback) or serving.get(target.port):
+                continue
+            # The other side is a running container whose flags or config name the port (a
+            # proxy's upstream), not another env pair nor a run-to-completion wait.
+            others = [
+                n
+                for n, ts in wiring.targets.items()
+                if n != name
+                and containers.get(n, ({}, False))[1]
+                and any(t.loopback and t.port == target.port and t.source in ("flag", "config") for t in ts)
+            ]
+            if not others:
+                continue
+            listener = Listener(name, target.port, "TCP", target.host, "env", target.path)
+            wiring.listeners[name].append(listener)
+            serving.setdefault(target.port, []).append(listener)
+            targets.remove(target)
 
 
 def _best(candidates: list[Listener], target: Target) -> Listener | None:

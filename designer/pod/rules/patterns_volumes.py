@@ -184,6 +184,10 @@ def reads_volume(ctx: LintContext, entry: Entry, volume: str) -> bool:
     return any(u.use.access == "read" and u.window.volume == volume for u in volume_uses(ctx, entry))
 
 
+def _is_empty_dir_volume(declared: dict[str, tuple[int, dict[str, Any]]], name: str) -> bool:
+    return name in declared and isinstance(declared[name][1].get("emptyDir"), dict)
+
+
 def _overlap(a: str, b: str, a_expr: bool = False, b_expr: bool = False) -> bool:
     """Whether two places inside a volume can see each other (one contains the other)."""
     if a_expr or b_expr:
@@ -405,15 +409,30 @@ def _producers_and_consumers(
                 )
     # Producer/consumer pairs: the main feeds shippers and adapters; syncers feed the main.
     pairs: list[tuple[Entry, Entry]] = []
+    adapter_pairs = {
+        (m, e)
+        for e in all_entries
+        if e.concurrent and e not in mains and (_role(ctx, e) == Role.ADAPTER or is_log_shipper(e))
+        for m in mains
+    } | {(s, m) for s in syncers for m in mains}
     for entry in all_entries:
         if not entry.concurrent or entry in mains:
             continue
         role = _role(ctx, entry)
         if role == Role.ADAPTER or is_log_shipper(entry):
             pairs.extend((m, entry) for m in mains)
+        elif any(
+            u.use.access == "read" and _is_empty_dir_volume(declared, u.window.volume)
+            for u in volume_uses(ctx, entry)
+        ):
+            # Any other helper that reads a file of a shared emptyDir by its flags (mtail --logs)
+            # consumes what the main writes there.
+            pairs.extend((m, entry) for m in mains)
     pairs.extend((s, m) for s in syncers for m in mains)
     for producer, consumer in pairs:
         shared = {w.volume for w in windows(producer)} & {w.volume for w in windows(consumer)}
+        if (producer, consumer) not in adapter_pairs:
+            shared = {v for v in shared if _is_empty_dir_volume(declared, v)}
         for volume in sorted(shared):
             if (
                 not isinstance(declared.get(volume, (0, {}))[1].get("emptyDir"), dict)

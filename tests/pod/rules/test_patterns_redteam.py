@@ -249,3 +249,34 @@ def test_an_istio_gateway_proxy_is_the_main_and_a_pod_ip_bind_does_not_clash_wit
     assert warned(pod([exporter, proxy]), "PAT-PORT-CONFLICT") == []
     both_all = dict(proxy, args=["--secure-listen-address=:9100", "--upstream=http://127.0.0.1:9100/"])
     assert warned(pod([exporter, both_all]), "PAT-PORT-CONFLICT")
+
+
+def test_a_host_port_env_pair_that_a_proxy_forwards_to_is_the_containers_own_listener() -> None:
+    app = ctr(
+        "status",
+        env=[{"name": "KUMA_HOST", "value": "127.0.0.1"}, {"name": "KUMA_PORT", "value": "3001"}],
+    )
+    tunnel = ctr("cloudflared", args=["tunnel", "run", "--url", "http://127.0.0.1:3001"])
+    assert warned(pod([app, tunnel]), "PAT-LOCALHOST-TARGET") == []
+    # Two clients of a port nobody serves stay two dangling links.
+    other = ctr(
+        "worker", env=[{"name": "KUMA_HOST", "value": "127.0.0.1"}, {"name": "KUMA_PORT", "value": "3001"}]
+    )
+    assert len(warned(pod([app, other]), "PAT-LOCALHOST-TARGET")) == 2
+
+
+def test_a_helper_reading_a_file_of_the_mains_emptydir_reads_what_the_main_writes() -> None:
+    main = ctr(
+        "gateway",
+        args=["--access-log-file=/var/log/app/access/access.log"],
+        volumeMounts=[{"name": "logs", "mountPath": "/var/log/app"}],
+    )
+    mtail = ctr(
+        "mtail",
+        args=["--logs=/logs/access.log"],
+        volumeMounts=[{"name": "logs", "mountPath": "/logs", "readOnly": True}],
+    )
+    volumes = [{"name": "logs", "emptyDir": {}}]
+    assert warned(pod([main, mtail], volumes=volumes), "PAT-SHARED-PATH-MISMATCH")
+    right = dict(mtail, args=["--logs=/logs/access/access.log"])
+    assert warned(pod([main, right], volumes=volumes), "PAT-SHARED-PATH-MISMATCH") == []
