@@ -10,6 +10,7 @@ Everything here reads one container dict; it knows nothing about pods, roles or 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -165,8 +166,23 @@ def _script_lifecycle(script: str) -> LifecycleEvidence:
 
 def lifecycle(container: dict[str, Any]) -> LifecycleEvidence:
     """Daemon or one-shot, from the command, the flags, env switches and the image."""
+    image = container.get("image")
+    return _lifecycle(
+        tuple(_strings(container, "command")),
+        tuple(_strings(container, "args")),
+        image if isinstance(image, str) else None,
+        _one_shot_env(container),
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # replicas and streams repeat their containers' commands
+def _lifecycle(
+    command_words: tuple[str, ...], args_words: tuple[str, ...], image: str | None, one_shot_env: bool
+) -> LifecycleEvidence:
+    """lifecycle() of a container with these command and args words, image and one-shot env."""
+    container: dict[str, Any] = {"command": list(command_words), "args": list(args_words), "image": image}
     argv = _argv_text(container)
-    if _ONE_SHOT_FLAGS.search(argv) or _one_shot_env(container):
+    if _ONE_SHOT_FLAGS.search(argv) or one_shot_env:
         return LifecycleEvidence("exits", "runs once (a one-shot flag or setting)")
     script = script_of(container)
     if script is not None:
@@ -250,8 +266,8 @@ class PathUse:
     field: str
 
 
-def _copy_uses(text: str, field: str) -> list[PathUse]:
-    uses: list[PathUse] = []
+def _copy_uses(text: str) -> list[tuple[str, Access]]:
+    uses: list[tuple[str, Access]] = []
     for match in _COPY.finditer(text):
         words = [w for w in match.group(3).split() if not w.startswith("-")]
         words = [w.rstrip(";") for w in words]
@@ -262,33 +278,53 @@ def _copy_uses(text: str, field: str) -> list[PathUse]:
             operands.append(word)
         paths = [w for w in operands if w.startswith("/")]
         if len(operands) >= 2 and operands[-1].startswith("/"):
-            uses.extend(PathUse(p, "read", field) for p in paths[:-1])
-            uses.append(PathUse(operands[-1], "write", field))
+            uses.extend((p, "read") for p in paths[:-1])
+            uses.append((operands[-1], "write"))
     return uses
+
+
+_USE_PATTERNS: tuple[tuple[re.Pattern[str], Access], ...] = (
+    (_WRITE_FLAGS, "write"),
+    (_READ_FLAGS, "read"),
+    (_PROPERTY_READ, "read"),
+    (_REDIRECT_WRITE, "write"),
+    (_REDIRECT_READ, "read"),
+    (_DOT_SOURCE, "read"),
+    (_READERS, "read"),
+    (_TESTS, "read"),
+    (_ARCHIVES, "read"),
+    (_WRITERS, "write"),
+    (_DOWNLOAD, "write"),
+    (_EXTRACT, "write"),
+)
+# All of them in one alternation (each with its own flags): a search finds a match wherever any
+# one of them would, so a text it rejects needs none of the eleven scans. Most words are plain
+# flags or names; this keeps the per-word cost to one regex search.
+_ANY_USE = re.compile(
+    "|".join(f"(?{'i' if regex.flags & re.I else ''}:{regex.pattern})" for regex, _ in _USE_PATTERNS)
+)
 
 
 def _text_uses(text: str, field: str) -> list[PathUse]:
-    uses: list[PathUse] = []
-    for regex, access in (
-        (_WRITE_FLAGS, "write"),
-        (_READ_FLAGS, "read"),
-        (_PROPERTY_READ, "read"),
-        (_REDIRECT_WRITE, "write"),
-        (_REDIRECT_READ, "read"),
-        (_DOT_SOURCE, "read"),
-        (_READERS, "read"),
-        (_TESTS, "read"),
-        (_ARCHIVES, "read"),
-        (_WRITERS, "write"),
-        (_DOWNLOAD, "write"),
-        (_EXTRACT, "write"),
-    ):
+    return [PathUse(path, access, field) for path, access in _text_path_uses(text)]
+
+
+@functools.lru_cache(maxsize=4096)  # pods repeat their args (and a server sees the same images again)
+def _text_path_uses(text: str) -> tuple[tuple[str, Access], ...]:
+    """(path, access) of the uses one command word or script names, in scan order."""
+    # Every use names an absolute path: a text without '/' has none (the copy scan included).
+    if "/" not in text:
+        return ()
+    if not _ANY_USE.search(text):
+        return tuple(_copy_uses(text))
+    uses: list[tuple[str, Access]] = []
+    for regex, access in _USE_PATTERNS:
         for match in regex.finditer(text):
             path = match.group(match.lastindex or 0)
             if path and path != "/" and not path.startswith("/dev/"):
-                uses.append(PathUse(path, access, field))  # type: ignore[arg-type]
-    uses.extend(_copy_uses(text, field))
-    return uses
+                uses.append((path, access))
+    uses.extend(_copy_uses(text))
+    return tuple(uses)
 
 
 def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
@@ -311,16 +347,17 @@ def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
                 if k and words[k - 1].startswith("-") and "=" not in words[k - 1]
                 else word
             )
-            uses.extend(_text_uses(joined, f"{path}.{key}[{k}]"))
+            if "/" in joined:  # no absolute path, no use: skip building the field name too
+                uses.extend(_text_uses(joined, f"{path}.{key}[{k}]"))
     # An exec-form argv (["clone", "--depth=1", URL, "/dest"] under a git image): the multi-word
     # commands (git clone, cp, tar -C) only show when its words are read together.
     argv = [v for key in ("command", "args") for v in _strings(container, key)]
-    if len(argv) > 1 and not any(" " in v for v in argv):
+    if len(argv) > 1 and not any(" " in v for v in argv) and any("/" in v for v in argv):
         head = [] if _strings(container, "command") else [program_name(container.get("image"))]
         text = " ".join(head + argv)
         field = f"{path}.args" if container.get("args") else f"{path}.command"
         uses.extend(PathUse(m.group(1), "write", field) for m in _EXTRACT.finditer(text))
-        uses.extend(_copy_uses(text, field))
+        uses.extend(PathUse(p, a, field) for p, a in _copy_uses(text))
     env = container.get("env")
     for j, var in enumerate(env if isinstance(env, list) else []):
         if not isinstance(var, dict) or not isinstance(var.get("value"), str):

@@ -512,6 +512,13 @@ def _mounted_files(
     return result
 
 
+def mounted_config_files(
+    container: dict[str, Any], spec: dict[str, Any], companions: Iterable[dict[str, Any]] = ()
+) -> list[tuple[str, str, str]]:
+    """(file name, content, volumeMounts path) of the stream's ConfigMap files the container mounts."""
+    return _mounted_files(container, pod_volumes(spec), config_maps(companions))
+
+
 def _config_wiring(name: str, files: list[tuple[str, str, str]]) -> tuple[list[Listener], list[Target]]:
     listeners: list[Listener] = []
     targets: list[Target] = []

@@ -283,7 +283,7 @@ def infer_roles(document: dict[str, Any], companions: Any = ()) -> Roles:
 
 
 def explain_roles(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
 ) -> dict[str, tuple[Role, str]]:
     """Every container's role with the reason it was chosen.
 
@@ -313,7 +313,10 @@ def explain_roles(
         if c["name"] in mesh.proxies:
             result[c["name"]] = (Role.MESH_PROXY, mesh.proxies[c["name"]])
     try:
-        wiring = pod_wiring(spec, companions if isinstance(companions, list | tuple) else ())
+        # `wiring`: pod_wiring(spec, companions) built by the caller (a lint shares it with the
+        # pattern rules instead of building it twice).
+        if wiring is None:
+            wiring = pod_wiring(spec, companions if isinstance(companions, list | tuple) else ())
     except Exception:  # inference must never fail an import
         from designer.pod.links import Wiring
 
@@ -417,12 +420,23 @@ def _looks_like_helper(spec: dict[str, Any], name: str) -> bool:
     return bool(_ADAPTER_IMAGES.match(base) or _SIDECAR_IMAGES.match(base) or _AMBASSADOR_IMAGES.match(base))
 
 
+def inbound_forward(wiring: Any, helper: str, main: str | None) -> Any:
+    """The localhost link by which `helper` forwards the traffic it receives to `main` (its
+    upstream flag or config names the main's port): the mark of an inbound proxy. None if not."""
+    if main is None:
+        return None
+    return next(
+        (link for link in wiring.links_from(helper) if link.target == main and link.via.kind == "forward"),
+        None,
+    )
+
+
 def _helper_role(
     name: str, container: dict[str, Any], main: str | None, wiring: Any, observers: set[str]
 ) -> tuple[Role, str]:
     to_main = [link for link in wiring.links_from(name) if link.target == main] if main else []
     from_main = [link for link in wiring.links_from(main) if link.target == name] if main else []
-    forward = next((link for link in to_main if link.via.kind == "forward"), None)
+    forward = inbound_forward(wiring, name, main)
     if forward:
         return Role.SIDECAR, f"inbound proxy: forwards to {main}'s port {forward.port}"
     control = next((link for link in to_main if link.via.kind == "control"), None)
@@ -475,13 +489,16 @@ def decode_roles(document: dict[str, Any]) -> Roles | None:
     return roles
 
 
-def roles_for(document: dict[str, Any], companions: Any = (), pinned: Roles | None = None) -> Roles:
+def roles_for(
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
+) -> Roles:
     """The roles of every container: `pinned` (e.g. `lint --roles`), annotations, inference."""
-    return {name: role for name, (role, _) in explain_roles_for(document, companions, pinned).items()}
+    explained = explain_roles_for(document, companions, pinned, wiring)
+    return {name: role for name, (role, _) in explained.items()}
 
 
 def explain_roles_for(
-    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None
+    document: dict[str, Any], companions: Any = (), pinned: Roles | None = None, wiring: Any = None
 ) -> dict[str, tuple[Role, str]]:
     """roles_for() with the reason of each role ("Why main: ...")."""
     annotated = decode_roles(document) or {}
@@ -489,7 +506,7 @@ def explain_roles_for(
         # a main given on the command line replaces the annotated one (which becomes inferred)
         annotated = {n: r for n, r in annotated.items() if r != Role.MAIN}
     declared = {**annotated, **(pinned or {})}
-    explained = explain_roles(document, companions, declared)
+    explained = explain_roles(document, companions, declared, wiring)
     names = container_names(document)
     return {name: explained.get(name, (Role.SIDECAR, "no evidence")) for name in names}
 

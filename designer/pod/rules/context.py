@@ -40,7 +40,17 @@ class LintContext:
 
     def __post_init__(self) -> None:
         if not self.roles:
-            self.roles = roles_for(self.document, self.companions)
+            # The role inference and the pattern rules read the same wiring (links.pod_wiring of
+            # the spec and companions): build it once, patterns.wiring() picks it up.
+            wiring = None
+            if isinstance(self.companions, list | tuple):
+                from designer.pod.links import pod_wiring
+
+                try:
+                    wiring = self.__dict__["_roles_wiring"] = pod_wiring(self.spec, self.companions)
+                except Exception:  # roles_for() falls back on its own
+                    wiring = None
+            self.roles = roles_for(self.document, self.companions, wiring=wiring)
 
     @property
     def kind(self) -> str:

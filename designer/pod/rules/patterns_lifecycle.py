@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from designer.pod.evidence import lifecycle, path_uses, script_of, shutdown_calls
+from designer.pod.evidence import LifecycleEvidence, lifecycle, script_of, shutdown_calls
 from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import (
@@ -34,7 +34,14 @@ from designer.pod.rules.patterns import (
     port_numbers,
     volumes,
 )
-from designer.pod.rules.patterns_volumes import _overlap, locate, reads_volume, volume_uses, writes_volume
+from designer.pod.rules.patterns_volumes import (
+    _overlap,
+    entry_path_uses,
+    locate,
+    reads_volume,
+    volume_uses,
+    writes_volume,
+)
 from designer.pod.workloads import template_path
 
 DEFAULT_GRACE_SECONDS = 30
@@ -54,6 +61,7 @@ _DRAIN_FLAG = re.compile(
     r"[=\s:]+([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?\b",
     re.I,
 )
+_DRAIN_WORDS = re.compile("shutdown|graceful|drain|term|lameduck")
 _DRAINS_ITSELF = re.compile(
     r"max[-_]?sigterm[-_]?delay|drain[-_]?time|quitquitquit|term[-_]?timeout|lameduck", re.I
 )
@@ -130,7 +138,7 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
             # Reading back what it wrote (download, then unpack) marks a private work area too.
             scratch = scratch or any(
                 u.access == "read" and locate_volume(entry, u.path) == volume_name
-                for u in path_uses(entry.container)
+                for u in entry_path_uses(entry)
             )
             if entry.run_to_completion and not read_only:
                 if volume_name not in later_users and not scratch:
@@ -163,7 +171,7 @@ def _check_init(ctx: LintContext, all_entries: list[Entry], report: _Report) -> 
                 "remove the ports, or make it a native sidecar (restartPolicy: Always)",
                 container=entry.name,
             )
-        evidence = lifecycle(entry.container)
+        evidence = _lifecycle(entry)
         if evidence.daemon and evidence.firm:
             field = (
                 "command" if entry.container.get("command") else "args" if entry.container.get("args") else ""
@@ -193,7 +201,7 @@ def _wait_targets(entry: Entry) -> list[tuple[str, int | str]]:
     script = script_of(entry.container)
     if script is None or not _WAIT.search(script):
         return []
-    field = next((f for f, text in _texts(entry.container) if text.strip() and text in script), "command")
+    field = next((f for f, text in _entry_texts(entry) if text.strip() and text in script), "command")
     found: list[tuple[str, int | str]] = []
     for regex in (_LOCAL_TARGET, _PG_ISREADY):
         found.extend((f"{entry.path}.{field}", int(m.group(1))) for m in regex.finditer(script))
@@ -258,7 +266,7 @@ def _check_volume_order(ctx: LintContext, all_entries: list[Entry], report: _Rep
                 # named file at start (its config), not a directory it watches.
                 needs = any(
                     u.access == "read" and not u.path.endswith("/") and "." in u.path.rsplit("/", 1)[-1]
-                    for u in path_uses(entry.container)
+                    for u in entry_path_uses(entry)
                 ) and reads_volume(ctx, entry, volume_name)
                 if not needs or writes_volume(ctx, entry, volume_name):
                     continue
@@ -368,7 +376,7 @@ def _check_native(ctx: LintContext, all_entries: list[Entry], report: _Report) -
             )
         if not entry.native:
             continue
-        evidence = lifecycle(entry.container)
+        evidence = _lifecycle(entry)
         if evidence.exits:
             report(
                 "PAT-NATIVE-SIDECAR-ONESHOT",
@@ -399,7 +407,7 @@ def _check_completion(ctx: LintContext, all_entries: list[Entry], report: _Repor
     for entry in all_entries:
         if entry.group != "containers" or not _is_helper(ctx, entry):
             continue
-        evidence = lifecycle(entry.container)
+        evidence = _lifecycle(entry)
         if batch and evidence.daemon and not stopped_by_peer(entry, all_entries):
             role = ctx.role(entry.name)
             report(
@@ -473,7 +481,7 @@ def _startup_file_dependencies(
         return []
     declared = volumes(ctx)
     found: list[tuple[Entry, str, str]] = []
-    for use in path_uses(main.container, main.path):
+    for use in entry_path_uses(main):
         if use.access != "read":
             continue
         volume = locate_volume(main, use.path)
@@ -537,8 +545,30 @@ def _seconds(value: str, unit: str | None) -> float:
     return float(value) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[unit.lower() if unit else None]
 
 
-def _drain(container: dict[str, Any]) -> tuple[float, list[str]]:
+def _lifecycle(entry: Entry) -> LifecycleEvidence:
+    """The container's lifecycle evidence, judged once per lint (several rules ask)."""
+    if "lifecycle" not in entry.memo:
+        entry.memo["lifecycle"] = lifecycle(entry.container)
+    return entry.memo["lifecycle"]  # type: ignore[no-any-return]
+
+
+def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
+    """_texts of the entry's container, collected once per lint."""
+    if "texts" not in entry.memo:
+        entry.memo["texts"] = _texts(entry.container)
+    return entry.memo["texts"]  # type: ignore[no-any-return]
+
+
+def _drain(entry: Entry) -> tuple[float, list[str]]:
+    """_container_drain of the entry, once per lint (the shutdown and grace rules both ask)."""
+    if "drain" not in entry.memo:
+        entry.memo["drain"] = _container_drain(entry)
+    return entry.memo["drain"]  # type: ignore[no-any-return]
+
+
+def _container_drain(entry: Entry) -> tuple[float, list[str]]:
     """Seconds a container takes to stop at most, by its preStop sleep and its own drain flags."""
+    container = entry.container
     total, parts = 0.0, []
     hook = _pre_stop(container)
     if hook is not None:
@@ -555,14 +585,20 @@ def _drain(container: dict[str, Any]) -> tuple[float, list[str]]:
         for match in re.finditer(r"\bsleep\s+([0-9]+(?:\.[0-9]+)?)\b", text):
             total += float(match.group(1))
             parts.append(f"preStop `sleep {match.group(1)}`")
-    texts = [text for _, text in _texts(container)]
+    texts = [text for _, text in _entry_texts(entry)]
     env = container.get("env")
     texts += (
         [f"{v.get('name')}={v.get('value')}" for v in env if isinstance(v, dict)]
         if isinstance(env, list)
         else []
     )
-    for match in _DRAIN_FLAG.finditer(" ".join(texts)):
+    joined = " ".join(texts)
+    # Every drain flag or variable contains one of these words: most containers have none, and
+    # the case-blind alternation is slow to scan for nothing.
+    lowered = joined.casefold()  # as re.I folds (ſ, K too)
+    if not _DRAIN_WORDS.search(lowered):
+        return total, parts
+    for match in _DRAIN_FLAG.finditer(joined):
         seconds = _seconds(match.group(1), match.group(2))
         total += seconds
         parts.append(f"{match.group(0).strip()}")
@@ -579,15 +615,15 @@ def _check_shutdown(ctx: LintContext, all_entries: list[Entry], report: _Report)
     for main in all_entries:
         if main.group != "containers" or ctx.role(main.name) != Role.MAIN:
             continue
-        drain, parts = _drain(main.container)
+        drain, parts = _drain(main)
         if drain <= 0:
             continue
         for helper, port in _classic_helper_for(ctx, main, all_entries):
             if _pre_stop(helper.container) is not None:
                 continue
-            if any(_DRAINS_ITSELF.search(text) for _, text in _texts(helper.container)):
+            if any(_DRAINS_ITSELF.search(text) for _, text in _entry_texts(helper)):
                 continue
-            if not lifecycle(helper.container).daemon and not declared_ports(helper):
+            if not _lifecycle(helper).daemon and not declared_ports(helper):
                 continue
             report(
                 "PAT-SHUTDOWN-ORDER",
@@ -608,7 +644,7 @@ def _check_grace(ctx: LintContext, all_entries: list[Entry], report: _Report) ->
     for entry in all_entries:
         if entry.run_to_completion:
             continue
-        drain, parts = _drain(entry.container)
+        drain, parts = _drain(entry)
         hook = _pre_stop(entry.container) or {}
         sleep = hook.get("sleep")
         sleep_seconds = sleep.get("seconds") if isinstance(sleep, dict) else None
@@ -635,7 +671,9 @@ def _check_signals(ctx: LintContext, all_entries: list[Entry], report: _Report) 
     for entry in all_entries:
         if not entry.concurrent or ctx.role(entry.name) == Role.MAIN:
             continue
-        for field, text in _texts(entry.container):
+        for field, text in _entry_texts(entry):
+            if "kill" not in text and "SIG" not in text and "--signal" not in text:
+                continue  # every _SIGNAL alternative holds one of these
             targets = [(m.group(1) or "").rstrip(";&|)'\"") for m in _SIGNAL.finditer(text)]
             # Its own children ($!, $pid, %1) are always visible; only other containers' are not.
             foreign = [t for t in targets if not t.startswith(("$", "%", "-"))]

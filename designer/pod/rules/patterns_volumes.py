@@ -131,10 +131,18 @@ def _config_inputs(ctx: LintContext, entry: Entry) -> list[PathUse]:
     return found
 
 
+def entry_path_uses(entry: Entry) -> list[PathUse]:
+    """path_uses of the entry's container under its field path, scanned once per lint: the volume
+    and lifecycle rules all ask for it."""
+    if "path_uses" not in entry.memo:
+        entry.memo["path_uses"] = path_uses(entry.container, entry.path)
+    return entry.memo["path_uses"]  # type: ignore[no-any-return]
+
+
 def volume_uses(ctx: LintContext, entry: Entry) -> list[VolumeUse]:
     """The paths a container reads or writes that fall on one of its mounts."""
     if "volume_uses" not in entry.memo:
-        uses = path_uses(entry.container, entry.path)
+        uses = entry_path_uses(entry)
         if is_log_shipper(entry):
             uses = uses + _config_inputs(ctx, entry)
         result = []
@@ -153,7 +161,7 @@ def volume_uses(ctx: LintContext, entry: Entry) -> list[VolumeUse]:
 
 def shipper_inputs(ctx: LintContext, entry: Entry) -> list[PathUse]:
     """The paths a log shipper reads: its flags, args and mounted config files."""
-    uses = [u for u in path_uses(entry.container, entry.path) if u.access == "read"]
+    uses = [u for u in entry_path_uses(entry) if u.access == "read"]
     uses += _config_inputs(ctx, entry)
     # Config files themselves are not inputs: keep paths that look like logs or globs.
     return [u for u in uses if "*" in u.path or "log" in u.path.lower() or u.path.endswith(".json")]
@@ -161,11 +169,13 @@ def shipper_inputs(ctx: LintContext, entry: Entry) -> list[PathUse]:
 
 def is_log_shipper(entry: Entry) -> bool:
     """By image or program: the shipper's job is reading files other containers write."""
-    command = entry.container.get("command")
-    program = program_name(command[0]) if isinstance(command, list) and command else ""
-    return bool(
-        _LOG_SHIPPERS.match(program_name(entry.container.get("image"))) or _LOG_SHIPPERS.match(program)
-    )
+    if "log_shipper" not in entry.memo:
+        command = entry.container.get("command")
+        program = program_name(command[0]) if isinstance(command, list) and command else ""
+        entry.memo["log_shipper"] = bool(
+            _LOG_SHIPPERS.match(program_name(entry.container.get("image"))) or _LOG_SHIPPERS.match(program)
+        )
+    return entry.memo["log_shipper"]  # type: ignore[no-any-return]
 
 
 def writes_volume(ctx: LintContext, entry: Entry, volume: str) -> bool:
@@ -372,11 +382,13 @@ def _producers_and_consumers(
         and _SYNCERS.match(program_name(e.container.get("image")))
     ]
     # A shipper whose input lies on no volume at all reads its own filesystem: it ships nothing.
+    main_volumes: set[str] | None = None  # the volumes the mains write, found once when needed
     for entry in all_entries:
         if not (entry.concurrent and is_log_shipper(entry)) or not mains or entry in mains:
             continue
         inputs = shipper_inputs(ctx, entry)
-        main_volumes = {w.volume for m in mains for w in windows(m) if writes_volume(ctx, m, w.volume)}
+        if main_volumes is None:
+            main_volumes = {w.volume for m in mains for w in windows(m) if writes_volume(ctx, m, w.volume)}
         shipper_windows = [w for w in windows(entry) if w.volume in main_volumes]
         if not inputs or not shipper_windows:
             continue

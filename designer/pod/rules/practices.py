@@ -11,6 +11,8 @@ Deviations from the linters, on purpose:
   seccomp profile) in place of five: LINT-RUN-AS-NONROOT, LINT-CAPABILITIES now only report what
   a container does (runs as UID 0, adds a dangerous capability), and LINT-PRIV-ESCALATION,
   LINT-RO-ROOTFS and LINT-SECCOMP are pieces of LINT-HARDENING (their waivers drop the piece).
+  For a helper, what it does (privileged, dangerous capabilities, root) is said once by
+  PAT-HELPER-HARDENING; lint() drops LINT-PRIVILEGED/CAPABILITIES/RUN-AS-NONROOT there.
 - Windows pods (spec.os.name: windows) get no advice the API server forbids there; injected mesh
   proxies keep the capabilities and the root init their mesh needs.
 """
@@ -25,7 +27,14 @@ from designer.pod.resources import container_quantities
 from designer.pod.roles import Mesh, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
-from designer.pod.rules.patterns import Entry, entries, items, wiring
+from designer.pod.rules.patterns import (
+    DANGEROUS_CAPABILITIES,
+    Entry,
+    entries,
+    is_kubelet_plugin,
+    items,
+    wiring,
+)
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, parse_waivers
 
 _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY", re.I)
@@ -33,16 +42,6 @@ _SECRET_VALUE = re.compile(
     r"^(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{30,}|xox[bap]-)"
 )
 _NOT_SECRET_VALUE = re.compile(r"^(/|\$\(|\{\{|true$|false$|[0-9]+$)", re.I)
-_DANGEROUS_CAPS = {
-    "ALL",
-    "SYS_ADMIN",
-    "NET_ADMIN",
-    "SYS_PTRACE",
-    "SYS_MODULE",
-    "SYS_RAWIO",
-    "DAC_READ_SEARCH",
-    "BPF",
-}
 _SAFE_SYSCTLS = {
     "kernel.shm_rmid_forced",
     "net.ipv4.ip_local_port_range",
@@ -343,8 +342,10 @@ def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool, mesh: bool) -> l
 
     user = effective("runAsUser")
     lacking = []
+    # An explicit UID 0 is reported as what the container does (LINT-RUN-AS-NONROOT, or
+    # PAT-HELPER-HARDENING for a helper): listing runAsNonRoot as lacking too would say it twice.
     if effective("runAsNonRoot") is not True and not (
-        isinstance(user, int) and not isinstance(user, bool) and user > 0
+        isinstance(user, int) and not isinstance(user, bool) and user >= 0
     ):
         lacking.append("runAsNonRoot")
     if sc.get("allowPrivilegeEscalation") is not False and sc.get("privileged") is not True:
@@ -452,7 +453,7 @@ def _security(
     add = as_list(as_dict(sc.get("capabilities")).get("add"))
     for k, cap in enumerate(add):
         name = cap.upper().removeprefix("CAP_") if isinstance(cap, str) else ""
-        if name in _DANGEROUS_CAPS and not (mesh and name in _MESH_CAPABILITIES):
+        if name in DANGEROUS_CAPABILITIES and not (mesh and name in _MESH_CAPABILITIES):
             found.append(
                 _f(
                     "LINT-CAPABILITIES",
@@ -535,18 +536,6 @@ def _ports_and_env(entry: Entry) -> list[Finding]:
                     )
                 )
     return found
-
-
-def is_kubelet_plugin(spec: dict[str, Any]) -> bool:
-    """A kubelet plugin (CSI node plugin, device plugin): it registers through the kubelet's
-    plugins_registry or device-plugins directory, so it must reach them, /dev, and run as root."""
-    for _, volume in items(spec, "volumes"):
-        path = as_dict(volume.get("hostPath")).get("path")
-        if isinstance(path, str) and path.rstrip("/").startswith(
-            ("/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins")
-        ):
-            return True
-    return False
 
 
 def _pod(ctx: LintContext, pod_sc: dict[str, Any]) -> list[Finding]:
