@@ -1,4 +1,5 @@
-"""Fixes from the red-team corpus (tests/fixtures/patterns/*/redteam-*.yaml), one small case each:
+"""Cases an independent expert review of the pattern corpus found (platform manifests: CSI, mesh
+injectors, DB proxies, exporters, tunnels), one small case each:
 the defect is caught, and its correct neighbour raises nothing."""
 
 from __future__ import annotations
