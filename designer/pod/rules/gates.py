@@ -134,6 +134,17 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
         pop(out, "hostUsers")
     if "HostnameOverride" in off:
         pop(out, "hostnameOverride")
+    if "PodLifecycleSleepAction" in off:  # dropPodLifecycleSleepAction / adjustLifecycle
+        for ctr in _containers(out, _ALL):
+            lifecycle = ctr.get("lifecycle")
+            for hook in ("preStop", "postStart"):
+                handler = _mapping(lifecycle).get(hook)
+                if isinstance(handler, dict) and "sleep" in handler:
+                    pop(handler, "sleep")
+                    if apply and not any(
+                        handler.get(k) is not None for k in ("exec", "httpGet", "tcpSocket")
+                    ):
+                        pop(lifecycle, hook)  # a handler left empty goes too: no error
     if "ContainerStopSignals" in off:
         for ctr in _containers(out, _ALL):
             pop(ctr.get("lifecycle"), "stopSignal")
