@@ -17,7 +17,7 @@ from designer.pod.findings import Finding, Severity
 from designer.pod.links import Wiring, pod_wiring
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Mesh, Role
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Mesh, Role, injected_ports
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -449,11 +449,14 @@ def _check_links(
         for number in sorted(port_numbers(entry) | argument_ports(entry)):
             listening.setdefault(number, entry)
     native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e) | argument_ports(e)}
+    mesh_ports = injected_ports(ctx.document)
     for entry in all_entries:
         own = port_numbers(entry) | argument_ports(entry)
         for link in links(entry):
             if link.port in own:
                 continue  # a container naming its own listen address is not a link
+            if link.port not in listening and link.port in mesh_ports:
+                continue  # an injected sidecar's port (Istio's 15020, Linkerd's 4191, Dapr's 3500, a Consul upstream)
             if link.port not in listening:
                 # Nobody listens there by ports or by flags. (A 127.0.0.1-only listener revealed
                 # by flags is a valid target: never ask to declare a containerPort for it.)
@@ -641,6 +644,19 @@ def _privileged_hint(entry: Entry) -> str:
     return "drop privileged: true and add the one capability it needs, or waive this rule with a reason"
 
 
+def is_kubelet_plugin(spec: dict[str, Any]) -> bool:
+    """A kubelet plugin (CSI node plugin, device plugin): it registers through the kubelet's
+    plugins_registry or device-plugins directory, so it must reach them, /dev, and run as root."""
+    for _, volume in items(spec, "volumes"):
+        host_path = volume.get("hostPath")
+        path = host_path.get("path") if isinstance(host_path, dict) else None
+        if isinstance(path, str) and path.rstrip("/").startswith(
+            ("/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins")
+        ):
+            return True
+    return False
+
+
 def _check_hardening(ctx: LintContext, entry: Entry, role: Role | None, report: _Report) -> None:
     """One finding per helper listing everything unsafe it does (privileged, dangerous capabilities,
     root), each with its hint. Helpers share the pod's security boundary (a KEP-753 non-goal): a
@@ -650,7 +666,19 @@ def _check_hardening(ctx: LintContext, entry: Entry, role: Role | None, report: 
     pod_sc = ctx.spec.get("securityContext")
     pod_sc = pod_sc if isinstance(pod_sc, dict) else {}
     items: list[tuple[str, str, str]] = []  # (what it does, what to do, its field)
-    if sc.get("privileged") is True and not _waived_piece(ctx, entry, "LINT-PRIVILEGED"):
+    kubelet_plugin = is_kubelet_plugin(ctx.spec)
+    mounts_ = entry.container.get("volumeMounts")
+    bidirectional = any(
+        isinstance(m, dict) and m.get("mountPropagation") == "Bidirectional"
+        for m in (mounts_ if isinstance(mounts_, list) else [])
+    )
+    # A kubelet plugin's helpers (node-driver-registrar, livenessprobe) run as root to write their
+    # sockets into root-owned host directories; Bidirectional propagation requires privileged.
+    if (
+        sc.get("privileged") is True
+        and not bidirectional
+        and not _waived_piece(ctx, entry, "LINT-PRIVILEGED")
+    ):
         items.append(("is privileged", _privileged_hint(entry), "securityContext.privileged"))
     capabilities = sc.get("capabilities")
     added = capabilities.get("add") if isinstance(capabilities, dict) else None
@@ -668,7 +696,12 @@ def _check_hardening(ctx: LintContext, entry: Entry, role: Role | None, report: 
             )
         items.append((f"adds {', '.join(risky)}", hint, "securityContext.capabilities.add"))
     user = sc["runAsUser"] if "runAsUser" in sc else pod_sc.get("runAsUser")
-    if user == 0 and not isinstance(user, bool) and not _waived_piece(ctx, entry, "LINT-RUN-AS-NONROOT"):
+    if (
+        user == 0
+        and not isinstance(user, bool)
+        and not kubelet_plugin
+        and not _waived_piece(ctx, entry, "LINT-RUN-AS-NONROOT")
+    ):
         where = "" if "runAsUser" in sc else " (from the pod's securityContext)"
         field_path = "securityContext.runAsUser" if "runAsUser" in sc else ""
         items.append((f"runs as root{where}", "run it as a non-zero UID with runAsNonRoot: true", field_path))

@@ -40,6 +40,7 @@ from designer.pod.links import Link, Listener, Wiring
 from designer.pod.roles import Mesh, Role, image_basename, inbound_forward, run_as_user
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import Entry, port_numbers, wiring
+from designer.pod.rules.patterns_lifecycle import stopped_by_peer
 
 # Ports of the databases an ambassador typically fronts (Postgres, PgBouncer, MySQL, SQL Server,
 # Redis, MongoDB, Cassandra, Memcached, AlloyDB/Spanner emulators share Postgres').
@@ -214,6 +215,8 @@ def _mesh_blocks_completion(ctx: LintContext, mesh: Mesh, all_entries: list[Entr
     for entry in all_entries:
         if entry.group != "containers" or entry.name not in mesh.proxies or lifecycle(entry.container).daemon:
             continue
+        if stopped_by_peer(entry, all_entries, any_port=True):
+            continue  # the main calls the proxy's /quitquitquit (or linkerd-await --shutdown)
         report(
             "PAT-SIDECAR-BLOCKS-COMPLETION",
             "warning",
@@ -263,8 +266,14 @@ def _adapter_loopback(
         if roles.get(entry.name) != Role.ADAPTER:
             continue
         declared = port_numbers(entry)
+        used_inside = {link.port for link in wired.links_to(entry.name)}
         for listener in _listeners(wired, entry):
-            if listener.loopback_only and (listener.port in declared or listener.purpose == "metrics"):
+            # Its normalized interface: a declared or metrics port, or one no container of the pod
+            # uses (so only outside consumers, which come through the pod IP, could).
+            interface = (
+                listener.port in declared or listener.purpose == "metrics" or listener.port not in used_inside
+            )
+            if listener.loopback_only and listener.source != "probe" and interface:
                 report(
                     "PAT-ADAPTER-LOOPBACK",
                     "warning",
@@ -341,7 +350,18 @@ def _ambassador_loopback(
     for entry in concurrent:
         if roles.get(entry.name) != Role.AMBASSADOR:
             continue
-        data = [lst for lst in _listeners(wired, entry) if lst.purpose == "data" and lst.source != "probe"]
+        probed = {lst.port for lst in _listeners(wired, entry) if lst.source == "probe"}
+        db_proxy = _is_db_proxy(entry, wired)
+        data = [
+            lst
+            for lst in _listeners(wired, entry)
+            if lst.purpose == "data"
+            and lst.source != "probe"
+            # The port its own probes hit, and (for a database proxy) an HTTP or gRPC listener,
+            # is its health or metrics endpoint (cloud-sql-proxy --http-address), not its data path.
+            and lst.port not in probed
+            and not (db_proxy and lst.app_protocol in ("http", "grpc"))
+        ]
         if (
             not data
             or all(lst.loopback_only for lst in data if lst.host is not None)
@@ -349,7 +369,7 @@ def _ambassador_loopback(
         ):
             continue
         exposed = next((lst for lst in data if lst.all_interfaces), None)
-        if exposed and _is_db_proxy(entry, wired):
+        if exposed and db_proxy:
             report(
                 "PAT-AMBASSADOR-LOOPBACK",
                 "warning",
@@ -383,7 +403,9 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
     by_name = {e.name: e for e in order}
     for entry in order:
         own: set[tuple[int, str]] = set()
-        for listener in _listeners(wired, entry):
+        # A declared port says nothing about the address; a flag that binds the same port to a
+        # named address (`--secure-listen-address=[$(IP)]:9100`) does, so it speaks for the port.
+        for listener in sorted(_listeners(wired, entry), key=lambda lst: lst.host is None):
             if listener.source == "probe":
                 continue
             key = (listener.port, listener.protocol)
@@ -398,6 +420,8 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
                 continue
             if first.source == "port" and listener.source == "port":
                 continue  # declared against declared: patterns.py reports it as an error
+            if _health_port_served_by_helper(wired, first, listener):
+                continue
             report(
                 "PAT-PORT-CONFLICT",
                 "warning",
@@ -408,6 +432,25 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
                 "give one of them another port",
                 container=by_name[entry.name].name,
             )
+
+
+def _health_port_served_by_helper(wired: Wiring, a: Listener, b: Listener) -> bool:
+    """The CSI pattern: the plugin declares (and probes) its `healthz` port, which the
+    livenessprobe helper serves (`--health-port=9808`); ports are pod-wide, so one bind, no clash."""
+    for declared, served in ((a, b), (b, a)):
+        if declared.source != "port" or served.source not in ("flag", "env") or served.purpose != "health":
+            continue
+        probed = any(
+            lst.source == "probe" and lst.port == declared.port
+            for lst in wired.listeners.get(declared.container, [])
+        )
+        own_bind = any(
+            lst.source in ("flag", "env", "config") and lst.port == declared.port
+            for lst in wired.listeners.get(declared.container, [])
+        )
+        if (declared.purpose == "health" or probed) and not own_bind:
+            return True
+    return False
 
 
 def _evidence(listener: Listener) -> str:
