@@ -217,11 +217,13 @@ def _lifecycle(
 
 _PATH = r"(/[^\s'\";|&<>()`,]*)"
 _WRITE_FLAGS = re.compile(
-    r"(?<![\w-])--?(log[-_.]?file|log[-_.]?dir|log[-_.]?path|output|out|dest|destination|root|target|"
-    r"data[-_.]?dir|write[-_.]?to|pid[-_.]?file|sink|o)[=\s]+" + _PATH
+    # `--access-log-file`, `--audit-log-path`: a qualifier before the log flag changes nothing.
+    r"(?<![\w-])--?(?:(?:access|error|audit|query|slow|debug|request)[-_.])?(log[-_.]?file|log[-_.]?dir|log[-_.]?path|output|out|dest|destination|root|target|"
+    r"data[-_.]?dir|write[-_.]?to|pid[-_.]?file|output[-_.]?dir|out[-_.]?dir|sink|o)[=\s]+" + _PATH
 )
 _READ_FLAGS = re.compile(
-    r"(?<![\w-])--?(config|config[-_.]?file|config\.file|conf|c|path|input|inputs|watch|watched[-_.]?dir|"
+    r"(?<![\w-])--?(config|config[-_.]?file|config\.file|conf|c|path|input|inputs|input[-_.]?dir|logs|"
+    r"template[-_.]?dir|watch|watched[-_.]?dir|"
     r"volume[-_.]?dir|web\.config\.file|include|file|f|i|template|source|src|tls[-_.]?cert[-_.]?file|"
     r"tls[-_.]?key[-_.]?file)[=\s]+" + _PATH
 )
@@ -229,6 +231,14 @@ _READ_FLAGS = re.compile(
 _PROPERTY_READ = re.compile(r"(?<![\w-])(?:path|paths|include|file)=" + _PATH, re.I)
 _REDIRECT_WRITE = re.compile(r"(?:[0-9]?>>?|\btee\s+(?:-a\s+)?)\s*" + _PATH)
 _REDIRECT_READ = re.compile(r"<\s*" + _PATH)
+# `. /vault/secrets/db.env`: the POSIX spelling of `source`.
+_DOT_SOURCE = re.compile(r"(?:^|[\s;&|(])\.\s+" + _PATH)
+# A shutdown endpoint called on a loopback address: cloud-sql-proxy's and Istio's
+# /quitquitquit, Envoy's /quitquitquit, Linkerd's /shutdown; or linkerd-await --shutdown.
+_SHUTDOWN_CALL = re.compile(
+    r"(?:localhost|127\.0\.0\.1|\[::1\])(?::([0-9]{1,5}))?/(?:quitquitquit|shutdown)\b|"
+    r"\blinkerd-await\b[^;&|]*--shutdown"
+)
 _READERS = re.compile(r"\b(cat|tail(?:\s+-[a-zA-Z0-9]+)*|head|grep\s+\S+|source|less|jq\s+\S+)\s+" + _PATH)
 _ARCHIVES = re.compile(
     r"\b(?:tar\s+-?[a-zA-Z]*[xt][a-zA-Z]*f|unzip(?:\s+-[a-z]+)*|gunzip|sha256sum(?:\s+-c)?)\s+" + _PATH
@@ -279,6 +289,7 @@ _USE_PATTERNS: tuple[tuple[re.Pattern[str], Access], ...] = (
     (_PROPERTY_READ, "read"),
     (_REDIRECT_WRITE, "write"),
     (_REDIRECT_READ, "read"),
+    (_DOT_SOURCE, "read"),
     (_READERS, "read"),
     (_TESTS, "read"),
     (_ARCHIVES, "read"),
@@ -338,6 +349,15 @@ def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
             )
             if "/" in joined:  # no absolute path, no use: skip building the field name too
                 uses.extend(_text_uses(joined, f"{path}.{key}[{k}]"))
+    # An exec-form argv (["clone", "--depth=1", URL, "/dest"] under a git image): the multi-word
+    # commands (git clone, cp, tar -C) only show when its words are read together.
+    argv = [v for key in ("command", "args") for v in _strings(container, key)]
+    if len(argv) > 1 and not any(" " in v for v in argv) and any("/" in v for v in argv):
+        head = [] if _strings(container, "command") else [program_name(container.get("image"))]
+        text = " ".join(head + argv)
+        field = f"{path}.args" if container.get("args") else f"{path}.command"
+        uses.extend(PathUse(m.group(1), "write", field) for m in _EXTRACT.finditer(text))
+        uses.extend(PathUse(p, a, field) for p, a in _copy_uses(text))
     env = container.get("env")
     for j, var in enumerate(env if isinstance(env, list) else []):
         if not isinstance(var, dict) or not isinstance(var.get("value"), str):
@@ -355,3 +375,10 @@ def path_uses(container: dict[str, Any], path: str = "") -> list[PathUse]:
             seen.add((use.path, use.access))
             unique.append(use)
     return unique
+
+
+def shutdown_calls(container: dict[str, Any]) -> list[int | None]:
+    """Loopback ports whose shutdown endpoint the container calls (None: the port is implicit),
+    the way a Job's main stops a classic proxy sidecar when it is done."""
+    text = " ".join(_strings(container, "command") + _strings(container, "args"))
+    return [int(m.group(1)) if m.group(1) else None for m in _SHUTDOWN_CALL.finditer(text)]

@@ -32,7 +32,7 @@ ANY_HOSTS = frozenset({"", "0.0.0.0", "*", "::", "[::]"})
 # Flags whose value is where the container itself listens.
 _LISTEN_FLAG = re.compile(
     r"(?:^|[.\-_])(?:listen|bind|address|addr|port|http-port|https-port|grpc-port|metrics-port|"
-    r"health-port|admin-port|listen-address|listen-addr|bind-address|bind-addr)$|"
+    r"health-port|admin-port|listen-address|listen-addr|bind-address|bind-addr|inspect|inspect-brk)$|"
     r"(?:listen|bind)",
     re.I,
 )
@@ -61,7 +61,7 @@ _URL = re.compile(
 )
 _HOST_PORT = re.compile(r"(?<![\w./:@-])(\[[0-9a-f:]+\]|[a-z0-9][\w.-]*|\*)?:([0-9]{1,5})(?![0-9.])", re.I)
 _PORT_ONLY = re.compile(r"^[0-9]{1,5}$")
-_HOST_COLON_PORT = re.compile(r"(\[[0-9a-fA-F:]+\]|[\w.*-]*):([0-9]{1,5})")
+_HOST_COLON_PORT = re.compile(r"(\[[0-9a-fA-F:]+\]|\[?\$\(?[A-Za-z_]\w*\)?\]?|[\w.*-]*):([0-9]{1,5})")
 _IP_LITERAL = re.compile(r"[0-9.]+|[0-9a-fA-F:]+")
 _IPV4 = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 _DIGITS_DOTS = re.compile(r"[0-9.]+")
@@ -157,6 +157,23 @@ class Wiring:
         return {listener.port for listener in self.listeners.get(name, [])}
 
 
+# Spring Boot's `--server.port` / `--server.address` (and `server-port` alike) configure the
+# container's own server, although "server" elsewhere names where a client connects.
+_OWN_SERVER_FLAG = re.compile(r"^server[.-](?:port|address)$", re.I)
+# Short options of servers that bind with `-l ADDRESS -p PORT` (memcached, socat-like tools).
+_SHORT_BIND = ("l", "p")
+_SERVE_POSITIONAL = frozenset({"runserver", "-S"})
+
+
+def _is_listen_flag(flag: str) -> bool:
+    """Whether a flag's value is where the container itself listens (not where it connects)."""
+    if _OWN_SERVER_FLAG.match(flag):
+        return True
+    return bool(_LISTEN_FLAG.search(flag)) and not (
+        _TARGET_FLAG.search(flag) and "listen" not in flag.lower()
+    )
+
+
 # --- reading values -------------------------------------------------------------------------
 
 
@@ -189,6 +206,7 @@ def parse_address(value: str) -> tuple[str | None, int] | None:
     if _PORT_ONLY.match(text):
         port = _port(text)
         return (None, port) if port else None
+    # A host may be a variable the kubelet fills in: `[$(POD_IP)]:9100`, `$(IP):8443`.
     match = _HOST_COLON_PORT.fullmatch(text)
     if match:
         port = _port(match.group(2))
@@ -368,13 +386,30 @@ def _flag_listeners(name: str, container: dict[str, Any], env: dict[str, str]) -
     if _is_client(tokens):
         return []
     flags = list(_flags(tokens))
+    # A positional bind address after a serving command: `manage.py runserver 127.0.0.1:8000`,
+    # `php -S 0.0.0.0:8080`.
+    for position, (token, _path) in enumerate(tokens[:-1]):
+        if token in _SERVE_POSITIONAL:
+            address = parse_address(_expand(tokens[position + 1][0], env))
+            if (
+                address
+                and address[0] is not None
+                and (address[0] in ANY_HOSTS or address[0].lower() in LOOPBACK_HOSTS)
+            ):
+                result.append(Listener(name, address[1], "TCP", address[0], "flag", tokens[position + 1][1]))
+    short = {f: (v, p) for f, v, p in flags if f in _SHORT_BIND}
+    if len(short) == 2:  # memcached -l 127.0.0.1 -p 11211: a bind address beside a port
+        port = _port(_expand(short["p"][0], env))
+        bind = parse_address(_expand(short["l"][0], env)) or (_strip_host(_expand(short["l"][0], env)), 0)
+        if port is not None:
+            result.append(Listener(name, port, "TCP", bind[0], "flag", short["p"][1]))
     # `--host 127.0.0.1 --port 8000` (uvicorn, gunicorn-like servers): the port binds that host.
     bind_host = next(
         (_expand(v, env) for f, v, _ in flags if f.lower() in ("host", "bind-host", "listen-host")),
         None,
     )
     for flag, value, path in flags:
-        if not _LISTEN_FLAG.search(flag) or (_TARGET_FLAG.search(flag) and "listen" not in flag.lower()):
+        if not _is_listen_flag(flag):
             continue
         address = parse_address(_expand(value, env))
         if address is None:
@@ -497,6 +532,13 @@ def _mounted_files(
     return result
 
 
+def mounted_config_files(
+    container: dict[str, Any], spec: dict[str, Any], companions: Iterable[dict[str, Any]] = ()
+) -> list[tuple[str, str, str]]:
+    """(file name, content, volumeMounts path) of the stream's ConfigMap files the container mounts."""
+    return _mounted_files(container, pod_volumes(spec), config_maps(companions))
+
+
 def _config_wiring(name: str, files: list[tuple[str, str, str]]) -> tuple[list[Listener], list[Target]]:
     listeners: list[Listener] = []
     targets: list[Target] = []
@@ -543,6 +585,11 @@ def _config_wiring(name: str, files: list[tuple[str, str, str]]) -> tuple[list[L
     return listeners, targets
 
 
+# Sections of a YAML/JSON config whose addresses mean something: Envoy's listeners, clusters and
+# admin; the OpenTelemetry Collector's receivers and extensions; Loki-family `server`.
+_CONFIG_SECTIONS = frozenset({"listeners", "clusters", "admin", "receivers", "extensions", "server"})
+
+
 def _structured_config(
     name: str, content: str, path: str, listeners: list[Listener], targets: list[Target]
 ) -> None:
@@ -563,10 +610,26 @@ def _structured_config(
                 if isinstance(host, str) and isinstance(port, int) and 0 < port < 65536:
                     if section == "listeners":
                         listeners.append(Listener(name, port, "TCP", host, "config", path))
+                    elif section == "admin":  # Envoy's admin interface (/ready, /stats)
+                        listeners.append(Listener(name, port, "TCP", host, "config", path, "admin", "http"))
                     elif section == "clusters":
                         targets.append(Target(name, host, port, path, "config", "forward"))
             for key, value in node.items():
-                walk(value, key if key in ("listeners", "clusters", "admin") else section)
+                # OpenTelemetry Collector: receivers/extensions `endpoint: 0.0.0.0:4317` bind;
+                # Loki/Promtail/Tempo: `server: {http_listen_port: 3100}`.
+                if isinstance(value, (str, int)) and (
+                    key == "endpoint"
+                    and section in ("receivers", "extensions")
+                    or key in ("http_listen_port", "grpc_listen_port")
+                    and section == "server"
+                ):
+                    address = parse_address(str(value))
+                    if address and (
+                        address[0] is None or address[0] in ANY_HOSTS or address[0].lower() in LOOPBACK_HOSTS
+                    ):
+                        listeners.append(Listener(name, address[1], "TCP", address[0], "config", path))
+                    continue
+                walk(value, key if key in _CONFIG_SECTIONS else section)
         elif isinstance(node, list):
             for value in node:
                 walk(value, section)
@@ -669,11 +732,7 @@ def _flag_targets(name: str, container: dict[str, Any], env: dict[str, str]) -> 
             result.append(Target(name, _strip_host(_expand(host, env)), number, port_flag[1], "command"))
     for flag, value, path in flags:
         text = _expand(value, env)
-        is_listen = (
-            not client
-            and bool(_LISTEN_FLAG.search(flag))
-            and not (_TARGET_FLAG.search(flag) and "listen" not in flag.lower())
-        )
+        is_listen = not client and (_is_listen_flag(flag) or f"-{flag}" in _SERVE_POSITIONAL)
         used_paths.add((path, value))
         if is_listen:
             continue
@@ -903,6 +962,7 @@ def pod_wiring(
     wiring = Wiring()
     serving: dict[int, list[Listener]] = {}
     order: list[tuple[str, bool]] = []
+    containers: dict[str, tuple[dict[str, Any], bool]] = {}
     for group in ("initContainers", "containers"):
         for index, container in _dicts(spec.get(group)):
             given = container.get("name")
@@ -919,19 +979,58 @@ def pod_wiring(
                 native_sidecars and container.get("restartPolicy") == "Always"
             )
             order.append((name, concurrent))
+            containers[name] = (container, concurrent)
             if concurrent:
                 for listener in listeners:
                     serving.setdefault(listener.port, []).append(listener)
+    _own_server_pairs(wiring, serving, containers)
     for name, _ in order:
         for target in wiring.targets[name]:
             if not target.loopback:
                 continue
             candidates = [lst for lst in serving.get(target.port, []) if lst.container != name]
             chosen = _best(candidates, target)
+            if chosen is None and target.source == "probe":
+                # An exec probe checks its own container: with nobody else serving the port, it is
+                # a listener the flags do not show (a config file's admin port), not a broken link.
+                continue
             wiring.links.append(
                 Link(name, target.port, target.path, chosen.container if chosen else None, target, chosen)
             )
     return wiring
+
+
+def _own_server_pairs(
+    wiring: Wiring, serving: dict[int, list[Listener]], containers: dict[str, tuple[dict[str, Any], bool]]
+) -> None:
+    """`UPTIME_KUMA_HOST=127.0.0.1` + `UPTIME_KUMA_PORT=3001` reads like a client's address, but
+    when nobody serves that port and another container points at it too (cloudflared --url
+    http://127.0.0.1:3001), the pair is where this container itself listens: two clients of a
+    listener nobody runs is the less likely reading."""
+    for name, targets in wiring.targets.items():
+        container, concurrent = containers.get(name, ({}, False))
+        if not concurrent:
+            continue
+        env_names = {f"env[{j}].value": var.get("name", "") for j, var in _dicts(container.get("env"))}
+        for target in list(targets):
+            is_pair = target.source == "env" and str(env_names.get(target.path, "")).upper().endswith("PORT")
+            if not (is_pair and target.loopback) or serving.get(target.port):
+                continue
+            # The other side is a running container whose flags or config name the port (a
+            # proxy's upstream), not another env pair nor a run-to-completion wait.
+            others = [
+                n
+                for n, ts in wiring.targets.items()
+                if n != name
+                and containers.get(n, ({}, False))[1]
+                and any(t.loopback and t.port == target.port and t.source in ("flag", "config") for t in ts)
+            ]
+            if not others:
+                continue
+            listener = Listener(name, target.port, "TCP", target.host, "env", target.path)
+            wiring.listeners[name].append(listener)
+            serving.setdefault(target.port, []).append(listener)
+            targets.remove(target)
 
 
 def _best(candidates: list[Listener], target: Target) -> Listener | None:

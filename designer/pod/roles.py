@@ -52,6 +52,12 @@ _ADAPTER_IMAGES = re.compile(r"^(.*-exporter|.*_exporter|exporter|statsd-exporte
 
 # Service meshes: the injected proxy (its container name, the UID its iptables rules exempt) and
 # the init containers that program the redirect (or, in CNI mode, only validate it).
+# The ports a mesh's proxy serves inside the pod (admin, status, health, metrics, redirect
+# listeners): a container pointing there talks to the injected proxy, declared or not yet injected.
+MESH_PROXY_PORTS: dict[str, frozenset[int]] = {
+    "istio": frozenset({15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090}),
+    "linkerd": frozenset({4140, 4143, 4190, 4191}),
+}
 MESH_PROXY_UIDS = {"istio": 1337, "linkerd": 2102}
 _MESH_PROXY_NAMES = {
     "istio-proxy": "istio",
@@ -192,6 +198,8 @@ class Mesh:
         words = _words(c)
         base = image_basename(c.get("image"))
         uid = run_as_user(c)
+        if re.search(r"\bproxy\s+router\b", words):
+            return None, ""  # `pilot-agent proxy router`: a gateway, the workload itself, not a sidecar
         if name in injected and (name in _MESH_PROXY_NAMES or "proxy" in words or base == "proxyv2"):
             return "istio", "the Istio injector lists it in sidecar.istio.io/status"
         if name in _MESH_PROXY_NAMES:
@@ -235,6 +243,39 @@ class Mesh:
     @property
     def proxy_uids(self) -> set[int]:
         return {MESH_PROXY_UIDS[k] for k in self.meshes if k in MESH_PROXY_UIDS}
+
+
+def injected_ports(document: dict[str, Any], mesh: Mesh | None = None) -> set[int]:
+    """Loopback ports that a sidecar injector adds to the pod, from its annotations: the mesh
+    proxy's ports (Istio, Linkerd), the Dapr sidecar's API ports, Consul Connect's upstreams.
+    A container pointing there talks to a container the manifest does not show (yet)."""
+    mesh = mesh if mesh is not None else Mesh(document)  # a lint passes the one it detected
+    ports = {p for kind in mesh.meshes for p in MESH_PROXY_PORTS.get(kind, ())}
+    annotations = pod_metadata(document).get("annotations")
+    annotations = annotations if isinstance(annotations, dict) else {}
+
+    def number(key: str, default: int) -> int:
+        value = str(annotations.get(key, default))
+        return int(value) if value.isdigit() else default
+
+    if str(annotations.get("dapr.io/enabled", "")).lower() == "true":
+        ports |= {
+            number("dapr.io/http-port", 3500),
+            number("dapr.io/grpc-port", 50001),
+            number("dapr.io/metrics-port", 9090),
+            3501,  # the sidecar's health and outbound API
+            50002,  # internal gRPC between sidecars
+        }
+    if str(annotations.get("consul.hashicorp.com/connect-inject", "")).lower() == "true":
+        upstreams = str(annotations.get("consul.hashicorp.com/connect-service-upstreams", ""))
+        for upstream in upstreams.split(","):
+            # "service:port", "service:port:datacenter", "prepared_query:name:port"
+            parts = upstream.strip().split(":")
+            numeric = [p for p in parts[1:] if p.isdigit()]
+            if numeric:
+                ports.add(int(numeric[0]))
+        ports |= {19000, 20000}  # Envoy's admin and public listener
+    return ports
 
 
 def infer_roles(document: dict[str, Any], companions: Any = ()) -> Roles:
@@ -371,10 +412,28 @@ def _choose_main(
     return None, ""
 
 
+# A script that signals another process or watches files to do so is a reloader, a helper by
+# what it does: `pkill -HUP nginx`, `kill -HUP 1`, `inotifywait ... && ...`.
+_SIGNALS_OTHERS = re.compile(r"\b(?:pkill|killall)\b|\bkill\s+-[A-Z0-9]+\s+[0-9]|\binotify(?:wait|d)\b")
+
+
 def _looks_like_helper(spec: dict[str, Any], name: str) -> bool:
     container = next((c for c in _containers(spec, "containers") if c["name"] == name), {})
     base = image_basename(container.get("image"))
+    if _SIGNALS_OTHERS.search(_words(container)):
+        return True
     return bool(_ADAPTER_IMAGES.match(base) or _SIDECAR_IMAGES.match(base) or _AMBASSADOR_IMAGES.match(base))
+
+
+def inbound_forward(wiring: Any, helper: str, main: str | None) -> Any:
+    """The localhost link by which `helper` forwards the traffic it receives to `main` (its
+    upstream flag or config names the main's port): the mark of an inbound proxy. None if not."""
+    if main is None:
+        return None
+    return next(
+        (link for link in wiring.links_from(helper) if link.target == main and link.via.kind == "forward"),
+        None,
+    )
 
 
 def _helper_role(
@@ -382,7 +441,7 @@ def _helper_role(
 ) -> tuple[Role, str]:
     to_main = [link for link in wiring.links_from(name) if link.target == main] if main else []
     from_main = [link for link in wiring.links_from(main) if link.target == name] if main else []
-    forward = next((link for link in to_main if link.via.kind == "forward"), None)
+    forward = inbound_forward(wiring, name, main)
     if forward:
         return Role.SIDECAR, f"inbound proxy: forwards to {main}'s port {forward.port}"
     control = next((link for link in to_main if link.via.kind == "control"), None)

@@ -184,3 +184,17 @@ def test_it_sanitizes_real_engine_output(engine: str) -> None:
     root = ET.fromstring(clean)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert clean.startswith(b"<svg")
+
+
+def test_one_font_family_on_the_root_instead_of_on_every_text() -> None:
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><g><text font-family="Helvetica,sans-Serif">a</text>'
+        b'<text font-family="Helvetica,sans-Serif">b</text></g></svg>'
+    )
+    out = sanitize_svg(svg).decode()
+    assert out.count("font-family") == 1
+    assert ET.fromstring(out).get("font-family") == "Helvetica,sans-Serif"
+    mixed = svg.replace(b"Helvetica,sans-Serif</text></g>", b"Courier</text></g>").replace(
+        b'"Helvetica,sans-Serif">b', b'"Courier">b'
+    )
+    assert sanitize_svg(mixed).decode().count("font-family") == 2  # different families stay as drawn

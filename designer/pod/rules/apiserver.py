@@ -17,6 +17,10 @@ from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates, names
 from designer.pod.rules.apiserver_admission import check_admission
+from designer.pod.rules.apiserver_annotations import (
+    validate_apparmor_annotations_match_fields,
+    validate_pod_specific_annotations,
+)
 from designer.pod.rules.apiserver_common import ID_RANGE_MSG, PodInfo
 from designer.pod.rules.apiserver_containers import (
     validate_containers,
@@ -25,14 +29,25 @@ from designer.pod.rules.apiserver_containers import (
 )
 from designer.pod.rules.apiserver_metadata import validate_pod_metadata
 from designer.pod.rules.apiserver_quantities import validate_quantities
-from designer.pod.rules.apiserver_resources import validate_profile, validate_resources
+from designer.pod.rules.apiserver_resources import (
+    validate_pod_resource_claims,
+    validate_profile,
+    validate_resources,
+)
 from designer.pod.rules.apiserver_scheduling import validate_scheduling
 from designer.pod.rules.apiserver_volumes import validate_volumes, volume_warnings
-from designer.pod.rules.apiserver_warnings import container_warnings, pod_warnings, port_warnings
+from designer.pod.rules.apiserver_warnings import (
+    annotation_warnings,
+    container_warnings,
+    overlapping_path_warnings,
+    pod_warnings,
+    port_warnings,
+    scheduling_warnings,
+)
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.defaults import defaulted_spec
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
-from designer.pod.workloads import pod_metadata, pod_spec, pod_template
+from designer.pod.workloads import pod_metadata, pod_spec, pod_template, template_path
 
 _SYSCTL_RE = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?\Z")
 _IPC_SYSCTLS = ("kernel.shm", "kernel.msg", "kernel.sem", "fs.mqueue.")
@@ -216,6 +231,16 @@ def validate_names(spec: dict[str, Any], path: str) -> list[Finding]:
         if isinstance(value, str) and value:
             out += [fp.invalid("K8S-POD-NAMES", child(path, key), value, msg) for msg in check(value)]
     return out
+
+
+PREEMPTION_POLICIES = ["PreemptLowerPriority", "Never"]  # validatePreemptionPolicy's order
+
+
+def validate_preemption_policy(value: Any, path: str) -> list[Finding]:
+    """validatePreemptionPolicy (a Pod meets the Priority admission plugin first)."""
+    if isinstance(value, str) and value not in PREEMPTION_POLICIES:
+        return [fp.not_supported("K8S-POD-PRIORITY", path, value, PREEMPTION_POLICIES)]
+    return []
 
 
 def validate_host_aliases(aliases: Any, path: str, version: tuple[int, int]) -> list[Finding]:
@@ -607,8 +632,9 @@ def validate_pod_spec(
     pod_name: str,
     raw_spec: dict[str, Any],
     claim_templates: tuple[str, ...] = (),
+    pod_labels: dict[str, Any] | None = None,
 ) -> list[Finding]:
-    """ValidatePodSpec (on the defaulted spec) plus pod-level warnings."""
+    """ValidatePodSpec (on the defaulted spec) plus pod-level warnings (pod_labels: a Pod's labels)."""
     claim_names = {as_str(as_dict(c).get("name")) for c in as_list(spec.get("resourceClaims"))}
     vol_findings, registered, broken = validate_volumes(
         spec.get("volumes"), child(path, "volumes"), pod_name if kind == "Pod" else "", claim_names
@@ -627,6 +653,8 @@ def validate_pod_spec(
         is_pod=kind == "Pod",
     )
     out = list(vol_findings)
+    # present only where DynamicResourceAllocation is on (drop_disabled_fields clears it otherwise)
+    out += validate_pod_resource_claims(spec.get("resourceClaims"), child(path, "resourceClaims"))
     out += validate_containers(spec.get("containers"), child(path, "containers"), info)
     out += validate_init_containers(
         spec.get("initContainers"), spec.get("containers"), child(path, "initContainers"), info
@@ -643,13 +671,14 @@ def validate_pod_spec(
     out += validate_names(spec, path)
     out += validate_active_deadline(spec.get("activeDeadlineSeconds"), child(path, "activeDeadlineSeconds"))
     out += validate_host_aliases(spec.get("hostAliases"), child(path, "hostAliases"), version)
+    out += validate_preemption_policy(spec.get("preemptionPolicy"), child(path, "preemptionPolicy"))
     out += validate_pod_security_context(spec, path)
     out += validate_host_users(spec, path)
     out += validate_os(spec, path)
     out += validate_host_network_ports(spec, path)
     out += validate_windows_host_process(spec, path)
     out += validate_pod_resources(spec, path, version)
-    out += validate_scheduling(spec, path, version)
+    out += validate_scheduling(spec, path, version, pod_labels if kind == "Pod" else None)
     out += validate_overhead(spec.get("overhead"), child(path, "overhead"))
     out += validate_quantities(spec, path)
     if kind == "Pod":
@@ -659,6 +688,8 @@ def validate_pod_spec(
     out += container_warnings(spec, path)
     out += pod_warnings(spec, path, raw_spec)
     out += volume_warnings(spec.get("volumes"), child(path, "volumes"))
+    out += scheduling_warnings(spec, path)
+    out += overlapping_path_warnings(spec.get("volumes"), child(path, "volumes"))
     return out
 
 
@@ -686,8 +717,24 @@ def check(ctx: LintContext) -> list[Finding]:
         templates = as_list(as_dict(document.get("spec")).get("volumeClaimTemplates"))
         claim_templates = tuple(as_str(as_dict(as_dict(t).get("metadata")).get("name")) for t in templates)
     out += validate_pod_spec(
-        spec, spec_path, version, kind, as_str(meta.get("name")), pod_spec(document), claim_templates
+        spec,
+        spec_path,
+        version,
+        kind,
+        as_str(meta.get("name")),
+        pod_spec(document),
+        claim_templates,
+        {str(k): v for k, v in as_dict(meta.get("labels")).items() if isinstance(v, str)},
     )
+    prefix = template_path(kind)
+    annotations_path = child(prefix if prefix else "metadata", "annotations")
+    out += validate_pod_specific_annotations(meta.get("annotations"), spec, annotations_path, version)
+    out += validate_apparmor_annotations_match_fields(
+        meta.get("annotations"), spec, spec_path, version, is_pod=kind == "Pod"
+    )
+    # warnings.go names a template's annotations at spec.template.metadata.annotations
+    warned_at = child(child(prefix, "metadata") if prefix else "metadata", "annotations")
+    out += annotation_warnings(meta.get("annotations"), spec, warned_at, kind == "Pod", version)
     if kind == "Pod":  # admission plugins see Pods, not a workload's template
         out += check_admission(spec, spec_path, ctx.companions)
     return out

@@ -9,7 +9,11 @@ decisions, not validation: the messages say which plugin refuses and why, as the
   priorityClassName (or the global default class, else 0); a spec.priority that differs is
   forbidden, and so is a preemptionPolicy that differs from the class's.
 - RuntimeClass (plugin/pkg/admission/runtimeclass): spec.overhead is filled in from the
-  RuntimeClass; an overhead set without a RuntimeClass that defines one is forbidden.
+  RuntimeClass; an overhead set without a RuntimeClass that defines one is forbidden. Its
+  scheduling.nodeSelector is merged into the pod's nodeSelector (a key the pod sets to another
+  value is a conflict, forbidden) and its scheduling.tolerations are merged into the pod's (never
+  an error). A runtimeClassName whose RuntimeClass the stream does not carry is the cluster's
+  business (the plugin says "not found" only if the cluster lacks it too): not judged here.
 
 A PriorityClass or RuntimeClass is looked up among the stream's companions (and the two built-in
 system priority classes); one the stream does not carry is not judged (the cluster may have it).
@@ -51,7 +55,9 @@ def _computed_priority(
                     if value is not None
                     else None
                 )
-        return 0, None
+        # getDefaultPriority without a global default class: 0 and PreemptLowerPriority, so a
+        # pod that asks for `preemptionPolicy: Never` without a class is refused too.
+        return 0, "PreemptLowerPriority"
     if class_name in SYSTEM_PRIORITY_CLASSES:
         return SYSTEM_PRIORITY_CLASSES[class_name], "PreemptLowerPriority"
     found = _named(companions, "PriorityClass", class_name)
@@ -129,6 +135,41 @@ def validate_overhead_admission(
     ]
 
 
+def validate_runtime_class_scheduling(
+    spec: dict[str, Any], path: str, companions: list[dict[str, Any]]
+) -> list[Finding]:
+    """The RuntimeClass plugin's setScheduling: the class's nodeSelector may not contradict the pod's.
+
+    The plugin stops at the first conflicting key (its map order is Go's, random); the project
+    reports every conflicting key, in the RuntimeClass's order, so the user fixes them at once.
+    """
+    class_name = as_str(spec.get("runtimeClassName"))
+    if not class_name:
+        return []
+    runtime_class = _named(companions, "RuntimeClass", class_name)
+    if runtime_class is None:
+        return []  # the cluster may have it; it decides
+    wanted = as_dict(as_dict(runtime_class.get("scheduling")).get("nodeSelector"))
+    given = spec.get("nodeSelector")
+    if not isinstance(given, dict):
+        return []  # no nodeSelector: the plugin takes the class's as it is
+    out: list[Finding] = []
+    for key, runtime_value in wanted.items():
+        if key in given and given[key] != runtime_value:
+            out.append(
+                fp.forbidden(
+                    "K8S-POD-NODESELECTOR",
+                    fp.key(child(path, "nodeSelector"), str(key)),
+                    f"conflict: runtimeClass.scheduling.nodeSelector[{key}] = {runtime_value}; "
+                    f"pod.spec.nodeSelector[{key}] = {given[key]}",
+                    hint=ADMISSION_HINT.format(plugin="RuntimeClass")
+                    + f" RuntimeClass {class_name!r} only runs on nodes labelled {key}={runtime_value}:"
+                    f" drop the pod's {key} selector or choose another RuntimeClass.",
+                )
+            )
+    return out
+
+
 def _same_quantities(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
     """apiequality.Semantic.DeepEqual on two ResourceLists: same names, equal quantities."""
     if set(ours) != set(theirs):
@@ -140,4 +181,8 @@ def _same_quantities(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
 
 
 def check_admission(spec: dict[str, Any], path: str, companions: list[dict[str, Any]]) -> list[Finding]:
-    return validate_priority(spec, path, companions) + validate_overhead_admission(spec, path, companions)
+    return (
+        validate_priority(spec, path, companions)
+        + validate_overhead_admission(spec, path, companions)
+        + validate_runtime_class_scheduling(spec, path, companions)
+    )

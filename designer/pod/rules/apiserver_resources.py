@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -14,7 +16,7 @@ from designer.pod.rules.apiserver_common import (
     NONNEG_MSG,
     local_descending_path,
 )
-from designer.pod.rules.fieldpath import as_dict, as_int, as_list, child, index
+from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
 
 def _is_native(resource: str) -> bool:
@@ -159,18 +161,101 @@ def validate_resources(resources: Any, path: str, name: str | None) -> list[Find
 def validate_resource_claims(
     resources: Any, path: str, name: str | None, claim_names: set[str]
 ) -> list[Finding]:
-    """validateResourceClaimNames: each container claim names a spec.resourceClaims entry."""
+    """validateResourceClaimNames: each container claim (name[/request]) once, naming a pod claim."""
+    rule = "K8S-RES-CLAIMS"
     out = []
+    seen: set[str] = set()
     for i, claim in enumerate(as_list(as_dict(resources).get("claims"))):
-        claim_name = as_dict(claim).get("name")
+        at = index(child(path, "claims"), i)
+        claim = as_dict(claim)
+        claim_name = claim.get("name")
         if claim_name in (None, ""):
-            out.append(
-                fp.required("K8S-RES-CLAIMS", child(index(child(path, "claims"), i), "name"), container=name)
+            out.append(fp.required(rule, at, container=name))
+            continue
+        if not isinstance(claim_name, str):
+            continue
+        key = claim_name
+        request = claim.get("request")
+        if isinstance(request, str) and request:
+            out += [
+                fp.invalid(rule, child(at, "request"), request, msg, container=name)
+                for msg in names.is_dns1123_label(request)
+            ]
+            key += "/" + request
+        if key in seen:
+            out.append(fp.duplicate(rule, at, key, container=name))
+        seen.add(key)
+        if claim_name not in claim_names:
+            known = sorted(c for c in claim_names if c)
+            detail = "must be one of the names in pod.spec.resourceClaims" + (
+                ": " + ", ".join(known) if known else " which is empty"
             )
-        elif isinstance(claim_name, str) and claim_name not in claim_names:
+            missing = fp.not_found(rule, at, claim_name, container=name)
+            out.append(dataclasses.replace(missing, message=f"{missing.message}: {detail}"))
+    return out
+
+
+def _go_pod_resource_claim(claim: dict[str, Any]) -> str:
+    """The claim as Go's %#v prints a core.PodResourceClaim (a set pointer shown by its value)."""
+
+    def pointer(key: str) -> str:
+        value = claim.get(key)
+        return "(*string)(nil)" if value is None else f"(*string)({json.dumps(str(value))})"
+
+    return (
+        f"core.PodResourceClaim{{Name:{json.dumps(as_str(claim.get('name')))}, "
+        f"ResourceClaimName:{pointer('resourceClaimName')}, "
+        f"ResourceClaimTemplateName:{pointer('resourceClaimTemplateName')}}}"
+    )
+
+
+def validate_pod_resource_claims(claims: Any, path: str) -> list[Finding]:
+    """validatePodResourceClaims: unique DNS-label names, exactly one source, valid source names."""
+    rule = "K8S-RES-CLAIMS"
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for i, claim in enumerate(as_list(claims)):
+        if not isinstance(claim, dict):
+            continue
+        at = index(path, i)
+        claim_name = claim.get("name")
+        if claim_name in (None, ""):
+            out.append(fp.required(rule, child(at, "name")))
+        elif isinstance(claim_name, str):
+            if claim_name in seen:
+                out.append(fp.duplicate(rule, child(at, "name"), claim_name))
+            else:
+                out += [
+                    fp.invalid(rule, child(at, "name"), claim_name, msg)
+                    for msg in names.is_dns1123_label(claim_name)
+                ]
+                seen.add(claim_name)
+        by_name, by_template = claim.get("resourceClaimName"), claim.get("resourceClaimTemplateName")
+        shown = f"Invalid value: {_go_pod_resource_claim(claim)}"
+        if by_name is not None and by_template is not None:
             out.append(
-                fp.not_found("K8S-RES-CLAIMS", index(child(path, "claims"), i), claim_name, container=name)
+                Finding(
+                    rule=rule,
+                    severity="error",
+                    path=at,
+                    message=f"{shown}: at most one of `resourceClaimName` or `resourceClaimTemplateName` "
+                    "may be specified",
+                )
             )
+        if by_name is None and by_template is None:
+            out.append(
+                Finding(
+                    rule=rule,
+                    severity="error",
+                    path=at,
+                    message=f"{shown}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`",
+                )
+            )
+        for key, value in (("resourceClaimName", by_name), ("resourceClaimTemplateName", by_template)):
+            if isinstance(value, str):
+                out += [
+                    fp.invalid(rule, child(at, key), value, msg) for msg in names.is_dns1123_subdomain(value)
+                ]
     return out
 
 

@@ -119,8 +119,14 @@ def validate_label_selector(rule: str, selector: Any, path: str) -> list[Finding
 # --- node affinity --------------------------------------------------------------------------
 
 
-def _node_selector_requirement(rule: str, requirement: dict[str, Any], path: str) -> list[Finding]:
-    """ValidateNodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt)."""
+def _node_selector_requirement(
+    rule: str, requirement: dict[str, Any], path: str, check_values: bool = False
+) -> list[Finding]:
+    """ValidateNodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt).
+
+    check_values: the values must be label values (a required term from v1.33, PR #128212;
+    preferred terms and earlier versions accept any string).
+    """
     out: list[Finding] = []
     operator = as_str(requirement.get("operator"))
     values = as_list(requirement.get("values"))
@@ -142,6 +148,13 @@ def _node_selector_requirement(rule: str, requirement: dict[str, Any], path: str
     else:
         out.append(fp.invalid(rule, child(path, "operator"), operator, "not a valid selector operator"))
     out += label_name_errors(rule, as_str(requirement.get("key")), child(path, "key"))
+    if check_values:
+        for j, value in enumerate(values):
+            if isinstance(value, str):
+                out += [
+                    fp.invalid(rule, index(child(path, "values"), j), value, msg)
+                    for msg in names.is_label_value(value)
+                ]
     return out
 
 
@@ -174,12 +187,14 @@ def _node_field_requirement(rule: str, requirement: dict[str, Any], path: str) -
     return out
 
 
-def _node_selector_term(rule: str, term: Any, path: str) -> list[Finding]:
+def _node_selector_term(rule: str, term: Any, path: str, check_values: bool = False) -> list[Finding]:
     term = as_dict(term)
     out: list[Finding] = []
     for j, requirement in enumerate(as_list(term.get("matchExpressions"))):
         if isinstance(requirement, dict):
-            out += _node_selector_requirement(rule, requirement, index(child(path, "matchExpressions"), j))
+            out += _node_selector_requirement(
+                rule, requirement, index(child(path, "matchExpressions"), j), check_values
+            )
     for j, requirement in enumerate(as_list(term.get("matchFields"))):
         if isinstance(requirement, dict):
             out += _node_field_requirement(rule, requirement, index(child(path, "matchFields"), j))
@@ -195,7 +210,9 @@ def _weight(rule: str, term: dict[str, Any], path: str) -> list[Finding]:
     return []
 
 
-def validate_node_affinity(affinity: dict[str, Any], path: str) -> list[Finding]:
+def validate_node_affinity(
+    affinity: dict[str, Any], path: str, version: tuple[int, int] = (1, 33)
+) -> list[Finding]:
     """validateNodeAffinity: at least one required term; preferred weights 1-100."""
     rule = "K8S-POD-AFFINITY"
     out: list[Finding] = []
@@ -205,8 +222,9 @@ def validate_node_affinity(affinity: dict[str, Any], path: str) -> list[Finding]
         terms = as_list(required.get("nodeSelectorTerms"))
         if not terms:
             out.append(fp.required(rule, terms_path, "must have at least one node selector term"))
+        check_values = version >= (1, 33)  # AllowInvalidLabelValueInRequiredNodeAffinity false on create
         for i, term in enumerate(terms):
-            out += _node_selector_term(rule, term, index(terms_path, i))
+            out += _node_selector_term(rule, term, index(terms_path, i), check_values)
     preferred_path = child(path, "preferredDuringSchedulingIgnoredDuringExecution")
     for i, term in enumerate(as_list(affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))):
         if isinstance(term, dict):
@@ -233,9 +251,64 @@ def _label_keys(rule: str, keys: list[Any], selector: Any, path: str) -> list[Fi
     return out
 
 
-def validate_pod_affinity_term(rule: str, term: dict[str, Any], path: str) -> list[Finding]:
-    """validatePodAffinityTerm: selectors, namespaces, match/mismatchLabelKeys, topologyKey."""
-    out = validate_label_selector(rule, term.get("labelSelector"), child(path, "labelSelector"))
+def merged_affinity_selector(term: dict[str, Any], pod_labels: dict[str, Any] | None) -> Any:
+    """The term's labelSelector as a Pod's validation sees it (registry/core/pod mutatePodAffinity).
+
+    On create, with MatchLabelKeysInPodAffinity on, kube-apiserver appends `key In (value)` for each
+    matchLabelKeys key and `key NotIn (value)` for each mismatchLabelKeys key that the pod's own
+    labels carry, before validation. Only Pods are mutated (pod_labels None: a workload's
+    template, left as written); a missing selector stays missing (it matches nothing).
+    """
+    selector = term.get("labelSelector")
+    if pod_labels is None or not isinstance(selector, dict):
+        return selector
+    added = [
+        {"key": key, "operator": operator, "values": [pod_labels[key]]}
+        for field_name, operator in (("matchLabelKeys", "In"), ("mismatchLabelKeys", "NotIn"))
+        for key in as_list(term.get(field_name))
+        if isinstance(key, str) and key in pod_labels
+    ]
+    if not added:
+        return selector
+    return {**selector, "matchExpressions": as_list(selector.get("matchExpressions")) + added}
+
+
+def _match_label_keys_in_selector(
+    rule: str, match_keys: list[Any], selector: Any, path: str
+) -> list[Finding]:
+    """validateMatchLabelKeysAndMismatchLabelKeys step 2: a matchLabelKeys key the selector names.
+
+    Upstream walks the (merged) selector's matchExpressions and flags an expression whose key is
+    in matchLabelKeys and already seen in matchLabels or an earlier expression; the error is at
+    the term's path indexed by the key's position (`...[0][1]`, a quirk kept as printed).
+    """
+    if not isinstance(selector, dict):
+        return []
+    positions = {key: i for i, key in enumerate(match_keys) if isinstance(key, str)}
+    seen = {str(k) for k in as_dict(selector.get("matchLabels"))}
+    out: list[Finding] = []
+    for expression in as_list(selector.get("matchExpressions")):
+        key = as_str(as_dict(expression).get("key"))
+        if key in positions and key in seen:
+            out.append(
+                fp.invalid(
+                    rule, index(path, positions[key]), key, "exists in both matchLabelKeys and labelSelector"
+                )
+            )
+        seen.add(key)
+    return out
+
+
+def validate_pod_affinity_term(
+    rule: str, term: dict[str, Any], path: str, pod_labels: dict[str, Any] | None = None
+) -> list[Finding]:
+    """validatePodAffinityTerm: selectors, namespaces, match/mismatchLabelKeys, topologyKey.
+
+    pod_labels: the Pod's labels when the term is a Pod's (its selector is then merged first, as
+    kube-apiserver does on create); None for a workload's template.
+    """
+    selector = merged_affinity_selector(term, pod_labels)
+    out = validate_label_selector(rule, selector, child(path, "labelSelector"))
     out += validate_label_selector(rule, term.get("namespaceSelector"), child(path, "namespaceSelector"))
     for namespace in as_list(term.get("namespaces")):
         if isinstance(namespace, str):  # ValidateNamespaceName, reported at .namespace (sic)
@@ -245,11 +318,12 @@ def validate_pod_affinity_term(rule: str, term: dict[str, Any], path: str) -> li
             ]
     match_keys = as_list(term.get("matchLabelKeys"))
     mismatch_keys = as_list(term.get("mismatchLabelKeys"))
-    out += _label_keys(rule, match_keys, term.get("labelSelector"), child(path, "matchLabelKeys"))
-    out += _label_keys(rule, mismatch_keys, term.get("labelSelector"), child(path, "mismatchLabelKeys"))
-    matched = {k for k in match_keys if isinstance(k, str)}
-    for i, key in enumerate(mismatch_keys):
-        if isinstance(key, str) and key in matched:
+    out += _label_keys(rule, match_keys, selector, child(path, "matchLabelKeys"))
+    out += _label_keys(rule, mismatch_keys, selector, child(path, "mismatchLabelKeys"))
+    out += _match_label_keys_in_selector(rule, match_keys, selector, path)
+    mismatched = {k for k in mismatch_keys if isinstance(k, str)}
+    for i, key in enumerate(match_keys):  # reported at the matchLabelKeys index
+        if isinstance(key, str) and key in mismatched:
             out.append(
                 fp.invalid(
                     rule,
@@ -265,32 +339,37 @@ def validate_pod_affinity_term(rule: str, term: dict[str, Any], path: str) -> li
     return out
 
 
-def _pod_affinity(affinity: dict[str, Any], path: str) -> list[Finding]:
+def _pod_affinity(affinity: dict[str, Any], path: str, pod_labels: dict[str, Any] | None) -> list[Finding]:
     rule = "K8S-POD-AFFINITY"
     out: list[Finding] = []
     required_path = child(path, "requiredDuringSchedulingIgnoredDuringExecution")
     for i, term in enumerate(as_list(affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))):
         if isinstance(term, dict):
-            out += validate_pod_affinity_term(rule, term, index(required_path, i))
+            out += validate_pod_affinity_term(rule, term, index(required_path, i), pod_labels)
     preferred_path = child(path, "preferredDuringSchedulingIgnoredDuringExecution")
     for i, term in enumerate(as_list(affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))):
         if isinstance(term, dict):
             out += _weight(rule, term, index(preferred_path, i))
             out += validate_pod_affinity_term(
-                rule, as_dict(term.get("podAffinityTerm")), child(index(preferred_path, i), "podAffinityTerm")
+                rule,
+                as_dict(term.get("podAffinityTerm")),
+                child(index(preferred_path, i), "podAffinityTerm"),
+                pod_labels,
             )
     return out
 
 
-def validate_affinity(affinity: Any, path: str) -> list[Finding]:
-    """validateAffinity: nodeAffinity, podAffinity, podAntiAffinity."""
+def validate_affinity(
+    affinity: Any, path: str, pod_labels: dict[str, Any] | None = None, version: tuple[int, int] = (1, 33)
+) -> list[Finding]:
+    """validateAffinity: nodeAffinity, podAffinity, podAntiAffinity (pod_labels: a Pod's labels)."""
     affinity = as_dict(affinity)
     out: list[Finding] = []
     if isinstance(affinity.get("nodeAffinity"), dict):
-        out += validate_node_affinity(affinity["nodeAffinity"], child(path, "nodeAffinity"))
+        out += validate_node_affinity(affinity["nodeAffinity"], child(path, "nodeAffinity"), version)
     for key in ("podAffinity", "podAntiAffinity"):
         if isinstance(affinity.get(key), dict):
-            out += _pod_affinity(affinity[key], child(path, key))
+            out += _pod_affinity(affinity[key], child(path, key), pod_labels)
     return out
 
 
@@ -365,12 +444,12 @@ def _tsc_match_label_keys(
     selector = constraint.get("labelSelector")
     if not keys:
         return []
-    if selector is None:
-        return [fp.forbidden(rule, path, "must not be specified when labelSelector is not set")]
+    out: list[Finding] = []
+    if selector is None:  # still each key is checked below (upstream does not stop here)
+        out.append(fp.forbidden(rule, path, "must not be specified when labelSelector is not set"))
     selector = as_dict(selector)
     in_selector = {str(k) for k in as_dict(selector.get("matchLabels"))}
     in_selector |= {as_str(as_dict(e).get("key")) for e in as_list(selector.get("matchExpressions"))}
-    out: list[Finding] = []
     for i, key in enumerate(keys):
         if not isinstance(key, str):
             continue
@@ -424,10 +503,14 @@ def validate_scheduling_gates(items: Any, path: str) -> list[Finding]:
     return out
 
 
-def validate_scheduling(spec: dict[str, Any], path: str, version: tuple[int, int]) -> list[Finding]:
-    """Every scheduling field of a pod spec."""
+def validate_scheduling(
+    spec: dict[str, Any], path: str, version: tuple[int, int], pod_labels: dict[str, Any] | None = None
+) -> list[Finding]:
+    """Every scheduling field of a pod spec (pod_labels: a Pod's own labels; None for a template)."""
+    if not gates.enabled("MatchLabelKeysInPodAffinity", version):
+        pod_labels = None  # the gate off: no merge (and the keys were dropped)
     out = validate_node_selector(spec.get("nodeSelector"), child(path, "nodeSelector"))
-    out += validate_affinity(spec.get("affinity"), child(path, "affinity"))
+    out += validate_affinity(spec.get("affinity"), child(path, "affinity"), pod_labels, version)
     out += validate_tolerations(spec.get("tolerations"), child(path, "tolerations"), version)
     out += validate_topology_spread(
         spec.get("topologySpreadConstraints"), child(path, "topologySpreadConstraints"), version

@@ -2,7 +2,10 @@
 
 Each companion is decoded against its kind's official schema of the target version (the strict
 JSON schemas kubernetes-validate ships, as the schema layer does for the workload), and its
-metadata is checked as ValidateObjectMeta does: a name valid for its kind, labels, annotations.
+metadata is checked as ValidateObjectMeta does: a name valid for its kind, labels, annotations;
+a ConfigMap's or Secret's data as ValidateConfigMap/ValidateSecret do (companion_data.py), a
+Service's ports and selector as ValidateService does (companion_service.py), a
+PodDisruptionBudget's spec (companion_pdb.py).
 Findings sit at `companions[i].<field>`; a kind without an official schema (a custom resource)
 is left alone.
 """
@@ -13,8 +16,8 @@ import dataclasses
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.rules import companion_data, companion_pdb, companion_service, names
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import names
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.schema import _definitions, _findings, fast_check_for_file, validator_for_file
 
@@ -77,6 +80,14 @@ def check_companion(document: dict[str, Any], position: int, version: tuple[int,
                 path = f"{prefix}.{finding.path}" if finding.path else prefix
                 out.append(dataclasses.replace(finding, path=path, message=f"{label}: {finding.message}"))
     out += _metadata(document, kind, prefix)
+    out += [
+        dataclasses.replace(f, message=f"{label}: {f.message}")
+        for f in [
+            *companion_data.validate(document, prefix),
+            *companion_service.validate(document, prefix),
+            *companion_pdb.validate(document, prefix, version),
+        ]
+    ]
     return sorted(out, key=lambda f: f.path)
 
 

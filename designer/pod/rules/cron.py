@@ -30,8 +30,18 @@ _BOUNDS = {  # field -> (min, max, names)
     "dow": (0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}),
 }
 _DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-# Go's time.ParseDuration: a sequence of decimal numbers with units, optionally signed; or "0".
-_DURATION = re.compile(r"^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+\Z")
+# Go's time.ParseDuration units, in nanoseconds.
+_UNITS = {
+    "ns": 1,
+    "us": 10**3,
+    "µs": 10**3,
+    "μs": 10**3,
+    "ms": 10**6,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+}
+_MAX_DURATION = 2**63
 # validTimeZoneCharacters: each '/'-separated part of a time zone name.
 _TZ_PART = re.compile(r"^[A-Za-z.\-_0-9+]{1,14}\Z")
 _GO_SPACE = " \t\n\v\f\r\x85\xa0"
@@ -130,10 +140,50 @@ def _parse_descriptor(spec: str) -> None:
     every = "@every "
     if spec.startswith(every):
         duration = spec[len(every) :]
-        if duration != "0" and not _DURATION.match(duration):
-            raise ScheduleError(f'failed to parse duration {spec}: time: invalid duration "{duration}"')
+        error = duration_error(duration)
+        if error:
+            raise ScheduleError(f"failed to parse duration {spec}: {error}")
         return
     raise ScheduleError(f"unrecognized descriptor: {spec}")
+
+
+def duration_error(text: str) -> str | None:
+    """time.ParseDuration's error for a text (None when it parses): a signed sequence of
+    decimal numbers, each with a unit, or "0"."""
+    invalid = f'time: invalid duration "{text}"'
+    rest = text[1:] if text[:1] in ("-", "+") else text
+    if rest == "0":
+        return None
+    if not rest:
+        return invalid
+    total = 0
+    while rest:
+        if not (rest[0] == "." or rest[0].isascii() and rest[0].isdigit()):
+            return invalid
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        whole, rest = rest[:digits], rest[digits:]
+        fraction = ""
+        if rest[:1] == ".":
+            rest = rest[1:]
+            count = len(rest) - len(rest.lstrip("0123456789"))
+            fraction, rest = rest[:count], rest[count:]
+        if not whole and not fraction:
+            return invalid  # no digits, e.g. ".s"
+        end = next((i for i, c in enumerate(rest) if c == "." or c in "0123456789"), len(rest))
+        if end == 0:
+            return f'time: missing unit in duration "{text}"'
+        unit, rest = rest[:end], rest[end:]
+        if unit not in _UNITS:
+            return f'time: unknown unit "{unit}" in duration "{text}"'
+        value = int(whole or "0") * _UNITS[unit]
+        if fraction:
+            value += int(int(fraction) * (_UNITS[unit] / 10 ** len(fraction)))
+        total += value
+        if int(whole or "0") > _MAX_DURATION or total > _MAX_DURATION:
+            return invalid
+    if text[:1] != "-" and total > _MAX_DURATION - 1:
+        return invalid
+    return None
 
 
 @functools.cache

@@ -32,11 +32,23 @@ GATES: dict[str, list[tuple[Version, bool]]] = {
     "HostnameOverride": [((1, 34), False), ((1, 35), True)],
     "ImageVolume": [((1, 31), False), ((1, 35), True)],
     "InPlacePodVerticalScaling": [((1, 27), False), ((1, 33), True)],
+    # Job fields the job strategy's PrepareForCreate clears while their gate is off (batch rules).
+    "JobBackoffLimitPerIndex": [((1, 28), False), ((1, 29), True)],
+    "JobManagedBy": [((1, 30), False), ((1, 32), True)],
+    "JobPodFailurePolicy": [((1, 25), False), ((1, 26), True)],
+    "JobPodReplacementPolicy": [((1, 28), False), ((1, 29), True)],
+    "JobSuccessPolicy": [((1, 30), False), ((1, 31), True)],
     "MatchLabelKeysInPodAffinity": [((1, 29), False), ((1, 31), True)],
     "MatchLabelKeysInPodTopologySpread": [((1, 25), False), ((1, 27), True)],
     "MatchLabelKeysInPodTopologySpreadSelectorMerge": [((1, 34), True)],
+    # A StatefulSet's updateStrategy.rollingUpdate.maxUnavailable (dropped, or validated: apps rules).
+    # A kube_features.go on the main branch lists it beta and on from 1.35, but v1.36.2 accepts
+    # maxUnavailable 0 and 120% (the oracle's verdicts): off for every version listed here.
+    "MaxUnavailableStatefulSet": [((1, 24), False)],
     "MinDomainsInPodTopologySpread": [((1, 24), False), ((1, 27), True)],
     "NodeInclusionPolicyInPodTopologySpread": [((1, 25), False), ((1, 26), True)],
+    # A PodDisruptionBudget's unhealthyPodEvictionPolicy (companion rules).
+    "PDBUnhealthyPodEvictionPolicy": [((1, 26), False), ((1, 27), True)],
     "PodCertificateRequest": [((1, 34), False)],
     "PodLevelResources": [((1, 32), False), ((1, 34), True)],
     "PodLifecycleSleepAction": [((1, 29), False), ((1, 30), True)],
@@ -48,6 +60,9 @@ GATES: dict[str, list[tuple[Version, bool]]] = {
     "RelaxedEnvironmentVariableValidation": [((1, 30), False), ((1, 32), True)],
     "SELinuxChangePolicy": [((1, 32), False), ((1, 33), True)],
     "SidecarContainers": [((1, 28), False), ((1, 29), True)],
+    # A StatefulSet's persistentVolumeClaimRetentionPolicy and ordinals, dropped while off (apps rules).
+    "StatefulSetAutoDeletePVC": [((1, 23), False), ((1, 27), True)],
+    "StatefulSetStartOrdinal": [((1, 26), False), ((1, 27), True)],
     "StrictIPCIDRValidation": [((1, 33), False), ((1, 36), True)],
     "SupplementalGroupsPolicy": [((1, 31), False), ((1, 33), True)],
     "TaintTolerationComparisonOperators": [((1, 35), False)],
@@ -134,6 +149,17 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
         pop(out, "hostUsers")
     if "HostnameOverride" in off:
         pop(out, "hostnameOverride")
+    if "PodLifecycleSleepAction" in off:  # dropPodLifecycleSleepAction / adjustLifecycle
+        for ctr in _containers(out, _ALL):
+            lifecycle = ctr.get("lifecycle")
+            for hook in ("preStop", "postStart"):
+                handler = _mapping(lifecycle).get(hook)
+                if isinstance(handler, dict) and "sleep" in handler:
+                    pop(handler, "sleep")
+                    if apply and not any(
+                        handler.get(k) is not None for k in ("exec", "httpGet", "tcpSocket")
+                    ):
+                        pop(lifecycle, hook)  # a handler left empty goes too: no error
     if "ContainerStopSignals" in off:
         for ctr in _containers(out, _ALL):
             pop(ctr.get("lifecycle"), "stopSignal")

@@ -12,11 +12,13 @@ K8S-CRON-CONCURRENCY; counts use K8S-WORKLOAD-RANGE, names K8S-META-NAME.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from designer.pod.findings import Finding
-from designer.pod.rules import cron, names, selectors
+from designer.pod.rules import cron, gates, names, selectors
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.context import LATEST_VERSION
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child, index
 
 RANGE = "K8S-WORKLOAD-RANGE"
@@ -40,7 +42,13 @@ _MAX_INDEXED_PARALLELISM = 100_000
 _MAX_FAILED_INDEXES = 100_000
 _COMPLETIONS_SOFT_LIMIT = 100_000
 _PARALLELISM_FOR_HIGH_COMPLETIONS = 10_000
+_MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS = 10_000
+_MAX_CONDITION_PATTERNS = 20
+_MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
 _MANAGED_BY_MAX = 63
+# IsDomainPrefixedPath: what follows the domain must be RFC 3986 path characters.
+_HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(_HTTP_PATH_FMT)
 # CronJob names leave room for the 11-character "-<timestamp>" suffix of the Jobs they create.
 CRONJOB_NAME_MAX = 52
 # The labels generateSelector puts on a Job's pods: the uid ones carry a uid the server makes up.
@@ -176,6 +184,12 @@ def _validate_indexed(
                 f"{_COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
             )
             out.append(fp.invalid(INDEXED, child(path, "parallelism"), parallelism, detail))
+        if max_failed is not None and max_failed > _MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS:
+            detail = (
+                f"must be less than or equal to {_MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS} when completions are "
+                f"above {_COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
+            )
+            out.append(fp.invalid(INDEXED, child(path, "maxFailedIndexes"), max_failed, detail))
     return out
 
 
@@ -227,6 +241,9 @@ def _validate_pfp_rule(
     conditions = as_list(rule.get("onPodConditions"))
     if isinstance(exit_codes, dict):
         out += _validate_exit_codes(exit_codes, child(path, "onExitCodes"), containers)
+    if len(conditions) > _MAX_CONDITION_PATTERNS:
+        detail = f"Too many: {len(conditions)}: must have at most {_MAX_CONDITION_PATTERNS} items"
+        out.append(Finding(POD_FAILURE, "error", child(path, "onPodConditions"), detail))
     for j, pattern in enumerate(conditions):
         pattern = as_dict(pattern)
         pattern_path = index(child(path, "onPodConditions"), j)
@@ -281,12 +298,11 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
     values = [v for v in (as_int(x) for x in as_list(requirement.get("values"))) if v is not None]
     values_path = child(path, "values")
     if not values:
+        # a missing list decodes as a nil slice, an empty one as an empty slice
+        shown = "[]int32(nil)" if requirement.get("values") is None else _go_list(values)
         out.append(
             Finding(
-                POD_FAILURE,
-                "error",
-                values_path,
-                f"Invalid value: {_go_list(values)}: at least one value is required",
+                POD_FAILURE, "error", values_path, f"Invalid value: {shown}: at least one value is required"
             )
         )
     elif len(values) > _MAX_EXIT_CODES:
@@ -298,22 +314,20 @@ def _validate_exit_codes(requirement: dict[str, Any], path: str, containers: set
                 f"Too many: {len(values)}: must have at most {_MAX_EXIT_CODES} items",
             )
         )
-    else:
-        seen: set[int] = set()
-        for j, value in enumerate(values):
-            if operator == "In" and value == 0:
-                out.append(
-                    fp.invalid(POD_FAILURE, index(values_path, j), value, "must not be 0 for the In operator")
-                )
-            if value in seen:
-                out.append(fp.duplicate(POD_FAILURE, index(values_path, j), value))
-            seen.add(value)
-        if any(a > b for a, b in zip(values, values[1:], strict=False)):
+    # each value is checked however many there are
+    seen: set[int] = set()
+    for j, value in enumerate(values):
+        if operator == "In" and value == 0:
             out.append(
-                Finding(
-                    POD_FAILURE, "error", values_path, f"Invalid value: {_go_list(values)}: must be ordered"
-                )
+                fp.invalid(POD_FAILURE, index(values_path, j), value, "must not be 0 for the In operator")
             )
+        if value in seen:
+            out.append(fp.duplicate(POD_FAILURE, index(values_path, j), value))
+        seen.add(value)
+    if any(a > b for a, b in zip(values, values[1:], strict=False)):
+        out.append(
+            Finding(POD_FAILURE, "error", values_path, f"Invalid value: {_go_list(values)}: must be ordered")
+        )
     return out
 
 
@@ -354,12 +368,12 @@ def _validate_success_policy(policy: Any, indexed: bool, completions: int | None
     out: list[Finding] = []
     rules = as_list(policy.get("rules"))
     rules_path = child(path, "rules")
-    if not indexed:
-        out.append(
+    if not indexed:  # the rules are only looked at for an Indexed Job (they count its indexes)
+        return [
             selectors.invalid_go(
                 SUCCESS, path, "batch.SuccessPolicy{...}", "requires indexed completion mode"
             )
-        )
+        ]
     if not rules:
         out.append(
             fp.required(
@@ -389,6 +403,14 @@ def _validate_success_policy(policy: Any, indexed: bool, completions: int | None
                 )
             )
         total = 0
+        if isinstance(indexes, str) and len(indexes) > _MAX_SUCCEEDED_INDEXES_LENGTH:
+            out.append(
+                fp.too_long(
+                    SUCCESS,
+                    child(rule_path, "succeededIndexes"),
+                    f"may not be more than {_MAX_SUCCEEDED_INDEXES_LENGTH} bytes",
+                )
+            )
         if isinstance(indexes, str) and completions is not None:
             total, error = indexes_error(indexes, completions)
             if error:
@@ -431,14 +453,49 @@ def _validate_managed_by(value: str, path: str) -> list[Finding]:
         )
     else:
         out += [fp.invalid(MANAGED_BY, path, host, msg) for msg in names.is_dns1123_subdomain(host)]
+        if not _HTTP_PATH.fullmatch(rest):
+            detail = f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"
+            out.append(fp.invalid(MANAGED_BY, path, rest, detail))
     if len(value.encode()) > _MANAGED_BY_MAX:
         out.append(fp.too_long(MANAGED_BY, path, f"may not be more than {_MANAGED_BY_MAX} bytes"))
     return out
 
 
-def validate_job(document: dict[str, Any]) -> list[Finding]:
+# gate -> the Job spec fields the job strategy's PrepareForCreate clears while it is off.
+_GATED_JOB_FIELDS = {
+    "JobPodFailurePolicy": ("podFailurePolicy",),
+    "JobManagedBy": ("managedBy",),
+    "JobSuccessPolicy": ("successPolicy",),
+    "JobBackoffLimitPerIndex": ("backoffLimitPerIndex", "maxFailedIndexes"),
+    "JobPodReplacementPolicy": ("podReplacementPolicy",),
+}
+
+
+def drop_disabled_job_fields(spec: dict[str, Any], version: gates.Version) -> dict[str, Any]:
+    """A copy of a Job's spec without the fields its version's default gates drop before validation.
+
+    A field whose gate is off (an alpha field: backoffLimitPerIndex in v1.28, managedBy in v1.30
+    and v1.31...) is silently cleared on create, so it cannot make the Job invalid. A CronJob's
+    jobTemplate is not a Job: its strategy drops nothing there, so its fields stay validated.
+    """
+    off = [gate for gate in _GATED_JOB_FIELDS if not gates.enabled(gate, version)]
+    if not off:
+        return spec
+    out = dict(spec)
+    for gate in off:
+        for field in _GATED_JOB_FIELDS[gate]:
+            out.pop(field, None)
+    policy = out.get("podFailurePolicy")
+    if "JobBackoffLimitPerIndex" in off and isinstance(policy, dict):
+        # FailIndex rules go with backoffLimitPerIndex
+        rules = [r for r in as_list(policy.get("rules")) if as_dict(r).get("action") != "FailIndex"]
+        out["podFailurePolicy"] = {**policy, "rules": rules}
+    return out
+
+
+def validate_job(document: dict[str, Any], version: gates.Version = LATEST_VERSION) -> list[Finding]:
     """ValidateJob on a Job as created: the generated selector and labels, then the spec."""
-    spec = as_dict(document.get("spec"))
+    spec = drop_disabled_job_fields(as_dict(document.get("spec")), version)
     name = as_str(as_dict(document.get("metadata")).get("name"))
     out: list[Finding] = []
     labels = dict(as_dict(as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")))
@@ -526,11 +583,10 @@ def validate_cronjob(document: dict[str, Any]) -> list[Finding]:
     zone = spec.get("timeZone")
     if isinstance(zone, str):
         out += [fp.invalid(TIME_ZONE, "spec.timeZone", zone, msg) for msg in cron.validate_time_zone(zone)]
-    policy = spec.get("concurrencyPolicy", "Allow")
+    # SetDefaults_CronJob fills an empty policy ("" as well as absent): never "Required".
+    policy = spec.get("concurrencyPolicy") or "Allow"
     allowed = ["Allow", "Forbid", "Replace"]
-    if policy == "":
-        out.append(fp.required(CONCURRENCY, "spec.concurrencyPolicy"))
-    elif isinstance(policy, str) and policy not in allowed:
+    if isinstance(policy, str) and policy not in allowed:
         out.append(fp.not_supported(CONCURRENCY, "spec.concurrencyPolicy", policy, allowed))
     job_spec = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     out += validate_job_spec(job_spec, "spec.jobTemplate.spec", defaulted=False)

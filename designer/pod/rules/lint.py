@@ -190,4 +190,8 @@ def lint(
     if line_map:
         findings = [_with_line(f, line_map) for f in findings]
     findings = apply_waivers(findings, [*(waivers or []), *from_annotation])
+    # A helper's privileges are said once, by PAT-HELPER-HARDENING, not again by the practices.
+    from designer.pod.rules.patterns import supersede_practices
+
+    findings = supersede_practices(findings)
     return sorted(findings, key=sort_key)

@@ -17,7 +17,7 @@ from designer.pod.findings import Finding, Severity
 from designer.pod.links import Wiring, pod_wiring
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
-from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
+from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, injected_ports
 from designer.pod.rules.context import LintContext
 from designer.pod.workloads import template_path
 
@@ -39,7 +39,21 @@ _LOG_SHIPPERS = re.compile(
 )
 _SYNCERS = re.compile(r"^(git-sync|.*-sync|rclone|s3-sync)$")
 _SIGNAL_INTENT = re.compile(r"\b(kill|pkill|killall)\b|SIGHUP|SIGUSR[12]|-HUP\b|--signal")
-_RISKY_CAPS = {"NET_ADMIN", "SYS_ADMIN", "ALL"}
+# Capabilities that give a container power over the node or the pod's network: the one list for
+# LINT-CAPABILITIES (the main) and PAT-HELPER-HARDENING (helpers).
+DANGEROUS_CAPABILITIES = frozenset(
+    {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF"}
+)
+# What a helper does that is unsafe is said once, by PAT-HELPER-HARDENING (with the helper's
+# kind and a hint per item); these practice findings about the same container would repeat it.
+# LINT-HARDENING (the safe settings a container lacks) is another concern and stays.
+HELPER_HARDENING_REPLACES = ("LINT-PRIVILEGED", "LINT-CAPABILITIES", "LINT-RUN-AS-NONROOT")
+# Sysctls the kernel namespaces per pod (kubelet's sysctl.NamespacedBy): settable through
+# spec.securityContext.sysctls, so no privileged init is needed for them.
+_NAMESPACED_SYSCTL = re.compile(r"^(net\.|kernel\.(shm|msg|sem)|fs\.mqueue\.)")
+_SYSCTL_WRITE = re.compile(
+    r"\bsysctl\s+(?:-[a-zA-Z]*w[a-zA-Z]*\s+)+([a-z0-9_./-]+)\s*=|/proc/sys/([a-z0-9_/]+)"
+)
 _HELPERS = {Role.SIDECAR, Role.ADAPTER, Role.AMBASSADOR}
 
 
@@ -435,11 +449,14 @@ def _check_links(
         for number in sorted(port_numbers(entry) | argument_ports(entry)):
             listening.setdefault(number, entry)
     native_by_port = {n: e for e in all_entries if e.native for n in port_numbers(e) | argument_ports(e)}
+    mesh_ports = injected_ports(ctx.document, ctx.mesh)
     for entry in all_entries:
         own = port_numbers(entry) | argument_ports(entry)
         for link in links(entry):
             if link.port in own:
                 continue  # a container naming its own listen address is not a link
+            if link.port not in listening and link.port in mesh_ports:
+                continue  # an injected sidecar's port (Istio's 15020, Linkerd's 4191, Dapr's 3500, a Consul upstream)
             if link.port not in listening:
                 # Nobody listens there by ports or by flags. (A 127.0.0.1-only listener revealed
                 # by flags is a valid target: never ask to declare a containerPort for it.)
@@ -501,7 +518,7 @@ def _check_helpers(
             # Mesh proxies and their iptables init containers need what they ask for; the wiring
             # rules say so once, as info (patterns_wiring.py).
             if role is not None and role != Role.MAIN and entry.name not in mesh:
-                _check_hardening(entry, report)
+                _check_hardening(ctx, entry, role, report)
             continue
         ports = port_numbers(entry)
         own_links = {link.port for link in links(entry)}
@@ -562,7 +579,7 @@ def _check_helpers(
                     f"set the main's address to localhost:{min(ports | flagged)}",
                     container=entry.name,
                 )
-        _check_hardening(entry, report)
+        _check_hardening(ctx, entry, role, report)
 
 
 def _adds_net_admin(entry: Entry) -> bool:
@@ -574,42 +591,149 @@ def _adds_net_admin(entry: Entry) -> bool:
     )
 
 
-def _check_hardening(entry: Entry, report: _Report) -> None:
+def _helper_kind(entry: Entry, role: Role | None) -> str:
+    if entry.run_to_completion:
+        return "init container"
+    if entry.native:
+        return "native sidecar"
+    return role.label if role in _HELPERS else "helper"
+
+
+def _waived_piece(ctx: LintContext, entry: Entry, rule: str) -> bool:
+    """Whether the pod's waivers annotation waives the practice rule `rule` for this container (a
+    waiver written before the helper's items moved here still drops its item)."""
+    from designer.pod.rules.waivers import WAIVERS_ANNOTATION, parse_waivers
+
+    annotations = ctx.metadata.get("annotations")
+    value = annotations.get(WAIVERS_ANNOTATION) if isinstance(annotations, dict) else None
+    try:
+        waivers = parse_waivers(value) if isinstance(value, str) else []
+    except ValueError:
+        return False  # lint() reports the broken annotation
+    probe = Finding(rule, "warning", entry.path, "", container=entry.name)
+    return any(w.matches(probe) for w in waivers)
+
+
+def _privileged_hint(entry: Entry) -> str:
+    """Why a helper might be privileged, and what to do instead, from what it runs."""
+    image = str(entry.container.get("image") or "")
+    if re.search(r"(^|/)docker:[^/]*dind|(^|/)dind\b|docker-dind", image):
+        return (
+            "Docker-in-Docker needs privileged: waive PAT-HELPER-HARDENING for it with a reason, or build "
+            "without a daemon (BuildKit rootless, kaniko)"
+        )
+    written = set()
+    for _, text in _texts(entry.container):
+        for match in _SYSCTL_WRITE.finditer(text):
+            written.add(match[1] or match[2].replace("/", "."))
+    if written:
+        namespaced = sorted(s for s in written if _NAMESPACED_SYSCTL.match(s))
+        node = sorted(written - set(namespaced))
+        parts = []
+        if namespaced:
+            parts.append(
+                f"{', '.join(namespaced)} is namespaced: set it with spec.securityContext.sysctls instead of "
+                "a privileged init (a sysctl outside the safe set needs the kubelet's --allowed-unsafe-sysctls)"
+            )
+        if node:
+            parts.append(
+                f"{', '.join(node)} is node-wide: set it on the node (node config or a node-tuning DaemonSet), "
+                "not from every pod"
+            )
+        return "; ".join(parts)
+    return "drop privileged: true and add the one capability it needs, or waive this rule with a reason"
+
+
+def is_kubelet_plugin(spec: dict[str, Any]) -> bool:
+    """A kubelet plugin (CSI node plugin, device plugin): it registers through the kubelet's
+    plugins_registry or device-plugins directory, so it must reach them, /dev, and run as root."""
+    for _, volume in items(spec, "volumes"):
+        host_path = volume.get("hostPath")
+        path = host_path.get("path") if isinstance(host_path, dict) else None
+        if isinstance(path, str) and path.rstrip("/").startswith(
+            ("/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins")
+        ):
+            return True
+    return False
+
+
+def _check_hardening(ctx: LintContext, entry: Entry, role: Role | None, report: _Report) -> None:
+    """One finding per helper listing everything unsafe it does (privileged, dangerous capabilities,
+    root), each with its hint. Helpers share the pod's security boundary (a KEP-753 non-goal): a
+    privileged helper is a privileged pod."""
     context = entry.container.get("securityContext")
-    if not isinstance(context, dict):
-        return
-    base = f"{entry.path}.securityContext"
-    if context.get("privileged") is True:
-        report(
-            "PAT-HELPER-HARDENING",
-            "warning",
-            f"{base}.privileged",
-            f"helper {entry.name!r} is privileged; sidecars get no separate security boundary",
-            "drop privileged, or waive this rule with a reason (mesh iptables init)",
-            container=entry.name,
-        )
-    capabilities = context.get("capabilities")
+    sc = context if isinstance(context, dict) else {}
+    pod_sc = ctx.spec.get("securityContext")
+    pod_sc = pod_sc if isinstance(pod_sc, dict) else {}
+    items: list[tuple[str, str, str]] = []  # (what it does, what to do, its field)
+    kubelet_plugin = is_kubelet_plugin(ctx.spec)
+    mounts_ = entry.container.get("volumeMounts")
+    bidirectional = any(
+        isinstance(m, dict) and m.get("mountPropagation") == "Bidirectional"
+        for m in (mounts_ if isinstance(mounts_, list) else [])
+    )
+    # A kubelet plugin's helpers (node-driver-registrar, livenessprobe) run as root to write their
+    # sockets into root-owned host directories; Bidirectional propagation requires privileged.
+    if (
+        sc.get("privileged") is True
+        and not bidirectional
+        and not _waived_piece(ctx, entry, "LINT-PRIVILEGED")
+    ):
+        items.append(("is privileged", _privileged_hint(entry), "securityContext.privileged"))
+    capabilities = sc.get("capabilities")
     added = capabilities.get("add") if isinstance(capabilities, dict) else None
-    if isinstance(added, list):
-        for k, cap in enumerate(added):
-            if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in _RISKY_CAPS:
-                report(
-                    "PAT-HELPER-HARDENING",
-                    "warning",
-                    f"{base}.capabilities.add[{k}]",
-                    f"helper {entry.name!r} adds capability {cap}",
-                    "remove it, or waive this rule with a reason",
-                    container=entry.name,
-                )
-    if context.get("runAsUser") == 0 and not isinstance(context.get("runAsUser"), bool):
-        report(
-            "PAT-HELPER-HARDENING",
-            "warning",
-            f"{base}.runAsUser",
-            f"helper {entry.name!r} runs as root",
-            "run it as a non-root user, or waive this rule with a reason",
-            container=entry.name,
-        )
+    risky = [
+        cap
+        for cap in (added if isinstance(added, list) else [])
+        if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in DANGEROUS_CAPABILITIES
+    ]
+    if risky and not _waived_piece(ctx, entry, "LINT-CAPABILITIES"):
+        names = {cap.upper().removeprefix("CAP_") for cap in risky}
+        hint = "remove " + ", ".join(risky)
+        if names & {"NET_ADMIN"}:
+            hint += (
+                " (NET_ADMIN programs the pod's network for every container: a mesh CNI plugin needs none)"
+            )
+        items.append((f"adds {', '.join(risky)}", hint, "securityContext.capabilities.add"))
+    user = sc["runAsUser"] if "runAsUser" in sc else pod_sc.get("runAsUser")
+    if (
+        user == 0
+        and not isinstance(user, bool)
+        and not kubelet_plugin
+        and not _waived_piece(ctx, entry, "LINT-RUN-AS-NONROOT")
+    ):
+        where = "" if "runAsUser" in sc else " (from the pod's securityContext)"
+        field_path = "securityContext.runAsUser" if "runAsUser" in sc else ""
+        items.append((f"runs as root{where}", "run it as a non-zero UID with runAsNonRoot: true", field_path))
+    if not items:
+        return
+    kind = _helper_kind(entry, ctx.role(entry.name) if role is None else role)
+    things = [what for what, _, _ in items]
+    listed = things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
+    report(
+        "PAT-HELPER-HARDENING",
+        "warning",
+        # One item: its own field; several: the securityContext that holds them.
+        ".".join(
+            p for p in (entry.path, items[0][2] if len(items) == 1 else "securityContext" if sc else "") if p
+        ),
+        f"{kind} {entry.name!r} {listed}; the pod's containers share one security boundary, so "
+        "the whole pod holds these privileges",
+        "; ".join(f"{what.removeprefix('is ').removeprefix('adds ')}: {hint}" for what, hint, _ in items),
+        container=entry.name,
+    )
+
+
+def supersede_practices(findings: list[Finding]) -> list[Finding]:
+    """Drop the unwaived LINT findings about what a helper does when PAT-HELPER-HARDENING already
+    lists it for that container (run after waivers: a waived practice finding stays listed, and
+    its item is left out of the helper finding)."""
+    helpers = {f.container for f in findings if f.rule == "PAT-HELPER-HARDENING"}
+    return [
+        f
+        for f in findings
+        if not (f.rule in HELPER_HARDENING_REPLACES and f.container in helpers and f.waived is None)
+    ]
 
 
 def _format(resource_values: dict[str, Any]) -> str:

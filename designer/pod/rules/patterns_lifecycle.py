@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from designer.pod.evidence import LifecycleEvidence, lifecycle, script_of
+from designer.pod.evidence import LifecycleEvidence, lifecycle, script_of, shutdown_calls
 from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import (
@@ -34,7 +34,14 @@ from designer.pod.rules.patterns import (
     port_numbers,
     volumes,
 )
-from designer.pod.rules.patterns_volumes import entry_path_uses, locate, reads_volume, writes_volume
+from designer.pod.rules.patterns_volumes import (
+    _overlap,
+    entry_path_uses,
+    locate,
+    reads_volume,
+    volume_uses,
+    writes_volume,
+)
 from designer.pod.workloads import template_path
 
 DEFAULT_GRACE_SECONDS = 30
@@ -266,10 +273,24 @@ def _check_volume_order(ctx: LintContext, all_entries: list[Entry], report: _Rep
             elif not (
                 read_only
                 or (reads_volume(ctx, entry, volume_name) and not writes_volume(ctx, entry, volume_name))
+                or _reads_what_later_writes(ctx, entry, volume_name, init)
             ):
                 continue
             earlier = [e for e in init if e.index < entry.index and writes_volume(ctx, e, volume_name)]
             later = [e for e in init if e.index > entry.index and writes_volume(ctx, e, volume_name)]
+            if not read_only and writes_volume(ctx, entry, volume_name):
+                # It writes the volume too (gomplate --input-dir=/work/templates --output-dir=/work/config):
+                # only the writers of the very place it reads count.
+                earlier = [
+                    e
+                    for e in earlier
+                    if _writes_place(ctx, e, volume_name, _read_places(ctx, entry, volume_name))
+                ]
+                later = [
+                    e
+                    for e in later
+                    if _writes_place(ctx, e, volume_name, _read_places(ctx, entry, volume_name))
+                ]
             if earlier or not later:
                 continue
             writer = later[0]
@@ -284,6 +305,23 @@ def _check_volume_order(ctx: LintContext, all_entries: list[Entry], report: _Rep
                 f"move {writer.name!r} before {entry.name!r} in initContainers",
                 container=entry.name,
             )
+
+
+def _read_places(ctx: LintContext, entry: Entry, volume: str) -> list[str]:
+    return [u.inside for u in volume_uses(ctx, entry) if u.window.volume == volume and u.use.access == "read"]
+
+
+def _writes_place(ctx: LintContext, entry: Entry, volume: str, places: list[str]) -> bool:
+    written = [
+        u.inside for u in volume_uses(ctx, entry) if u.window.volume == volume and u.use.access == "write"
+    ]
+    return any(_overlap(w, p) for w in written for p in places if w.strip("/") and p.strip("/"))
+
+
+def _reads_what_later_writes(ctx: LintContext, entry: Entry, volume: str, init: list[Entry]) -> bool:
+    """A reader-writer init container that reads a place in the volume a later init container writes."""
+    places = _read_places(ctx, entry, volume)
+    return bool(places) and any(e.index > entry.index and _writes_place(ctx, e, volume, places) for e in init)
 
 
 # --- native sidecars ----------------------------------------------------------------------------
@@ -349,7 +387,7 @@ def _check_native(ctx: LintContext, all_entries: list[Entry], report: _Report) -
                 "drop restartPolicy: Always to make it a regular init container",
                 container=entry.name,
             )
-        if declared_ports(entry) and not entry.container.get("startupProbe"):
+        if _served_ports(entry) and not entry.container.get("startupProbe"):
             dependents = _dependents(ctx, entry, all_entries)
             missing = [p for p in ("startupProbe", "readinessProbe") if not entry.container.get(p)]
             report(
@@ -370,7 +408,7 @@ def _check_completion(ctx: LintContext, all_entries: list[Entry], report: _Repor
         if entry.group != "containers" or not _is_helper(ctx, entry):
             continue
         evidence = _lifecycle(entry)
-        if batch and evidence.daemon:
+        if batch and evidence.daemon and not stopped_by_peer(entry, all_entries):
             role = ctx.role(entry.name)
             report(
                 "PAT-SIDECAR-BLOCKS-COMPLETION",
@@ -393,6 +431,20 @@ def _check_completion(ctx: LintContext, all_entries: list[Entry], report: _Repor
                 "run it as an init container if it prepares something once, or make it loop",
                 container=entry.name,
             )
+
+
+def stopped_by_peer(helper: Entry, all_entries: list[Entry], any_port: bool = False) -> bool:
+    """Another regular container calls the helper's shutdown endpoint on localhost when it is done
+    (`curl -X POST localhost:9091/quitquitquit`): the pre-1.29 way to let a Job complete.
+    `any_port` for a mesh proxy, whose admin ports (Istio 15020) its definition does not show."""
+    ports = _served_ports(helper)
+    for other in all_entries:
+        if other is helper or other.group != "containers":
+            continue
+        for port in shutdown_calls(other.container):
+            if port is None or any_port or port in ports:
+                return True
+    return False
 
 
 # --- start-up and shutdown among regular containers ----------------------------------------------
@@ -418,10 +470,53 @@ def _classic_helper_for(ctx: LintContext, main: Entry, all_entries: list[Entry])
     return pairs
 
 
+def _startup_file_dependencies(
+    ctx: LintContext, main: Entry, all_entries: list[Entry]
+) -> list[tuple[Entry, str, str]]:
+    """(helper, file, field) for files the main's start script reads (`. /vault/secrets/db.env`)
+    from an emptyDir that only classic helpers write: no init container or native sidecar fills it
+    before the main starts."""
+    script = script_of(main.container)
+    if script is None or _WAIT.search(script) or _FILE_WAIT.search(script):
+        return []
+    declared = volumes(ctx)
+    found: list[tuple[Entry, str, str]] = []
+    for use in entry_path_uses(main):
+        if use.access != "read":
+            continue
+        volume = locate_volume(main, use.path)
+        if volume is None or not _is_empty_dir(declared, volume) or writes_volume(ctx, main, volume):
+            continue
+        early = [e for e in all_entries if e.group == "initContainers" and writes_volume(ctx, e, volume)]
+        classic = [
+            e
+            for e in all_entries
+            if e.group == "containers"
+            and e is not main
+            and _is_helper(ctx, e)
+            and writes_volume(ctx, e, volume)
+        ]
+        if classic and not early:
+            found.append((classic[0], use.path, use.field))
+    return found
+
+
 def _check_startup(ctx: LintContext, all_entries: list[Entry], report: _Report) -> None:
     for main in all_entries:
         if main.group != "containers" or ctx.role(main.name) != Role.MAIN:
             continue
+        for helper, file, field in _startup_file_dependencies(ctx, main, all_entries)[:1]:
+            report(
+                "PAT-STARTUP-DEPENDS-ON-CLASSIC-SIDECAR",
+                "warning",
+                field,
+                f"{main.name!r} reads {file} as it starts, but only the regular container {helper.name!r} "
+                "writes it; regular containers start together in no guaranteed order, so on a cold start "
+                "the file is not there yet",
+                f"render the file first: an init container (e.g. the agent's one-shot mode) or {helper.name!r} "
+                "as a native sidecar with a startupProbe",
+                container=main.name,
+            )
         script = script_of(main.container) or ""
         if not _STARTUP_STEP.search(script) or _WAIT.search(script):
             continue

@@ -194,6 +194,10 @@ def reads_volume(ctx: LintContext, entry: Entry, volume: str) -> bool:
     return any(u.use.access == "read" and u.window.volume == volume for u in volume_uses(ctx, entry))
 
 
+def _is_empty_dir_volume(declared: dict[str, tuple[int, dict[str, Any]]], name: str) -> bool:
+    return name in declared and isinstance(declared[name][1].get("emptyDir"), dict)
+
+
 def _overlap(a: str, b: str, a_expr: bool = False, b_expr: bool = False) -> bool:
     """Whether two places inside a volume can see each other (one contains the other)."""
     if a_expr or b_expr:
@@ -262,7 +266,20 @@ def _unused_and_memory(
                 for w in windows(e)
                 if w.volume == name
             )
-            buffer = streamed and len(sharers) >= 2 and any(writes_volume(ctx, e, name) for e in sharers)
+            # One container's own spool counts too: a log shipper's or collector's filesystem
+            # buffer (fluent-bit storage.path) grows in memory while its output is down.
+            own_spool = (
+                len(sharers) == 1
+                and is_log_shipper(sharers[0])
+                and any(
+                    not w.read_only and _STREAM.search(w.mount_path + " " + name)
+                    for w in windows(sharers[0])
+                    if w.volume == name
+                )
+            )
+            buffer = streamed and (
+                len(sharers) >= 2 and any(writes_volume(ctx, e, name) for e in sharers) or own_spool
+            )
             report(
                 "PAT-EMPTYDIR-MEMORY",
                 "warning" if buffer else "info",
@@ -404,15 +421,30 @@ def _producers_and_consumers(
                 )
     # Producer/consumer pairs: the main feeds shippers and adapters; syncers feed the main.
     pairs: list[tuple[Entry, Entry]] = []
+    adapter_pairs = {
+        (m, e)
+        for e in all_entries
+        if e.concurrent and e not in mains and (_role(ctx, e) == Role.ADAPTER or is_log_shipper(e))
+        for m in mains
+    } | {(s, m) for s in syncers for m in mains}
     for entry in all_entries:
         if not entry.concurrent or entry in mains:
             continue
         role = _role(ctx, entry)
         if role == Role.ADAPTER or is_log_shipper(entry):
             pairs.extend((m, entry) for m in mains)
+        elif any(
+            u.use.access == "read" and _is_empty_dir_volume(declared, u.window.volume)
+            for u in volume_uses(ctx, entry)
+        ):
+            # Any other helper that reads a file of a shared emptyDir by its flags (mtail --logs)
+            # consumes what the main writes there.
+            pairs.extend((m, entry) for m in mains)
     pairs.extend((s, m) for s in syncers for m in mains)
     for producer, consumer in pairs:
         shared = {w.volume for w in windows(producer)} & {w.volume for w in windows(consumer)}
+        if (producer, consumer) not in adapter_pairs:
+            shared = {v for v in shared if _is_empty_dir_volume(declared, v)}
         for volume in sorted(shared):
             if (
                 not isinstance(declared.get(volume, (0, {}))[1].get("emptyDir"), dict)

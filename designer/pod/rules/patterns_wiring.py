@@ -7,7 +7,9 @@ the same links. Rule ids:
 - PAT-MESH-INIT (info): a mesh's iptables or validation init container is expected; the CNI
   plugin removes the need for NET_ADMIN in the pod.
 - PAT-MESH-LOOPBACK-BIND (warning): under Istio (which forwards inbound traffic to the pod IP
-  since 1.10) an app serves a declared port on 127.0.0.1 only: the proxy cannot reach it.
+  since 1.10) or Linkerd (to the original destination, the pod IP, since stable-2.11: linkerd2
+  issue 6495, linkerd2-proxy PR 1161) an app serves a declared port on 127.0.0.1 only: the
+  proxy cannot reach it.
 - PAT-MESH-PROXY-UID (warning): an app container runs as the proxy's UID (Istio 1337, Linkerd
   2102): the iptables rules exempt that UID, so its traffic bypasses the proxy (no mTLS, no policy).
 - PAT-PROBE-LOOPBACK-PORT (warning): an httpGet/tcpSocket/grpc probe targets a port that is
@@ -20,20 +22,25 @@ the same links. Rule ids:
   explicitly, info otherwise): an outbound proxy need not be reachable on the pod IP.
 - PAT-SIDECAR-BLOCKS-COMPLETION (warning): a mesh proxy as a regular container of a pod that
   should complete keeps it running (Istio's classic Job problem), when its command shows nothing.
+- PAT-INBOUND-PROXY-BYPASS (warning): an auth proxy (oauth2-proxy, kube-rbac-proxy, an envoy or
+  nginx with auth config) forwards to the main on localhost, but the main serves that port on
+  the pod IP too (an explicit 0.0.0.0 bind, or a Service targets it): clients skip the proxy.
 - PAT-PORT-CONFLICT (warning when the evidence is a flag or a config file): two concurrent
   containers listen on the same port and protocol.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from designer.pod.evidence import lifecycle
 from designer.pod.findings import Finding, Severity
-from designer.pod.links import Listener, Wiring
-from designer.pod.roles import Mesh, Role, image_basename, run_as_user
+from designer.pod.links import Link, Listener, Wiring
+from designer.pod.roles import Mesh, Role, image_basename, inbound_forward, run_as_user
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.patterns import Entry, port_numbers, wiring
+from designer.pod.rules.patterns_lifecycle import stopped_by_peer
 
 # Ports of the databases an ambassador typically fronts (Postgres, PgBouncer, MySQL, SQL Server,
 # Redis, MongoDB, Cassandra, Memcached, AlloyDB/Spanner emulators share Postgres').
@@ -50,8 +57,26 @@ _DB_PROXY_IMAGES = (
     "twemproxy",
     "mcrouter",
 )
-# Istio forwards inbound traffic to the pod IP (since 1.10); Linkerd still to localhost.
-_POD_IP_MESHES = {"istio"}
+# Meshes whose proxy forwards inbound traffic to the pod IP, with the release that changed it:
+# Istio 1.10; Linkerd stable-2.11 (edge-21.9), before which its proxy forwarded to 127.0.0.1.
+_POD_IP_MESHES = {"istio": "Istio proxy (since 1.10)", "linkerd": "Linkerd proxy (since stable-2.11)"}
+_LINKERD_VERSION = re.compile(r"^(?:stable|enterprise)-2\.([0-9]+)|^edge-([0-9]+)\.([0-9]+)")
+
+
+def _forwards_to_pod_ip(ctx: LintContext, mesh: Mesh) -> list[str]:
+    """The meshes of the pod whose proxy forwards inbound traffic to the pod IP."""
+    result = []
+    for kind in sorted(mesh.meshes & set(_POD_IP_MESHES)):
+        if kind == "linkerd":
+            annotations = ctx.metadata.get("annotations")
+            version = annotations.get("linkerd.io/proxy-version") if isinstance(annotations, dict) else None
+            match = _LINKERD_VERSION.match(version) if isinstance(version, str) else None
+            if match and (
+                match[1] and int(match[1]) < 11 or match[2] and (int(match[2]), int(match[3])) < (21, 9)
+            ):
+                continue  # an older proxy still forwards to localhost
+        result.append(_POD_IP_MESHES[kind])
+    return result
 
 
 class _Report(list[Finding]):
@@ -81,6 +106,7 @@ def check(ctx: LintContext, all_entries: list[Entry], roles: dict[str, Role | No
     _protocol_mismatch(wired, all_entries, report)
     _ambassador_loopback(wired, concurrent, roles, report)
     _flag_port_conflicts(wired, concurrent, mesh, report)
+    _inbound_proxy_bypass(ctx, wired, concurrent, roles, report)
     return list(report)
 
 
@@ -127,7 +153,8 @@ def _declared_or_served(ctx: LintContext, entry: Entry) -> set[int]:
 def _mesh_loopback_bind(
     ctx: LintContext, mesh: Mesh, wired: Wiring, concurrent: list[Entry], report: _Report
 ) -> None:
-    if not (mesh.meshes & _POD_IP_MESHES):
+    meshes = _forwards_to_pod_ip(ctx, mesh)
+    if not meshes:
         return
     fronted = {link.port for link in wired.links if link.via.kind == "forward" and link.target}
     for entry in concurrent:
@@ -140,8 +167,9 @@ def _mesh_loopback_bind(
                     "PAT-MESH-LOOPBACK-BIND",
                     "warning",
                     f"{entry.path}.{listener.path}",
-                    f"{entry.name!r} serves port {listener.port} on {listener.host} only, but the Istio proxy "
-                    "forwards inbound traffic to the pod IP: requests to this port fail",
+                    f"{entry.name!r} serves port {listener.port} on {listener.host} only, but the "
+                    f"{' and '.join(meshes)} forwards inbound traffic to the pod IP: requests to "
+                    "this port fail",
                     f"bind {entry.name!r} to 0.0.0.0 (or the pod IP); keep 127.0.0.1 only for ports nobody "
                     "outside the pod uses",
                     container=entry.name,
@@ -187,6 +215,8 @@ def _mesh_blocks_completion(ctx: LintContext, mesh: Mesh, all_entries: list[Entr
     for entry in all_entries:
         if entry.group != "containers" or entry.name not in mesh.proxies or lifecycle(entry.container).daemon:
             continue
+        if stopped_by_peer(entry, all_entries, any_port=True):
+            continue  # the main calls the proxy's /quitquitquit (or linkerd-await --shutdown)
         report(
             "PAT-SIDECAR-BLOCKS-COMPLETION",
             "warning",
@@ -236,8 +266,14 @@ def _adapter_loopback(
         if roles.get(entry.name) != Role.ADAPTER:
             continue
         declared = port_numbers(entry)
+        used_inside = {link.port for link in wired.links_to(entry.name)}
         for listener in _listeners(wired, entry):
-            if listener.loopback_only and (listener.port in declared or listener.purpose == "metrics"):
+            # Its normalized interface: a declared or metrics port, or one no container of the pod
+            # uses (so only outside consumers, which come through the pod IP, could).
+            interface = (
+                listener.port in declared or listener.purpose == "metrics" or listener.port not in used_inside
+            )
+            if listener.loopback_only and listener.source != "probe" and interface:
                 report(
                     "PAT-ADAPTER-LOOPBACK",
                     "warning",
@@ -314,7 +350,18 @@ def _ambassador_loopback(
     for entry in concurrent:
         if roles.get(entry.name) != Role.AMBASSADOR:
             continue
-        data = [lst for lst in _listeners(wired, entry) if lst.purpose == "data" and lst.source != "probe"]
+        probed = {lst.port for lst in _listeners(wired, entry) if lst.source == "probe"}
+        db_proxy = _is_db_proxy(entry, wired)
+        data = [
+            lst
+            for lst in _listeners(wired, entry)
+            if lst.purpose == "data"
+            and lst.source != "probe"
+            # The port its own probes hit, and (for a database proxy) an HTTP or gRPC listener,
+            # is its health or metrics endpoint (cloud-sql-proxy --http-address), not its data path.
+            and lst.port not in probed
+            and not (db_proxy and lst.app_protocol in ("http", "grpc"))
+        ]
         if (
             not data
             or all(lst.loopback_only for lst in data if lst.host is not None)
@@ -322,7 +369,7 @@ def _ambassador_loopback(
         ):
             continue
         exposed = next((lst for lst in data if lst.all_interfaces), None)
-        if exposed and _is_db_proxy(entry, wired):
+        if exposed and db_proxy:
             report(
                 "PAT-AMBASSADOR-LOOPBACK",
                 "warning",
@@ -356,7 +403,9 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
     by_name = {e.name: e for e in order}
     for entry in order:
         own: set[tuple[int, str]] = set()
-        for listener in _listeners(wired, entry):
+        # A declared port says nothing about the address; a flag that binds the same port to a
+        # named address (`--secure-listen-address=[$(IP)]:9100`) does, so it speaks for the port.
+        for listener in sorted(_listeners(wired, entry), key=lambda lst: lst.host is None):
             if listener.source == "probe":
                 continue
             key = (listener.port, listener.protocol)
@@ -371,6 +420,8 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
                 continue
             if first.source == "port" and listener.source == "port":
                 continue  # declared against declared: patterns.py reports it as an error
+            if _health_port_served_by_helper(wired, first, listener):
+                continue
             report(
                 "PAT-PORT-CONFLICT",
                 "warning",
@@ -383,6 +434,25 @@ def _flag_port_conflicts(wired: Wiring, concurrent: list[Entry], mesh: Mesh, rep
             )
 
 
+def _health_port_served_by_helper(wired: Wiring, a: Listener, b: Listener) -> bool:
+    """The CSI pattern: the plugin declares (and probes) its `healthz` port, which the
+    livenessprobe helper serves (`--health-port=9808`); ports are pod-wide, so one bind, no clash."""
+    for declared, served in ((a, b), (b, a)):
+        if declared.source != "port" or served.source not in ("flag", "env") or served.purpose != "health":
+            continue
+        probed = any(
+            lst.source == "probe" and lst.port == declared.port
+            for lst in wired.listeners.get(declared.container, [])
+        )
+        own_bind = any(
+            lst.source in ("flag", "env", "config") and lst.port == declared.port
+            for lst in wired.listeners.get(declared.container, [])
+        )
+        if (declared.purpose == "health" or probed) and not own_bind:
+            return True
+    return False
+
+
 def _evidence(listener: Listener) -> str:
     return {
         "port": "declared",
@@ -390,3 +460,149 @@ def _evidence(listener: Listener) -> str:
         "env": "by its env",
         "config": "by its config file",
     }.get(listener.source, listener.source)
+
+
+# What says an inbound proxy authenticates (or authorizes) the requests it forwards: its flags,
+# env and mounted config (oauth2-proxy's --client-id, kube-rbac-proxy's SubjectAccessReview,
+# nginx auth_request / auth_basic, envoy's ext_authz / jwt_authn filters).
+_AUTH_WORDS = re.compile(
+    r"(?<![a-z])auth(?:[-_ ]|n\b|z\b|enticat|ori[sz]ation)|oauth|oidc|openid|client[-_.]?id|"
+    r"cookie[-_.]?secret|jwt|htpasswd|ext_authz|rbac|tokenreview|subjectaccessreview",
+    re.I,
+)
+_TOKEN = re.compile(r"[\w.-]+")
+_AUTH_PROXY_IMAGES = frozenset({"oauth2-proxy", "kube-rbac-proxy", "oauth2_proxy", "pomerium"})
+
+
+def _auth_evidence(ctx: LintContext, entry: Entry) -> str | None:
+    """Why `entry` (a helper that forwards to the main) is an auth proxy, or None."""
+    base = image_basename(entry.container.get("image"))
+    if base in _AUTH_PROXY_IMAGES:
+        return f"the {base} image"
+    texts = [
+        (key, value)
+        for key in ("command", "args")
+        for value in entry.container.get(key) or []
+        if isinstance(value, str)
+    ]
+    texts += [
+        ("env", f"{var.get('name')}={var.get('value') or ''}")
+        for var in entry.container.get("env") or []
+        if isinstance(var, dict)
+    ]
+    texts += [(f"config file {name}", content) for name, content, _ in _config_files(ctx, entry)]
+    for where, text in texts:
+        match = _AUTH_WORDS.search(text)
+        if match:
+            token = next(t[0] for t in _TOKEN.finditer(text) if t.start() <= match.start() < t.end())
+            return f"{token.strip('-')!r} in its {where if where != 'args' else 'arguments'}"
+    return None
+
+
+def _config_files(ctx: LintContext, entry: Entry) -> list[tuple[str, str, str]]:
+    from designer.pod.links import mounted_config_files
+
+    return mounted_config_files(entry.container, ctx.spec, ctx.companions)
+
+
+def _selects(service: dict[str, Any], labels: dict[str, Any]) -> bool:
+    spec = service.get("spec")
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    return (
+        isinstance(selector, dict) and bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+    )
+
+
+def _service_to(ctx: LintContext, entry: Entry, port: int) -> str | None:
+    """The name of a Service in the stream that selects the pod and sends traffic to `port`."""
+    labels = ctx.metadata.get("labels")
+    labels = labels if isinstance(labels, dict) else {}
+    names = {
+        p.get("name")
+        for p in entry.container.get("ports") or []
+        if isinstance(p, dict) and p.get("containerPort") == port and isinstance(p.get("name"), str)
+    }
+    for document in ctx.companions:
+        if document.get("kind") != "Service" or not _selects(document, labels):
+            continue
+        spec = document.get("spec")
+        for item in spec.get("ports") or [] if isinstance(spec, dict) else []:
+            if not isinstance(item, dict):
+                continue
+            target = item.get("targetPort", item.get("port"))
+            if target == port or target in names:
+                metadata = document.get("metadata")
+                name = metadata.get("name") if isinstance(metadata, dict) else None
+                return str(name or "a Service")
+    return None
+
+
+def _inbound_proxy_bypass(
+    ctx: LintContext, wired: Wiring, concurrent: list[Entry], roles: dict[str, Role | None], report: _Report
+) -> None:
+    """PAT-INBOUND-PROXY-BYPASS: an auth proxy forwards to the main on localhost, but the main
+    serves that port on the pod IP too, so a client inside the cluster skips the proxy.
+
+    Evidence needed on both ends: a forward link from a helper (its upstream flag or config) to
+    the main, auth evidence on the helper (its image, flags, env or config), and on the main an
+    explicit all-interfaces bind of that port, a Service of the stream that targets it, or a
+    probe of it (the kubelet connects to the pod IP). A main bound to 127.0.0.1 passes; a
+    declared port of unknown bind address says nothing by itself.
+    """
+    mains = [e for e in concurrent if roles.get(e.name) == Role.MAIN]
+    reported: set[tuple[str, int]] = set()
+    for proxy in concurrent:
+        if roles.get(proxy.name) in (Role.MAIN, Role.MESH_PROXY):
+            continue
+        for main in mains:
+            link = inbound_forward(wired, proxy.name, main.name)
+            if link is not None and (main.name, link.port) not in reported:
+                _report_bypass(ctx, wired, proxy, main, link, reported, report)
+
+
+def _report_bypass(
+    ctx: LintContext,
+    wired: Wiring,
+    proxy: Entry,
+    main: Entry,
+    link: Link,
+    reported: set[tuple[str, int]],
+    report: _Report,
+) -> None:
+    """One inbound proxy in front of one main: report when the main is reachable without it."""
+    on_port = [lst for lst in _listeners(wired, main) if lst.port == link.port]
+    at_port = [lst for lst in on_port if lst.source != "probe"]
+    if not on_port or any(lst.loopback_only for lst in at_port):
+        return
+    auth = _auth_evidence(ctx, proxy)
+    if auth is None:
+        return
+    explicit = next((lst for lst in at_port if lst.all_interfaces), None)
+    service = _service_to(ctx, main, link.port)
+    # The kubelet probes the pod IP: a probe of that port (with no loopback bind in sight)
+    # says the main serves it there.
+    probed = next((lst for lst in on_port if lst.source == "probe"), None)
+    if explicit is None and service is None and probed is None:
+        return
+    reported.add((main.name, link.port))
+    if explicit is not None:
+        where = f"binds {explicit.host}:{link.port} (every interface)"
+        if service:
+            where += f" and Service {service!r} targets that port"
+    elif service is not None:
+        where = f"is reached on port {link.port} directly by Service {service!r}"
+    else:
+        probe = probed.path.split(".")[0] if probed is not None else "probe"
+        where = f"serves port {link.port} on the pod IP (its {probe} checks it there)"
+    listener = explicit or next((lst for lst in at_port if lst.source == "port"), (at_port or on_port)[0])
+    report(
+        "PAT-INBOUND-PROXY-BYPASS",
+        "warning",
+        f"{main.path}.{listener.path}",
+        f"{proxy.name!r} guards {main.name!r} (auth: {auth}) and forwards to localhost:{link.port}, but "
+        f"{main.name!r} {where}: a client inside the cluster reaches it on the "
+        "pod IP and skips the proxy",
+        f"bind {main.name!r} to 127.0.0.1:{link.port}, declare only the proxy's port and point the Service "
+        "at the proxy (or admit only the proxy's port with a NetworkPolicy)",
+        container=main.name,
+    )

@@ -11,6 +11,8 @@ Deviations from the linters, on purpose:
   seccomp profile) in place of five: LINT-RUN-AS-NONROOT, LINT-CAPABILITIES now only report what
   a container does (runs as UID 0, adds a dangerous capability), and LINT-PRIV-ESCALATION,
   LINT-RO-ROOTFS and LINT-SECCOMP are pieces of LINT-HARDENING (their waivers drop the piece).
+  For a helper, what it does (privileged, dangerous capabilities, root) is said once by
+  PAT-HELPER-HARDENING; lint() drops LINT-PRIVILEGED/CAPABILITIES/RUN-AS-NONROOT there.
 - Windows pods (spec.os.name: windows) get no advice the API server forbids there; injected mesh
   proxies keep the capabilities and the root init their mesh needs.
 """
@@ -25,7 +27,14 @@ from designer.pod.resources import container_quantities
 from designer.pod.roles import Role
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list
-from designer.pod.rules.patterns import Entry, entries, items
+from designer.pod.rules.patterns import (
+    DANGEROUS_CAPABILITIES,
+    Entry,
+    entries,
+    is_kubelet_plugin,
+    items,
+    wiring,
+)
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, parse_waivers
 
 _SECRET_NAME = re.compile(r"PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY", re.I)
@@ -33,16 +42,6 @@ _SECRET_VALUE = re.compile(
     r"^(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{30,}|xox[bap]-)"
 )
 _NOT_SECRET_VALUE = re.compile(r"^(/|\$\(|\{\{|true$|false$|[0-9]+$)", re.I)
-_DANGEROUS_CAPS = {
-    "ALL",
-    "SYS_ADMIN",
-    "NET_ADMIN",
-    "SYS_PTRACE",
-    "SYS_MODULE",
-    "SYS_RAWIO",
-    "DAC_READ_SEARCH",
-    "BPF",
-}
 _SAFE_SYSCTLS = {
     "kernel.shm_rmid_forced",
     "net.ipv4.ip_local_port_range",
@@ -90,7 +89,12 @@ def check(ctx: LintContext) -> list[Finding]:
         findings.extend(_image(entry))
         if not batch:
             findings.extend(_probes_missing(ctx, entry))
-        findings.extend(_probes(entry, mesh_ports))
+        served = {
+            lst.port
+            for lst in wiring(ctx).listeners.get(entry.name, [])
+            if lst.source in ("flag", "env", "config")
+        }
+        findings.extend(_probes(entry, mesh_ports | served))
         findings.extend(_security(ctx, entry, pod_sc, waivers, entry.name in mesh))
         findings.extend(_ports_and_env(entry))
     findings.extend(_pod(ctx, pod_sc))
@@ -193,11 +197,27 @@ def _serves(entry: Entry) -> bool:
     return bool(entry.container.get("ports"))
 
 
+def _fronts_main(ctx: LintContext, entry: Entry) -> bool:
+    """An inbound helper (oauth2-proxy, an Envoy in front): it forwards to the main's port."""
+    main = next((name for name, role in ctx.roles.items() if role == Role.MAIN), None)
+    return any(
+        link.target == main and link.via.kind == "forward" for link in wiring(ctx).links_from(entry.name)
+    )
+
+
 def _probes_missing(ctx: LintContext, entry: Entry) -> list[Finding]:
     found: list[Finding] = []
     is_main = ctx.role(entry.name) == Role.MAIN
     if not (is_main or _serves(entry)):
         return found
+    # The pod is ready only when every container is: a readinessProbe on a helper that serves
+    # metrics or an in-pod service (an exporter, a reloader, a cache) takes the whole pod out of
+    # its Services when that helper hiccups. Only helpers in front of the main need one.
+    if not is_main and not _fronts_main(ctx, entry):
+        return found
+    purposes = {lst.purpose for lst in wiring(ctx).listeners.get(entry.name, []) if lst.source == "port"}
+    if is_main and purposes and purposes <= {"health", "metrics"}:
+        return found  # it serves only its health or metrics port (a CSI node plugin): no traffic to gate
     who = "the main container" if is_main else "a helper that serves ports"
     if not entry.container.get("readinessProbe"):
         found.append(
@@ -322,8 +342,10 @@ def _lacks(entry: Entry, pod_sc: dict[str, Any], windows: bool, mesh: bool) -> l
 
     user = effective("runAsUser")
     lacking = []
+    # An explicit UID 0 is reported as what the container does (LINT-RUN-AS-NONROOT, or
+    # PAT-HELPER-HARDENING for a helper): listing runAsNonRoot as lacking too would say it twice.
     if effective("runAsNonRoot") is not True and not (
-        isinstance(user, int) and not isinstance(user, bool) and user > 0
+        isinstance(user, int) and not isinstance(user, bool) and user >= 0
     ):
         lacking.append("runAsNonRoot")
     if sc.get("allowPrivilegeEscalation") is not False and sc.get("privileged") is not True:
@@ -394,14 +416,30 @@ def _security(
         found.append(
             _f(
                 "LINT-RUN-AS-NONROOT",
-                "warning",
+                # A kubelet plugin writes its sockets into root-owned host directories.
+                "info" if is_kubelet_plugin(ctx.spec) else "warning",
                 f"{base}.runAsUser",
                 f"{entry.name!r} runs as root (UID 0)",
                 "run as a non-zero UID",
                 entry,
             )
         )
-    if sc.get("privileged") is True:
+    bidirectional = any(
+        m.get("mountPropagation") == "Bidirectional" for _, m in items(entry.container, "volumeMounts")
+    )
+    if sc.get("privileged") is True and bidirectional:
+        found.append(
+            _f(
+                "LINT-PRIVILEGED",
+                "info",
+                f"{base}.privileged",
+                f"{entry.name!r} is privileged, as its Bidirectional mount propagation requires (a CSI node "
+                "plugin, a storage agent): expected",
+                "",
+                entry,
+            )
+        )
+    elif sc.get("privileged") is True:
         found.append(
             _f(
                 "LINT-PRIVILEGED",
@@ -415,7 +453,7 @@ def _security(
     add = as_list(as_dict(sc.get("capabilities")).get("add"))
     for k, cap in enumerate(add):
         name = cap.upper().removeprefix("CAP_") if isinstance(cap, str) else ""
-        if name in _DANGEROUS_CAPS and not (mesh and name in _MESH_CAPABILITIES):
+        if name in DANGEROUS_CAPABILITIES and not (mesh and name in _MESH_CAPABILITIES):
             found.append(
                 _f(
                     "LINT-CAPABILITIES",
@@ -515,9 +553,27 @@ def _pod(ctx: LintContext, pod_sc: dict[str, Any]) -> list[Finding]:
                     None,
                 )
             )
+    # A kubelet plugin (CSI node plugin, device plugin) registers through plugins_registry and
+    # must reach the kubelet's directories and /dev: no emptyDir can stand in for them.
+    kubelet_plugin = is_kubelet_plugin(spec)
     for k, volume in items(spec, "volumes"):
         host_path = volume.get("hostPath")
         if not isinstance(host_path, dict):
+            continue
+        if kubelet_plugin and str(host_path.get("path", "")).startswith(
+            ("/var/lib/kubelet", "/dev", "/sys", "/run/udev")
+        ):
+            found.append(
+                _f(
+                    "LINT-HOSTPATH",
+                    "info",
+                    f"{base}.volumes[{k}].hostPath",
+                    f"volume {volume.get('name')!r} mounts host path {host_path.get('path')!r}, which a kubelet "
+                    "plugin needs: expected",
+                    "",
+                    None,
+                )
+            )
             continue
         path = host_path.get("path")
         where = path if isinstance(path, str) else ""

@@ -15,7 +15,8 @@ K8S-META-ANNOTATIONS, K8S-META-FINALIZERS, K8S-META-OWNERREFS; K8S-SELECTOR-SYNT
 K8S-SELECTOR-MATCH (selectors.py); K8S-WORKLOAD-RANGE (counts that must be >= 0);
 K8S-TEMPLATE-CONTROLLER (activeDeadlineSeconds in a controller's template); K8S-DEPLOY-STRATEGY,
 K8S-DEPLOY-PROGRESSDEADLINE, K8S-DS-STRATEGY, K8S-STS-UPDATESTRATEGY, K8S-STS-PODMANAGEMENT,
-K8S-STS-SERVICENAME, K8S-STS-PVCRETENTION, K8S-STS-VCT; warnings K8S-WARN-NAME-LABEL and
+K8S-STS-SERVICENAME, K8S-STS-PVCRETENTION, K8S-STS-VCT; K8S-POD-ANNOTATIONS (pod_annotations.py,
+the pod's or template's parsed annotations, every kind); warnings K8S-WARN-NAME-LABEL and
 K8S-WARN-HISTORY-NEGATIVE. Job and CronJob ids: see jobs.py.
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 from designer.pod import quantity
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
-from designer.pod.rules import jobs, names, selectors
+from designer.pod.rules import gates, jobs, names, selectors
 from designer.pod.rules.context import LATEST_VERSION, LintContext
 from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 from designer.pod.rules.jobs import nonnegative
@@ -74,12 +75,14 @@ def check(ctx: LintContext) -> list[Finding]:
     kind = ctx.kind
     if not isinstance(document, dict):
         return []  # type: ignore[unreachable]
+    version = (int(ctx.version[0]), int(ctx.version[1]))
     if kind == "Pod":  # its name, labels, annotations and spec are the apiserver layer's
         return validate_meta_lifecycle(as_dict(document.get("metadata")))
-    version = (int(ctx.version[0]), int(ctx.version[1]))
     out = validate_object_meta(document, kind, version)
     if kind == "StatefulSet":
         out += validate_statefulset(document, version)
+    elif kind == "Job":
+        out += jobs.validate_job(document, version)
     elif kind in _KINDS:
         out += _KINDS[kind](document)
     if kind == "StatefulSet":
@@ -126,6 +129,17 @@ def _name_errors(name: str, kind: str, version: tuple[int, int]) -> list[str]:
     return names.is_dns1123_subdomain(name)
 
 
+# names.SimpleNameGenerator: the base is cut to 58 characters, then 5 random ones are appended
+# (from "bcdfghjklmnpqrstvwxz2456789"; any five of them validate alike).
+_GENERATED_BASE_MAX = 58
+_GENERATED_SUFFIX = "bcdfg"
+
+
+def _mask_trailing_dash(name: str) -> str:
+    """maskTrailingDash, as upstream writes it: a trailing '-' and the character before become 'a'."""
+    return name[:-2] + "a" if len(name) > 1 and name.endswith("-") else name
+
+
 def validate_object_meta(
     document: dict[str, Any], kind: str, version: tuple[int, int] = LATEST_VERSION
 ) -> list[Finding]:
@@ -133,7 +147,17 @@ def validate_object_meta(
     meta = as_dict(document.get("metadata"))
     out: list[Finding] = []
     name = meta.get("name")
-    if name in (None, "") and not as_str(meta.get("generateName")):
+    generate = as_str(meta.get("generateName"))
+    if generate:
+        # validated as a prefix (a trailing dash is fine); the name the server then makes from it
+        # (BeforeCreate: at most 58 characters of it and 5 random ones) is validated as a name
+        out += [
+            fp.invalid(NAME, "metadata.generateName", generate, msg)
+            for msg in _name_errors(_mask_trailing_dash(generate), kind, version)
+        ]
+        if name in (None, ""):
+            name = generate[:_GENERATED_BASE_MAX] + _GENERATED_SUFFIX
+    if name in (None, ""):
         out.append(fp.required(NAME, "metadata.name", "name or generateName is required"))
     elif isinstance(name, str) and name:
         errors = _name_errors(name, kind, version)
@@ -196,6 +220,12 @@ def _owner_references(references: list[Any]) -> list[Finding]:
     return out
 
 
+def _defaulted(obj: dict[str, Any], field: str, default: Any) -> Any:
+    """The field after apps/v1 defaulting: absent and null alike (a Helm value left empty) get it."""
+    value = obj.get(field)
+    return default if value is None else value
+
+
 # --- intOrString --------------------------------------------------------------------------------
 
 
@@ -225,7 +255,7 @@ def _amount(value: Any) -> int:
     return 0
 
 
-def _int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
+def int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         if _percent(value) is None:
@@ -234,7 +264,7 @@ def _int_or_percent(rule: str, value: Any, path: str) -> list[Finding]:
     return [dataclasses.replace(f, rule=rule) for f in nonnegative(value, path)]
 
 
-def _not_over_100(rule: str, value: Any, path: str) -> list[Finding]:
+def not_over_100(rule: str, value: Any, path: str) -> list[Finding]:
     percent = _percent(value)
     if percent is not None and percent > 100:
         return [selectors.invalid_go(rule, path, _go_int_or_string(value), "must not be greater than 100%")]
@@ -296,7 +326,7 @@ def validate_deployment(document: dict[str, Any]) -> list[Finding]:
     out += _no_active_deadline(spec, "ReplicaSet")
     out += _deployment_strategy(as_dict(spec.get("strategy")))
     out += _counts(spec, "minReadySeconds", "revisionHistoryLimit")
-    progress = as_int(spec.get("progressDeadlineSeconds", 600))
+    progress = as_int(_defaulted(spec, "progressDeadlineSeconds", 600))
     if progress is not None:
         out += [
             dataclasses.replace(f, rule=DEPLOY_PROGRESS)
@@ -321,11 +351,11 @@ def _deployment_strategy(strategy: dict[str, Any]) -> list[Finding]:
         detail = 'supported values: "Recreate", "RollingUpdate"'
         return [Finding(DEPLOY_STRATEGY, "error", path, f"Unsupported value: {go}: {detail}")]
     rolling = as_dict(strategy.get("rollingUpdate"))
-    unavailable = rolling.get("maxUnavailable", "25%")
-    surge = rolling.get("maxSurge", "25%")
+    unavailable = _defaulted(rolling, "maxUnavailable", "25%")
+    surge = _defaulted(rolling, "maxSurge", "25%")
     ru_path = child(path, "rollingUpdate")
-    out = _int_or_percent(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _int_or_percent(DEPLOY_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out = int_or_percent(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += int_or_percent(DEPLOY_STRATEGY, surge, child(ru_path, "maxSurge"))
     if _amount(unavailable) == 0 and _amount(surge) == 0:
         go = _go_int_or_string(unavailable) if isinstance(unavailable, str) else fp.format_value(unavailable)
         out.append(
@@ -333,7 +363,7 @@ def _deployment_strategy(strategy: dict[str, Any]) -> list[Finding]:
                 DEPLOY_STRATEGY, child(ru_path, "maxUnavailable"), go, "may not be 0 when `maxSurge` is 0"
             )
         )
-    out += _not_over_100(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += not_over_100(DEPLOY_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
     return out
 
 
@@ -376,13 +406,13 @@ def _daemonset_strategy(strategy: dict[str, Any]) -> list[Finding]:
         detail = 'supported values: "RollingUpdate", "OnDelete"'
         return [Finding(DS_STRATEGY, "error", path, f"Unsupported value: {go}: {detail}")]
     rolling = as_dict(strategy.get("rollingUpdate"))
-    unavailable = rolling.get("maxUnavailable", 1)
-    surge = rolling.get("maxSurge", 0)
+    unavailable = _defaulted(rolling, "maxUnavailable", 1)
+    surge = _defaulted(rolling, "maxSurge", 0)
     ru_path = child(path, "rollingUpdate")
-    out = _int_or_percent(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _int_or_percent(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
-    out += _not_over_100(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
-    out += _not_over_100(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out = int_or_percent(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += int_or_percent(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
+    out += not_over_100(DS_STRATEGY, unavailable, child(ru_path, "maxUnavailable"))
+    out += not_over_100(DS_STRATEGY, surge, child(ru_path, "maxSurge"))
     has_unavailable, has_surge = _amount(unavailable) != 0, _amount(surge) != 0
     if has_unavailable and has_surge:
         detail = "may not be set when maxUnavailable is non-zero"
@@ -401,22 +431,24 @@ def validate_statefulset(
 ) -> list[Finding]:
     spec = as_dict(document.get("spec"))
     out: list[Finding] = []
-    policy = spec.get("podManagementPolicy", "OrderedReady")
-    if policy == "":
-        out.append(fp.required(STS_POLICY, "spec.podManagementPolicy"))
-    elif isinstance(policy, str) and policy not in ("OrderedReady", "Parallel"):
+    # SetDefaults_StatefulSet fills an empty policy ("" as well as absent): never "Required".
+    policy = spec.get("podManagementPolicy") or "OrderedReady"
+    if isinstance(policy, str) and policy not in ("OrderedReady", "Parallel"):
         out.append(
             fp.invalid(STS_POLICY, "spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")
         )
-    out += _statefulset_strategy(as_dict(spec.get("updateStrategy")))
+    out += _statefulset_strategy(as_dict(spec.get("updateStrategy")), version)
+    # dropStatefulSetDisabledFields: the retention policy and the ordinals are cleared on create
+    # while their gates are off (v1.25-v1.26), so they cannot make the StatefulSet invalid there.
     retention = spec.get("persistentVolumeClaimRetentionPolicy")
-    for field in ("whenDeleted", "whenScaled"):
+    for field in ("whenDeleted", "whenScaled") if gates.enabled("StatefulSetAutoDeletePVC", version) else ():
         value = as_dict(retention).get(field) or "Retain"  # defaulted
         if isinstance(value, str) and value not in ("Retain", "Delete"):
             path = f"spec.persistentVolumeClaimRetentionPolicy.{field}"
             out.append(fp.not_supported(STS_RETENTION, path, value, ["Retain", "Delete"]))
     out += _counts(spec, "replicas", "minReadySeconds")
-    out += nonnegative(as_dict(spec.get("ordinals")).get("start"), "spec.ordinals.start")
+    if gates.enabled("StatefulSetStartOrdinal", version):
+        out += nonnegative(as_dict(spec.get("ordinals")).get("start"), "spec.ordinals.start")
     service = spec.get("serviceName")
     if isinstance(service, str) and service and version >= STS_SERVICE_NAME_VALIDATED:
         out += [
@@ -431,7 +463,7 @@ def validate_statefulset(
     return out
 
 
-def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
+def _statefulset_strategy(strategy: dict[str, Any], version: tuple[int, int]) -> list[Finding]:
     kind = strategy.get("type") or "RollingUpdate"
     path = "spec.updateStrategy"
     rolling = strategy.get("rollingUpdate")
@@ -451,11 +483,22 @@ def _statefulset_strategy(strategy: dict[str, Any]) -> list[Finding]:
     if kind != "RollingUpdate":
         go = f'apps.StatefulSetUpdateStrategy{{Type:"{kind}", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}}'
         return [selectors.invalid_go(STS_STRATEGY, path, go, "must be 'RollingUpdate' or 'OnDelete'")]
-    # maxUnavailable is dropped while the MaxUnavailableStatefulSet gate is off (through v1.36).
-    return [
+    ru_path = child(path, "rollingUpdate")
+    out = [
         dataclasses.replace(f, rule=STS_STRATEGY)
-        for f in nonnegative(as_dict(rolling).get("partition"), f"{path}.rollingUpdate.partition")
+        for f in nonnegative(as_dict(rolling).get("partition"), child(ru_path, "partition"))
     ]
+    # validateRollingUpdateStatefulSet: maxUnavailable is dropped while the MaxUnavailableStatefulSet
+    # gate is off (alpha through v1.34), validated from v1.35 (beta, on).
+    unavailable = as_dict(rolling).get("maxUnavailable")
+    if unavailable is not None and gates.enabled("MaxUnavailableStatefulSet", version):
+        unavailable_path = child(ru_path, "maxUnavailable")
+        out += int_or_percent(STS_STRATEGY, unavailable, unavailable_path)
+        if _amount(unavailable) == 0:
+            go = _go_int_or_string(unavailable)
+            out.append(selectors.invalid_go(STS_STRATEGY, unavailable_path, go, "cannot be 0"))
+        out += not_over_100(STS_STRATEGY, unavailable, unavailable_path)
+    return out
 
 
 def validate_claim_spec(spec: dict[str, Any], path: str) -> list[Finding]:
@@ -513,7 +556,6 @@ _KINDS = {
     "Deployment": validate_deployment,
     "ReplicaSet": validate_replicaset,
     "DaemonSet": validate_daemonset,
-    "Job": jobs.validate_job,
     "CronJob": jobs.validate_cronjob,
 }
 

@@ -246,3 +246,94 @@ def test_a_template_reports_at_its_spec_path() -> None:
     }
     paths = [f.path for f in apiserver.check(LintContext(doc, version=V)) if f.rule == "K8S-POD-TOLERATIONS"]
     assert paths == ["spec.jobTemplate.spec.template.spec.tolerations[0].effect"]
+
+
+def affinity_pod(term: dict[str, Any], labels: dict[str, str], kind: str = "Pod") -> dict[str, Any]:
+    spec = {"containers": [{"name": "a", "image": "a:1"}],
+            "affinity": {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}}  # fmt: skip
+    if kind == "Pod":
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": labels}, "spec": spec}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels}, "spec": spec}}}  # fmt: skip
+
+
+def affinity_findings(doc: dict[str, Any], version: tuple[int, int] = V) -> list[tuple[str, str]]:
+    return [(f.path, f.message) for f in apiserver.check(LintContext(doc, version=version))
+            if f.rule == "K8S-POD-AFFINITY"]  # fmt: skip
+
+
+def test_a_pod_match_label_key_its_selector_already_names_is_refused() -> None:
+    # kube-apiserver merges `app In (web)` from the pod's label into the selector before
+    # validation, so the selector then names `app` twice.
+    term = {"labelSelector": {"matchLabels": {"app": "web"}}, "matchLabelKeys": ["tier", "app"],
+            "topologyKey": "kubernetes.io/hostname"}  # fmt: skip
+    at = "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]"
+    assert affinity_findings(affinity_pod(term, {"app": "web", "tier": "db"})) == [
+        (f"{at}[1]", 'Invalid value: "app": exists in both matchLabelKeys and labelSelector')
+    ]
+    expressions = {"labelSelector": {"matchExpressions": [{"key": "app", "operator": "Exists"}]},
+                   "matchLabelKeys": ["app"], "topologyKey": "zone"}  # fmt: skip
+    assert affinity_findings(affinity_pod(expressions, {"app": "web"})) == [
+        (f"{at}[0]", 'Invalid value: "app": exists in both matchLabelKeys and labelSelector')
+    ]
+
+
+def test_a_match_label_key_is_fine_when_the_pod_lacks_the_label_or_in_a_template() -> None:
+    term = {"labelSelector": {"matchLabels": {"app": "web"}}, "matchLabelKeys": ["app"],
+            "topologyKey": "kubernetes.io/hostname"}  # fmt: skip
+    assert affinity_findings(affinity_pod(term, {"tier": "db"})) == []
+    assert affinity_findings(affinity_pod(term, {"app": "web"}, kind="Deployment")) == []
+    # a mismatchLabelKeys key may also be in the selector (NotIn narrows it further)
+    mismatch = {"labelSelector": {"matchLabels": {"app": "web"}}, "mismatchLabelKeys": ["app"],
+                "topologyKey": "zone"}  # fmt: skip
+    assert affinity_findings(affinity_pod(mismatch, {"app": "web"})) == []
+    # before v1.31 the gate is off: the keys are dropped, nothing is merged
+    assert affinity_findings(affinity_pod(term, {"app": "web"}), version=(1, 30)) == []
+
+
+def test_a_key_in_both_match_and_mismatch_is_reported_at_its_match_index() -> None:
+    term = {
+        "labelSelector": {},
+        "matchLabelKeys": ["a", "b"],
+        "mismatchLabelKeys": ["b"],
+        "topologyKey": "zone",
+    }
+    at = "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]"
+    assert affinity_findings(affinity_pod(term, {})) == [
+        (f"{at}.matchLabelKeys[1]", 'Invalid value: "b": exists in both matchLabelKeys and mismatchLabelKeys')
+    ]
+
+
+def test_spread_match_label_keys_without_a_selector_are_still_label_names() -> None:
+    constraint = {
+        "maxSkew": 1,
+        "topologyKey": "zone",
+        "whenUnsatisfiable": "DoNotSchedule",
+        "matchLabelKeys": ["-bad"],
+    }
+    got = [(p, m) for _, p, m in found(validate_topology_spread([constraint], "spec.tsc", V))]
+    assert got[0] == (
+        "spec.tsc[0].matchLabelKeys",
+        "Forbidden: must not be specified when labelSelector is not set",
+    )
+    assert [p for p, _ in got[1:]] == ["spec.tsc[0].matchLabelKeys[0]"]
+    good = {
+        **constraint,
+        "matchLabelKeys": ["pod-template-hash"],
+        "labelSelector": {"matchLabels": {"app": "a"}},
+    }
+    assert found(validate_topology_spread([good], "spec.tsc", V)) == []
+
+
+def test_required_node_affinity_values_are_label_values_from_v1_33() -> None:
+    requirement = {"key": "zone", "operator": "In", "values": ["eu-west-1a", "eu west"]}
+    affinity = {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [requirement]}]},
+        "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": {"matchExpressions": [requirement]}}],
+    }}  # fmt: skip
+    got = [(p, m) for _, p, m in found(validate_affinity(affinity, "spec.affinity", None, (1, 33)))]
+    assert got == [
+        (f"{NODE_TERM}[0].matchExpressions[0].values[1]", f'Invalid value: "eu west": {LABEL_VALUE_MSG}')
+    ]
+    assert found(validate_affinity(affinity, "spec.affinity", None, (1, 32))) == []

@@ -70,3 +70,26 @@ def test_iana_zones_are_valid(zone: str) -> None:
 )
 def test_unknown_zones_are_rejected(zone: str, messages: list[str]) -> None:
     assert cron.validate_time_zone(zone) == messages
+
+
+@pytest.mark.parametrize(
+    ("duration", "error"),
+    [
+        ("1h30m", None),
+        ("0", None),
+        ("-1.5h", None),
+        (".5s", None),
+        ("1.s", None),
+        ("300ms", None),
+        ("2µs", None),
+        ("", 'time: invalid duration ""'),
+        ("1", 'time: missing unit in duration "1"'),
+        ("1d", 'time: unknown unit "d" in duration "1d"'),
+        ("1h 30m", 'time: unknown unit "h " in duration "1h 30m"'),
+        (".s", 'time: invalid duration ".s"'),
+        ("soon", 'time: invalid duration "soon"'),
+        ("9999999999999999999h", 'time: invalid duration "9999999999999999999h"'),
+    ],
+)
+def test_every_durations_parse_as_go_does(duration: str, error: str | None) -> None:
+    assert cron.duration_error(duration) == error

@@ -58,7 +58,10 @@ def test_an_undeclared_claim_is_not_found_only_where_dra_is_on() -> None:
     assert [f for f in apiserver.check(LintContext(doc, version=(1, 33))) if f.rule == "K8S-RES-CLAIMS"] == []
     found = [f for f in apiserver.check(LintContext(doc, version=(1, 34))) if f.rule == "K8S-RES-CLAIMS"]
     assert [(f.path, f.message) for f in found] == [
-        ("spec.containers[0].resources.claims[0]", 'Not found: "gpu"')
+        (
+            "spec.containers[0].resources.claims[0]",
+            'Not found: "gpu": must be one of the names in pod.spec.resourceClaims which is empty',
+        )
     ]
 
 
@@ -98,3 +101,21 @@ def test_dns_search_domains_may_hold_underscores_and_be_a_dot_from_v1_33() -> No
     bad = pod(dnsConfig={"searches": ["-x.example.com"]})
     (finding,) = [f for f in apiserver.check(LintContext(bad, version=(1, 33))) if f.rule == "K8S-POD-DNS"]
     assert "alphanumeric characters, '_', '-' or '.'" in finding.message
+
+
+def test_a_sleep_hook_is_dropped_before_v1_30_and_its_empty_handler_too() -> None:
+    hooks: dict[str, Any] = {
+        "preStop": {"sleep": {"seconds": 999}},
+        "postStart": {"sleep": {"seconds": 1}, "exec": {"command": ["a"]}},
+    }
+    spec: dict[str, Any] = {"containers": [{"name": "app", "image": "a:1", "lifecycle": hooks}]}
+    dropped = gates.drop_disabled_fields(spec, (1, 29))
+    assert dropped["containers"][0]["lifecycle"] == {"postStart": {"exec": {"command": ["a"]}}}
+    assert spec["containers"][0]["lifecycle"]["preStop"] == {
+        "sleep": {"seconds": 999}
+    }  # the input is untouched
+    assert gates.drop_disabled_fields(spec, (1, 30)) is spec
+    # a sleep longer than the grace period is only an error where the sleep action exists
+    doc = pod(containers=spec["containers"])
+    assert [f.rule for f in apiserver.check(LintContext(doc, version=(1, 29))) if f.severity == "error"] == []
+    assert "K8S-LIFECYCLE-HANDLER" in [f.rule for f in apiserver.check(LintContext(doc, version=(1, 30)))]

@@ -160,3 +160,115 @@ def test_cronjob_names_leave_room_for_the_job_suffix() -> None:
     document = cronjob()
     document["metadata"]["name"] = "x" * 53
     assert found(jobs.validate_cronjob(document)) == [("K8S-META-NAME", "metadata.name")]
+
+
+def test_an_empty_concurrency_policy_is_defaulted_not_required() -> None:
+    # SetDefaults_CronJob fills "" as it fills an absent policy.
+    assert found(jobs.validate_cronjob(cronjob(concurrencyPolicy=""))) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "off_at", "on_at", "path"),
+    [
+        ({"backoffLimitPerIndex": 1}, (1, 28), (1, 29), "spec.backoffLimitPerIndex"),
+        ({"podReplacementPolicy": "Always"}, (1, 28), (1, 29), "spec.podReplacementPolicy"),
+        ({"managedBy": "kueue"}, (1, 31), (1, 32), "spec.managedBy"),
+        ({"successPolicy": {"rules": [{"succeededCount": 1}]}}, (1, 30), (1, 31), "spec.successPolicy"),
+        (
+            {
+                "podFailurePolicy": {
+                    "rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [0]}}]
+                }
+            },
+            (1, 25),
+            (1, 26),
+            "spec.podFailurePolicy.rules[0].onExitCodes.values[0]",
+        ),
+    ],
+)
+def test_a_job_field_whose_gate_is_off_is_dropped_before_validation(
+    spec: dict[str, Any], off_at: tuple[int, int], on_at: tuple[int, int], path: str
+) -> None:
+    assert jobs.validate_job(job(**spec), off_at) == []
+    assert [p for _, p in found(jobs.validate_job(job(**spec), on_at))] == [path]
+
+
+def test_fail_index_rules_go_with_backoff_limit_per_index() -> None:
+    rule = {"action": "FailIndex", "onExitCodes": {"operator": "In", "values": [0]}}
+    document = job(podFailurePolicy={"rules": [rule]})
+    assert jobs.validate_job(document, (1, 28)) == []
+    assert ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].action") in found(
+        jobs.validate_job(document, (1, 29))
+    )
+
+
+def test_a_cronjob_job_template_keeps_its_gated_fields() -> None:
+    document = cronjob()
+    document["spec"]["jobTemplate"]["spec"]["managedBy"] = "kueue"
+    assert found(jobs.validate_cronjob(document)) == [
+        ("K8S-JOB-MANAGEDBY", "spec.jobTemplate.spec.managedBy")
+    ]
+
+
+def test_high_completions_with_backoff_per_index_cap_max_failed_indexes() -> None:
+    big = {"completionMode": "Indexed", "completions": 100_001, "backoffLimitPerIndex": 1, "parallelism": 10}
+    assert found(jobs.validate_job(job(**big, maxFailedIndexes=10_001))) == [
+        ("K8S-JOB-INDEXED", "spec.maxFailedIndexes")
+    ]
+    assert found(jobs.validate_job(job(**big, maxFailedIndexes=10_000))) == []
+
+
+def test_a_rule_holds_at_most_twenty_condition_patterns() -> None:
+    patterns = [{"type": f"Cond{i}", "status": "True"} for i in range(21)]
+    rule = {"action": "Ignore", "onPodConditions": patterns}
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))) == [
+        ("K8S-JOB-PODFAILUREPOLICY", "spec.podFailurePolicy.rules[0].onPodConditions")
+    ]
+    rule["onPodConditions"] = patterns[:20]
+    assert found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))) == []
+
+
+def test_a_non_indexed_success_policy_is_only_reported_as_such() -> None:
+    # validateJobSpec looks at the rules only in Indexed mode: no second error for the empty rules.
+    assert found(jobs.validate_job(job(successPolicy={"rules": []}))) == [
+        ("K8S-JOB-SUCCESSPOLICY", "spec.successPolicy")
+    ]
+
+
+def test_succeeded_indexes_are_at_most_64_kib() -> None:
+    indexes = ",".join(str(i) for i in range(0, 40_000, 2))
+    assert len(indexes) > 64 * 1024
+    rule = {"succeededIndexes": indexes}
+    document = job(completionMode="Indexed", completions=40_000, successPolicy={"rules": [rule]})
+    assert found(jobs.validate_job(document)) == [
+        ("K8S-JOB-SUCCESSPOLICY", "spec.successPolicy.rules[0].succeededIndexes")
+    ]
+    rule["succeededIndexes"] = "0-39999"
+    assert found(jobs.validate_job(document)) == []
+
+
+@pytest.mark.parametrize(
+    ("managed_by", "valid"),
+    [
+        ("kubernetes.io/job-controller", True),
+        ("kueue.x-k8s.io/multikueue", True),
+        ("example.com/a/b:c", True),
+        ("example.com/foo bar", False),  # IsDomainPrefixedPath: the path part is RFC 3986 characters
+        ("example.com/naïve", False),
+        ("example.com", False),
+    ],
+)
+def test_managed_by_is_a_domain_prefixed_path(managed_by: str, valid: bool) -> None:
+    expected = [] if valid else [("K8S-JOB-MANAGEDBY", "spec.managedBy")]
+    assert found(jobs.validate_job(job(managedBy=managed_by))) == expected
+
+
+def test_exit_code_values_are_checked_even_when_too_many() -> None:
+    values = [0, *range(1, 257)]  # 257 values, the first 0 for In
+    rule: dict[str, Any] = {"action": "FailJob", "onExitCodes": {"operator": "In", "values": values}}
+    paths = [p for _, p in found(jobs.validate_job(job(podFailurePolicy={"rules": [rule]})))]
+    base = "spec.podFailurePolicy.rules[0].onExitCodes.values"
+    assert paths == [base, f"{base}[0]"]
+    del rule["onExitCodes"]["values"]
+    (finding,) = jobs.validate_job(job(podFailurePolicy={"rules": [rule]}))
+    assert finding.message == "Invalid value: []int32(nil): at least one value is required"

@@ -294,11 +294,47 @@ def test_it_skips_missing_probes_in_a_pod_that_runs_to_completion() -> None:
     assert hits(document, "LINT-PROBE-READINESS") == []
 
 
-def test_it_requires_readiness_on_helpers_that_serve_ports_only() -> None:
+def test_it_requires_readiness_on_helpers_in_front_of_the_main_only() -> None:
+    # A helper's failing readiness takes the whole pod out of its Services: only an inbound proxy
+    # (it carries the main's traffic) needs one; an exporter or a shipper must not have one forced.
+    main = good(args=["--listen=127.0.0.1:8000"], ports=None, readinessProbe=None)
+    main["readinessProbe"] = {"exec": {"command": ["wget", "-qO-", "http://127.0.0.1:8000/ready"]}}
     quiet = good("shipper", ports=None, readinessProbe=None, livenessProbe=None)
-    serving = good("exporter", readinessProbe=None)
-    document = pod([good(), quiet, serving])
-    assert hits(document, "LINT-PROBE-READINESS") == [("warning", "spec.containers[2].readinessProbe")]
+    exporter = good("exporter", image="prom/statsd-exporter:v0.26.1", readinessProbe=None)
+    exporter["ports"] = [{"name": "metrics", "containerPort": 9102}]
+    exporter["livenessProbe"] = {"httpGet": {"path": "/", "port": 9102}}
+    front = good("oauth2-proxy", args=["--upstream=http://127.0.0.1:8000/"], readinessProbe=None)
+    document = pod([main, quiet, exporter, front])
+    assert hits(document, "LINT-PROBE-READINESS") == [("warning", "spec.containers[3].readinessProbe")]
+
+
+def test_it_expects_privileged_root_and_host_paths_of_a_csi_node_plugin() -> None:
+    plugin = good("csi-plugin", securityContext={"privileged": True, "runAsUser": 0})
+    plugin["volumeMounts"] = [
+        {"name": "kubelet", "mountPath": "/var/lib/kubelet", "mountPropagation": "Bidirectional"}
+    ]
+    registrar = good("registrar", securityContext={"runAsUser": 0})
+    registrar["volumeMounts"] = [{"name": "registration", "mountPath": "/registration"}]
+    volumes = [
+        {"name": "kubelet", "hostPath": {"path": "/var/lib/kubelet", "type": "Directory"}},
+        {
+            "name": "registration",
+            "hostPath": {"path": "/var/lib/kubelet/plugins_registry/", "type": "Directory"},
+        },
+    ]
+    document = pod([plugin, registrar], volumes=volumes)
+    for rule in ("LINT-PRIVILEGED", "LINT-RUN-AS-NONROOT", "LINT-HOSTPATH"):
+        assert hits(document, rule) and {s for s, _ in hits(document, rule)} == {"info"}, rule
+    # The same privileged container without the kubelet's registry is still a warning.
+    plain = pod([good("agent", securityContext={"privileged": True, "runAsUser": 0})])
+    assert {s for s, _ in hits(plain, "LINT-PRIVILEGED")} == {"warning"}
+
+
+def test_it_accepts_a_probe_port_the_flags_reveal() -> None:
+    manager = good("manager", ports=None, args=["--health-probe-bind-address=:8081"])
+    manager["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": 8081}}
+    manager["livenessProbe"] = {"httpGet": {"path": "/healthz", "port": 8081, "scheme": "HTTP"}}
+    assert hits(pod([manager]), "LINT-PROBE-PORT") == []
 
 
 def messages(document: dict[str, Any], rule: str) -> list[str]:

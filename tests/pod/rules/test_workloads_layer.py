@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from designer.pod.rules import gates
 from designer.pod.rules.lint import lint
 
 TEMPLATE = {
@@ -293,3 +294,77 @@ def test_a_pods_namespace_finalizers_and_owners_are_checked_once() -> None:
     assert ("K8S-META-LABELS", "metadata.labels") not in found  # the apiserver layer's
     every_layer = [(f.rule, f.path) for f in lint(pod, version="1.33")]
     assert every_layer.count(("K8S-META-LABELS", "metadata.labels")) == 1
+
+
+def test_an_empty_pod_management_policy_is_defaulted_not_required() -> None:
+    # SetDefaults_StatefulSet fills "" as it fills an absent policy (a string, not a pointer).
+    assert errors(workload("StatefulSet", podManagementPolicy="")) == []
+    assert errors(workload("StatefulSet", podManagementPolicy="parallel")) == [
+        ("K8S-STS-PODMANAGEMENT", "spec.podManagementPolicy")
+    ]
+
+
+def test_statefulset_max_unavailable_is_validated_only_where_its_gate_is_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zero = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}}}
+    over = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "120%"}}}
+    # MaxUnavailableStatefulSet is off through v1.36 (v1.36.2 accepts both): the field is dropped.
+    assert errors(workload("StatefulSet", **zero), "1.36") == []
+    monkeypatch.setitem(gates.GATES, "MaxUnavailableStatefulSet", [((1, 24), False), ((1, 35), True)])
+    path = "spec.updateStrategy.rollingUpdate.maxUnavailable"
+    assert errors(workload("StatefulSet", **zero), "1.36") == [("K8S-STS-UPDATESTRATEGY", path)]
+    assert errors(workload("StatefulSet", **over), "1.36") == [("K8S-STS-UPDATESTRATEGY", path)]
+    assert errors(workload("StatefulSet", **over), "1.34") == []
+    two = {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%"}}}
+    assert errors(workload("StatefulSet", **two), "1.36") == []
+
+
+def test_a_generate_name_is_validated_as_a_prefix_and_as_the_name_it_makes() -> None:
+    document = workload("Deployment")
+    del document["metadata"]["name"]
+    document["metadata"]["generateName"] = "web-"
+    assert errors(document) == []
+    document["metadata"]["generateName"] = "Web-"
+    assert errors(document) == [
+        ("K8S-META-NAME", "metadata.generateName"),
+        ("K8S-META-NAME", "metadata.name"),
+    ]
+    document["metadata"]["generateName"] = "w" * 70  # cut to 58 before the suffix: a valid name
+    assert errors(document) == []
+    statefulset = workload("StatefulSet")
+    del statefulset["metadata"]["name"]
+    statefulset["metadata"]["generateName"] = "db.primary-"  # a StatefulSet's name is a DNS label
+    assert errors(statefulset) == [
+        ("K8S-META-NAME", "metadata.generateName"),
+        ("K8S-META-NAME", "metadata.name"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        (
+            {"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Keep"}},
+            "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
+        ),
+        ({"ordinals": {"start": -1}}, "spec.ordinals.start"),
+    ],
+)
+def test_statefulset_fields_whose_gate_is_off_are_dropped(spec: dict[str, Any], path: str) -> None:
+    # StatefulSetAutoDeletePVC and StatefulSetStartOrdinal turn on in v1.27 (beta): before, the
+    # strategy clears the field on create.
+    assert [p for _, p in errors(workload("StatefulSet", **spec), "1.27")] == [path]
+    assert errors(workload("StatefulSet", **spec), "1.26") == []
+
+
+def test_null_strategy_values_are_defaulted_like_absent_ones() -> None:
+    # `maxUnavailable:` with an empty Helm value renders as null; defaulting fills it as if absent.
+    rolling = {"maxUnavailable": None, "maxSurge": None}
+    assert errors(workload("Deployment", strategy={"type": "RollingUpdate", "rollingUpdate": rolling})) == []
+    assert (
+        errors(workload("DaemonSet", updateStrategy={"type": "RollingUpdate", "rollingUpdate": rolling}))
+        == []
+    )
+    late = workload("Deployment", minReadySeconds=900, progressDeadlineSeconds=None)
+    assert errors(late) == [("K8S-DEPLOY-PROGRESSDEADLINE", "spec.progressDeadlineSeconds")]
