@@ -890,10 +890,12 @@ def _apply_bind_hosts(
     hosts: dict[str, str] = {}
     for flag, value, _ in _flags(tokens):
         match = _BARE_BIND_FLAG.match(flag)
+        if not match:  # most flags name no bind address: skip expanding their value
+            continue
         text = _expand(value, env).strip()
-        bare = bool(match) and bool(text) and (":" not in text.strip("[]") or text.startswith("["))
+        bare = bool(text) and (":" not in text.strip("[]") or text.startswith("["))
         address = text.lower() in LOOPBACK_HOSTS or text in ANY_HOSTS or _DIGITS_DOTS.fullmatch(text)
-        if match and bare and address:
+        if bare and address:
             hosts[match.group(1).lower().rstrip("-.")] = _strip_host(text)
     if not hosts:
         return listeners
