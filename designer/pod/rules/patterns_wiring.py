@@ -35,11 +35,11 @@ import re
 from typing import Any
 
 from designer.pod.evidence import lifecycle
-from designer.pod.findings import Finding, Severity
+from designer.pod.findings import Finding
 from designer.pod.links import Link, Listener, Wiring
 from designer.pod.roles import Mesh, Role, image_basename, inbound_forward, run_as_user
 from designer.pod.rules.context import LintContext
-from designer.pod.rules.patterns import Entry, port_numbers, wiring
+from designer.pod.rules.patterns import Entry, _Report, port_numbers, wiring
 from designer.pod.rules.patterns_lifecycle import stopped_by_peer
 
 # Ports of the databases an ambassador typically fronts (Postgres, PgBouncer, MySQL, SQL Server,
@@ -79,19 +79,6 @@ def _forwards_to_pod_ip(ctx: LintContext, mesh: Mesh) -> list[str]:
     return result
 
 
-class _Report(list[Finding]):
-    def __call__(
-        self,
-        rule: str,
-        severity: Severity,
-        path: str,
-        message: str,
-        hint: str = "",
-        container: str | None = None,
-    ) -> None:
-        self.append(Finding(rule, severity, path, message, hint=hint, container=container))
-
-
 def check(ctx: LintContext, all_entries: list[Entry], roles: dict[str, Role | None]) -> list[Finding]:
     report = _Report()
     mesh = ctx.mesh
@@ -107,7 +94,7 @@ def check(ctx: LintContext, all_entries: list[Entry], roles: dict[str, Role | No
     _ambassador_loopback(wired, concurrent, roles, report)
     _flag_port_conflicts(wired, concurrent, mesh, report)
     _inbound_proxy_bypass(ctx, wired, concurrent, roles, report)
-    return list(report)
+    return report.findings
 
 
 def _listeners(wired: Wiring, entry: Entry) -> list[Listener]:
