@@ -15,20 +15,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from typing import Any
 
 from designer.pod.findings import Finding
 from designer.pod.rules import fieldpath as fp
+from designer.pod.rules.apiserver_common import config_key_errors
 from designer.pod.rules.fieldpath import as_dict, child
 
 RULE = "K8S-CONFIG-DATA"
 MAX_SIZE = 1024 * 1024  # core.MaxSecretSize, the limit for a ConfigMap too
-_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-_KEY_MSG = (
-    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
-    "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
-)
 _BASE64_HINT = "data values are base64-encoded; put plain text under stringData instead"
 # Secret types -> the data keys they require (each alone), and the JSON ones
 _REQUIRED_KEYS = {
@@ -37,22 +32,6 @@ _REQUIRED_KEYS = {
     "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
 }
 _JSON_KEYS = {"kubernetes.io/dockercfg": ".dockercfg", "kubernetes.io/dockerconfigjson": ".dockerconfigjson"}
-
-
-def config_key_errors(key: str) -> list[str]:
-    """validation.IsConfigMapKey."""
-    errors = []
-    if len(key) > 253:
-        errors.append("must be no more than 253 characters")
-    if not _KEY.fullmatch(key):
-        errors.append(_KEY_MSG)
-    if key == ".":
-        errors.append("must not be '.'")
-    elif key == "..":
-        errors.append("must not be '..'")
-    elif key.startswith(".."):
-        errors.append("must not start with '..'")
-    return errors
 
 
 def _decoded(value: Any) -> bytes | None:

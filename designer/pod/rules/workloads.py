@@ -58,8 +58,8 @@ _PERCENT_MSG = (
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 )
 # Before v1.36 a StatefulSet's pod template spec and its volumeClaimTemplates are not validated
-# when the StatefulSet is created (ValidatePodTemplateSpecForStatefulSet: "TODO: Add validation
-# for PodSpec"); its pods and claims are, when the controller creates them. v1.33.5 admits such a
+# when the StatefulSet is created (upstream's ValidatePodTemplateSpecForStatefulSet left the pod
+# spec unvalidated, its comment says so); its pods and claims are, when the controller creates them. v1.33.5 admits such a
 # StatefulSet, v1.36.2 rejects it (the oracle's two verdict files).
 STS_POD_SPEC_VALIDATED = (1, 36)
 # kubernetes#114172 (v1.27): StatefulSet names are DNS labels, as their pods' hostnames are;

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from designer.pod.rules import companion_data
+from designer.pod.rules.apiserver_common import config_key_errors
 from designer.pod.rules.companions import check_companion
 
 
@@ -39,7 +39,7 @@ def test_keys_are_config_keys(key: str) -> None:
 
 @pytest.mark.parametrize("key", ["app.yaml", "APP_ENV", "tls.crt", ".env", "a-b_c.d"])
 def test_valid_config_keys(key: str) -> None:
-    assert companion_data.config_key_errors(key) == []
+    assert config_key_errors(key) == []
     assert found(configmap(data={key: "x"})) == []
 
 
