@@ -138,6 +138,9 @@ class Revision(models.Model):
     # The workload's index in the imported stream; companions before it are exported before it.
     position = models.PositiveIntegerField(default=0)
     roles = OrderedJSONField(default=dict)
+    # The text the user gave or typed (DESIGN.md §2): loading it gives exactly document and
+    # companions. "" for revisions saved before texts were kept: their canonical dump stands in.
+    source_text = models.TextField(blank=True, default="")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     message = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -156,6 +159,59 @@ class Revision(models.Model):
         if self.pk is not None and not kwargs.pop("allow_update", False):
             raise ValueError("revisions are immutable; save a new revision instead")
         super().save(*args, **kwargs)
+
+
+class Draft(models.Model):
+    """One user's working copy of a design in one browser tab (DESIGN.md §2).
+
+    Written on every preview, so app servers keep no state: any worker on any host renders the
+    panels from it. A save turns it into a revision (merged three ways when base_number is
+    stale); the steps below are its undo/redo history.
+    """
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    tab_key = models.CharField(max_length=64)
+    base_number = models.PositiveIntegerField(null=True, blank=True)
+    document = OrderedJSONField()
+    companions = OrderedJSONField(default=list)
+    position = models.PositiveIntegerField(default=0)
+    roles = OrderedJSONField(default=dict)
+    waivers = OrderedJSONField(default=list)
+    source_text = models.TextField(blank=True, default="")
+    k8s_version = models.CharField(max_length=10, blank=True, default="")
+    pss_level = models.CharField(max_length=12, blank=True, default="")
+    # The step the draft shows; steps after it are the redo stack until the next edit.
+    step = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["design", "user", "tab_key"], name="unique_draft_per_tab"),
+        ]
+        indexes = [models.Index(fields=["updated"], name="draft_updated")]
+
+    def __str__(self) -> str:
+        return f"draft of {self.design_id} by {self.user_id} ({self.tab_key})"
+
+
+class DraftStep(models.Model):
+    """One applied edit of a draft: the state after it, for undo and redo."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveIntegerField()
+    document = OrderedJSONField()
+    companions = OrderedJSONField(default=list)
+    roles = OrderedJSONField(default=dict)
+    waivers = OrderedJSONField(default=list)
+    source_text = models.TextField(blank=True, default="")
+    label = models.CharField(max_length=200, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="unique_draft_step")]
 
 
 class ApiToken(models.Model):
