@@ -157,6 +157,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = POD_DESIGNER_MAX_UPLOAD * 2
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 POD_DESIGNER_SIGNUP = envbool("POD_DESIGNER_SIGNUP", False)
 POD_DESIGNER_GRAPHVIZ = os.environ.get("POD_DESIGNER_GRAPHVIZ", "")
+# Drafts untouched for this many days are deleted by `manage.py clean_drafts`.
+POD_DESIGNER_DRAFT_MAX_AGE_DAYS = envint("POD_DESIGNER_DRAFT_MAX_AGE_DAYS", 14)
 
 # Production hardening (`manage.py check --deploy` is clean when DEBUG is off).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

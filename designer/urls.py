@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from designer.editor import views as editor
 from designer.views import (
     accounts,
     api,
     api_tools,
     designs,
     diagrams,
-    editor,
     history,
     library,
     manage,

@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from designer import editor
 from designer.access import get_design_for_user
 from designer.documents import export_filename
+from designer.editor import state as editor
+from designer.editor.drafts import latest_working
 from designer.models import Design
 from designer.pod.render import RenderError, sanitize_svg
-from designer.revisions import Content
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "dot": "text/vnd.graphviz; charset=utf-8"}
 
@@ -26,7 +26,7 @@ def diagram(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     design = get_design_for_user(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404("Diagrams come as .svg, .png or .dot")
-    working = _latest(design)
+    working = latest_working(design)
     analysis = editor.analyse(working, design.k8s_version, draw=False, pss=design.pss)
     from designer.pod.diagram import build_dot
 
@@ -38,7 +38,7 @@ def diagram(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk)
-    working = _latest(design)
+    working = latest_working(design)
     from designer.pod.diagram import build_lifecycle_dot
 
     return _drawing(
@@ -51,7 +51,7 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
 def bundle(request: HttpRequest, pk: int) -> HttpResponse:
     """YAML + SVG + PNG + findings.json in one zip; a failed render leaves a note instead."""
     design = get_design_for_user(request.user, pk)
-    working = _latest(design)
+    working = latest_working(design)
     analysis = editor.analyse(working, design.k8s_version, draw=False, pss=design.pss)
     from designer.pod.diagram import build_dot
 
@@ -95,13 +95,6 @@ def _drawing(dot: str, fmt: str, filename: str) -> HttpResponse:
     disposition = "inline" if fmt == "svg" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
-
-
-def _latest(design: Design) -> editor.WorkingCopy:
-    content = Content.of(design.latest) if design.latest else Content({}, [], {})
-    working = editor.WorkingCopy.from_content(content, design.latest.number if design.latest else None)
-    working.normalise()
-    return working
 
 
 def _base(design: Design) -> str:

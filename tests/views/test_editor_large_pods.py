@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from designer.editor_forms import FORM_LIMIT
+from designer.editor.panels import FORM_LIMIT
 from designer.pod.manifest import dump_yaml
 from tests.views.editor_helpers import form_data
 

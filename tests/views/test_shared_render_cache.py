@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from designer.editor import render_bytes
+from designer.editor.state import render_bytes
 from designer.pod import render
 
 DOT = 'digraph { a -> b [label="shared"] }'
@@ -37,10 +37,10 @@ def redis_cache(settings: Any, monkeypatch: Any) -> Any:
     }
     from django.core.cache import cache
 
-    import designer.editor
+    import designer.editor.state
 
     # Other tests swap the renderer's shared cache; make render_bytes wire Django's cache again.
-    monkeypatch.setattr(designer.editor, "_cache_wired", False)
+    monkeypatch.setattr(designer.editor.state, "_cache_wired", False)
     cache.clear()
     yield cache
     cache.clear()

@@ -1,4 +1,4 @@
-"""form_lines: list fields as text, one item a line, and back without loss."""
+"""The editor's list codecs: list fields as text, one item a line, and back without loss."""
 
 from __future__ import annotations
 
@@ -8,20 +8,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.pod.edits import EditError
-from designer.pod.form_lines import (
-    LIST_CODECS,
-    VOLUME_CODECS,
+from designer.editor.document_fields import apply_container_fields, apply_volume_fields
+from designer.editor.lines import (
+    DOWNWARD_ITEMS,
+    ENV,
+    ENV_FROM,
+    MOUNTS,
+    PROJECTED_SOURCES,
     format_env,
     format_mounts,
     parse_env,
     parse_mounts,
     parse_projected_sources,
-    write_container_list,
-    write_volume_list,
 )
+from designer.pod.edits import EditError
 
-CODECS = {**LIST_CODECS, **{k: v[1] for k, v in VOLUME_CODECS.items()}}
+CODECS = {
+    "env": ENV,
+    "envFrom": ENV_FROM,
+    "volumeMounts": MOUNTS,
+    "downwardAPI": DOWNWARD_ITEMS,
+    "projected": PROJECTED_SOURCES,
+}
 
 # Words as users type them, and the ones a parser could mistake for syntax.
 word = st.one_of(
@@ -94,10 +102,10 @@ def test_what_it_shows_it_reads_back_as_the_same_list(field: str, data: Any) -> 
     # is "edit in YAML" (None). A text that reads back as something else would rewrite a
     # design the moment the user touched another line.
     items = data.draw(st.lists(LISTS[field], max_size=4))
-    fmt, parse = CODECS[field]
-    text = fmt(items)
+    codec = CODECS[field]
+    text = codec.fmt(items)
     if text is not None:
-        assert parse(text) == items, text
+        assert codec.parse(text, field) == items, text
 
 
 def test_an_env_value_with_a_unicode_line_break_is_edited_in_yaml() -> None:
@@ -122,21 +130,22 @@ def test_a_bad_line_is_named() -> None:
         parse_projected_sources("serviceAccountToken token expirationSeconds=²")  # isdigit(), not int()
 
 
-def test_unchanged_text_leaves_the_container_itself() -> None:
+def test_unchanged_text_leaves_the_container_as_it_was() -> None:
     container = {"name": "app", "volumeMounts": [{"mountPath": "/a", "name": "a"}]}
-    assert write_container_list(container, "volumeMounts", "a /a\r\n") is container
+    result = apply_container_fields(container, {"volumeMounts": "a /a\r\n"})
+    assert result == container and [list(m) for m in result["volumeMounts"]] == [["mountPath", "name"]]
 
 
 def test_an_edit_keeps_the_untouched_items_as_they_were() -> None:
     # Key order is part of what users imported; the untouched mount keeps its own.
     container = {"name": "app", "volumeMounts": [{"mountPath": "/a", "name": "a"}]}
-    result = write_container_list(container, "volumeMounts", "a /a\nb /b ro")
+    result = apply_container_fields(container, {"volumeMounts": "a /a\nb /b ro"})
     assert [list(m) for m in result["volumeMounts"]] == [
         ["mountPath", "name"],
         ["name", "mountPath", "readOnly"],
     ]
     assert container["volumeMounts"] == [{"mountPath": "/a", "name": "a"}]  # a copy was written
-    assert "volumeMounts" not in write_container_list(result, "volumeMounts", "  \n")
+    assert "volumeMounts" not in apply_container_fields(result, {"volumeMounts": "  \n"})
 
 
 def test_a_volume_list_is_written_into_its_source() -> None:
@@ -144,8 +153,8 @@ def test_a_volume_list_is_written_into_its_source() -> None:
         "name": "info",
         "downwardAPI": {"items": [{"path": "l", "fieldRef": {"fieldPath": "metadata.labels"}}]},
     }
-    result = write_volume_list(volume, "downwardAPI.items", "n <- field metadata.name")
+    result = apply_volume_fields(volume, {"downwardAPI.items": "n <- field metadata.name"})
     assert result["downwardAPI"]["items"] == [{"path": "n", "fieldRef": {"fieldPath": "metadata.name"}}]
-    assert write_volume_list(volume, "downwardAPI.items", "") == {"name": "info", "downwardAPI": {}}
-    switched = {"name": "info", "emptyDir": {}}  # the type changed in the same post
-    assert write_volume_list(switched, "downwardAPI.items", "n <- field metadata.name") is switched
+    assert apply_volume_fields(volume, {"downwardAPI.items": ""}) == {"name": "info", "downwardAPI": {}}
+    other = {"name": "info", "emptyDir": {}}  # a field of a source the volume does not have
+    assert apply_volume_fields(other, {"downwardAPI.items": "n <- field metadata.name"}) == other

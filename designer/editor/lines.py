@@ -10,10 +10,10 @@ order included), so an untouched textarea never rewrites the document.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
+from designer.editor.values import Kind
 from designer.pod.edits import EditError
 
 # --- volumeMounts and envFrom, one a line ----------------------------------------------------
@@ -227,14 +227,6 @@ def parse_env(text: str) -> list[dict[str, Any]]:
     return result
 
 
-# Container list fields this module shows and writes itself: field -> (format, parse).
-LIST_CODECS: dict[str, tuple[Any, Any]] = {
-    "env": (format_env, parse_env),
-    "envFrom": (format_env_from, parse_env_from),
-    "volumeMounts": (format_mounts, parse_mounts),
-}
-
-
 # --- downwardAPI items and projected sources, one a line ------------------------------------
 
 _ITEM_SOURCES = {"fieldRef": ("field", ("fieldPath",)), "resourceFieldRef": ("resource", ("resource",))}
@@ -365,63 +357,11 @@ def parse_projected_sources(text: str) -> list[dict[str, Any]]:
     return result
 
 
-# Volume sources whose forms this module draws: type -> (field, (format, parse)).
-VOLUME_CODECS: dict[str, tuple[str, tuple[Any, Any]]] = {
-    "downwardAPI": ("downwardAPI.items", (format_downward_items, parse_downward_items)),
-    "projected": ("projected.sources", (format_projected_sources, parse_projected_sources)),
-}
-CODEC_FIELDS = {key for key, _ in VOLUME_CODECS.values()}
-
-
-# --- writing a field back ------------------------------------------------------------------
-
-_UNCHANGED = object()
-
-
-def _merged(current: Any, text: str, fmt: Any, parse: Any) -> Any:
-    """The list `text` describes, unchanged items reused; _UNCHANGED when it says what is there."""
-    shown = fmt(current) if current is not None else ""
-    text = text.replace("\r\n", "\n").strip("\n")  # browsers post textareas with CRLF
-    if (shown is not None and text == shown) or (shown is None and not text.strip()):
-        return _UNCHANGED  # a value the form cannot show is never posted; be safe anyway
-    pool = [i for i in current if isinstance(i, dict)] if isinstance(current, list) else []
-    merged = []
-    for item in parse(text):
-        match = next((o for o in pool if o == item), None)
-        if match is not None:
-            pool.remove(match)
-        merged.append(copy.deepcopy(match) if match is not None else item)
-    return merged
-
-
-def write_container_list(container: dict[str, Any], key: str, text: str) -> dict[str, Any]:
-    """A copy of the container with one of LIST_CODECS' fields written from text (an empty text
-    removes the field); the container itself when the text is what the form showed."""
-    fmt, parse = LIST_CODECS[key]
-    merged = _merged(container.get(key), text, fmt, parse)
-    if merged is _UNCHANGED:
-        return container
-    result = copy.deepcopy(container)
-    if merged:
-        result[key] = merged
-    else:
-        result.pop(key, None)
-    return result
-
-
-def write_volume_list(volume: dict[str, Any], field: str, text: str) -> dict[str, Any]:
-    """Like write_container_list for a volume's CODEC_FIELDS entry ('downwardAPI.items')."""
-    source, _, key = field.partition(".")
-    fmt, parse = VOLUME_CODECS[source][1]
-    body = volume.get(source)
-    if not isinstance(body, dict):
-        return volume  # the source was switched away in the same post
-    merged = _merged(body.get(key), text, fmt, parse)
-    if merged is _UNCHANGED:
-        return volume
-    result = copy.deepcopy(volume)
-    if merged:
-        result[source][key] = merged
-    else:
-        result[source].pop(key, None)
-    return result
+# The list fields as value codecs of the field table (designer/editor/fields.py).
+ENV = Kind(format_env, lambda text, field: parse_env(text), multiline=True)
+ENV_FROM = Kind(format_env_from, lambda text, field: parse_env_from(text), multiline=True)
+MOUNTS = Kind(format_mounts, lambda text, field: parse_mounts(text), multiline=True)
+DOWNWARD_ITEMS = Kind(format_downward_items, lambda text, field: parse_downward_items(text), multiline=True)
+PROJECTED_SOURCES = Kind(
+    format_projected_sources, lambda text, field: parse_projected_sources(text), multiline=True
+)

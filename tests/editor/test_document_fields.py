@@ -1,4 +1,4 @@
-"""Form fields <-> document, lossless (designer/pod/forms_model.py)."""
+"""Form fields <-> document, lossless (designer/editor/document_fields.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.pod.edits import EditError
-from designer.pod.forms_model import (
+from designer.editor.document_fields import (
     apply_container_fields,
     apply_pod_fields,
     apply_volume_fields,
@@ -21,6 +20,7 @@ from designer.pod.forms_model import (
     pod_fields,
     volume_fields,
 )
+from designer.pod.edits import EditError
 from designer.pod.workloads import WORKLOAD_KINDS, pod_spec
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "manifests"
@@ -155,7 +155,8 @@ APP = {
     "ports": [{"name": "http", "containerPort": 8080}],
     "env": [
         {"value": "1", "name": "A"},
-        {"name": "S", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
+        # Keys in an order the env lines cannot say: the whole env is edited in YAML.
+        {"name": "S", "valueFrom": {"secretKeyRef": {"key": "k", "name": "s"}}},
     ],
     "resources": {"limits": {"cpu": 1, "memory": "128Mi"}},
     "args": ["a\nb"],
@@ -167,7 +168,9 @@ def test_it_shows_container_fields() -> None:
     assert fields["ports"] == "8080 name=http"
     assert fields["resources.limits.cpu"] == "1"
     assert fields["resources.requests.cpu"] == ""
-    assert "env" not in fields and "args" not in fields  # valueFrom / a line break: YAML only
+    assert "env" not in fields and "args" not in fields  # odd key order / a line break: YAML only
+    canonical = {"name": "S", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}
+    assert container_fields({"name": "x", "env": [canonical]})["env"] == "S <- secret s k"
     assert fields["livenessProbe.handler"] == ""
 
 

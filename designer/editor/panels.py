@@ -1,0 +1,338 @@
+"""What the editor's panels show, from a working copy: the forms, the findings by field.
+
+Each request builds the sections once (panels.sections) and the templates draw them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from designer.editor import document_fields
+from designer.editor.fields import (
+    CONTAINER,
+    HOOKS,
+    POD,
+    PROBE_TITLES,
+    PROBES,
+    VOLUME,
+    hook_keys,
+    probe_keys,
+)
+from designer.editor.posted import GROUPS, container_prefix
+from designer.editor.state import WorkingCopy
+from designer.editor.widgets import FormField, dom_id, make_field
+from designer.pod.findings import Finding
+from designer.pod.roles import explain_roles_for, is_native_sidecar
+from designer.pod.workloads import pod_spec
+
+
+@dataclass
+class FieldGroup:
+    title: str
+    fields: list[FormField]
+    open: bool = True
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _role_reasons(working: WorkingCopy) -> dict[str, tuple[str, str]]:
+    """Why each container has its role ("Why main: ..."), for the roles the inference agrees with;
+    a role the user chose needs no explanation."""
+    try:
+        explained = explain_roles_for(working.document, working.companions)
+    except Exception:  # an explanation must never break the editor
+        return {}
+    return {name: (role.value, reason) for name, (role, reason) in explained.items()}
+
+
+def _reason(reasons: dict[str, tuple[str, str]], name: str, role: str) -> str:
+    inferred, reason = reasons.get(name, ("", ""))
+    return reason if inferred == role else ""
+
+
+def _container_groups(
+    prefix: str, container: dict[str, Any], role: str, init: bool, errors: dict[str, str]
+) -> list[FieldGroup]:
+    shown = document_fields.container_fields(container)
+    shown["role"] = role
+
+    def fields(keys: list[str]) -> list[FormField]:
+        return [make_field(prefix, CONTAINER[k], shown, errors) for k in keys]
+
+    role_field = make_field(prefix, CONTAINER["role"], shown, errors)
+    native = is_native_sidecar(container)
+    if init and not native:
+        allowed = ["init"]
+    elif init:
+        allowed = ["sidecar", "adapter", "ambassador", "mesh-proxy"]
+    else:
+        allowed = ["main", "sidecar", "adapter", "ambassador", "mesh-proxy"]
+    role_field.choices = [(r, r) for r in allowed] + ([(role, role)] if role not in allowed else [])
+    general = [
+        *fields(["name"]),
+        role_field,
+        *fields(["image", "imagePullPolicy", "command", "args", "workingDir"]),
+    ]
+    if init:
+        general += fields(["restartPolicy"])
+    groups = [
+        FieldGroup("General", general),
+        FieldGroup("Ports and environment", fields(["ports", "env", "envFrom"])),
+        FieldGroup("Volume mounts", fields(["volumeMounts"])),
+        FieldGroup("Resources", fields([k for k in CONTAINER if k.startswith("resources.")]), open=False),
+    ]
+    for probe in PROBES:
+        groups.append(FieldGroup(PROBE_TITLES[probe], fields(probe_keys(probe)), open=False))
+    for hook in HOOKS:
+        groups.append(FieldGroup(f"Lifecycle: {hook}", fields(hook_keys(hook)), open=False))
+    security = [k for k in CONTAINER if k.startswith("securityContext.")]
+    groups.append(FieldGroup("Security context", fields(security), open=False))
+    groups.append(FieldGroup("Termination", fields(["terminationMessagePolicy"]), open=False))
+    return groups
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list field of the spec, or [] when it is malformed (a tampered or odd document)."""
+    return value if isinstance(value, list) else []
+
+
+# Full forms for this many containers (and volumes); past that the page would grow to tens of
+# megabytes (a 1,000-container import drew 38 MB), so the rest are listed and edited in YAML.
+FORM_LIMIT = 40
+
+
+def form_sections(working: WorkingCopy, errors: dict[str, str], with_fields: bool = True) -> dict[str, Any]:
+    """The pod, container and volume forms of a working copy, in document order.
+
+    Without fields only the heads (summary and action buttons) are built: the preview redraws
+    those of an item renamed in its form, the fields being typed in staying as they are.
+    """
+    document = working.document
+    spec = pod_spec(document)
+    roles = working.roles
+    pod: dict[str, Any] = {"fields": []}
+    if with_fields:  # heads only: twice per keystroke in the live preview, so nothing more
+        pod_shown = document_fields.pod_fields(document)
+        pod["fields"] = [make_field("pod", row, pod_shown, errors) for row in POD.values()]
+    containers: list[dict[str, Any]] = []
+    step = 0
+    reasons = _role_reasons(working) if with_fields else {}
+    for group, letter in GROUPS.items():
+        for index, c in enumerate(_as_list(spec.get(group))):
+            if not isinstance(c, dict):
+                continue
+            name = str(c.get("name", ""))
+            native = is_native_sidecar(c)
+            init = group == "initContainers"
+            if init and not native:
+                step += 1
+            role = roles.get(name, "init" if init and not native else "sidecar")
+            prefix = f"c{letter}{index}"
+            yaml_only = len(containers) >= FORM_LIMIT
+            with_groups = with_fields and not yaml_only
+            containers.append(
+                {
+                    "dom_id": container_dom_id(group, c),
+                    "name": name,
+                    "image": str(c.get("image", "")),
+                    "group": group,
+                    "index": index,
+                    "prefix": prefix,
+                    "role": role,
+                    "role_reason": _reason(reasons, name, role) if with_groups else "",
+                    "native": native,
+                    "init": init,
+                    "step": step,
+                    "groups": _container_groups(prefix, c, role, init, errors) if with_groups else [],
+                    "yaml_only": yaml_only,
+                    "has_error": any(k.startswith(prefix + "-") for k in errors),
+                    "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
+                }
+            )
+    volumes: list[dict[str, Any]] = []
+    for index, v in enumerate(_as_list(spec.get("volumes"))):
+        if not isinstance(v, dict):
+            continue
+        if len(volumes) >= FORM_LIMIT:
+            name = str(v.get("name", ""))
+            kind = next((k for k in v if k != "name"), "?")
+            volumes.append(
+                {"dom_id": f"form-volume-{name or index}", "name": name, "type": kind, "index": index}
+                | {"prefix": f"v{index}", "fields": [], "yaml_only": True}
+            )
+            continue
+        shown = document_fields.volume_fields(v)
+        kind = shown.get("type", "")
+        keys = ["name", "type"] + [k for k in VOLUME if kind and k.startswith(kind + ".")]
+        volumes.append(
+            {
+                "dom_id": f"form-volume-{v.get('name', index)}",
+                "name": str(v.get("name", "")),
+                "type": kind or next((k for k in v if k != "name"), "?"),
+                "index": index,
+                "prefix": f"v{index}",
+                "fields": [make_field(f"v{index}", VOLUME[k], shown, errors) for k in keys]
+                if with_fields
+                else [],
+            }
+        )
+    return {"pod": pod, "containers": containers, "volumes": volumes, "limit": FORM_LIMIT}
+
+
+# --- findings -> fields ----------------------------------------------------------------------
+
+_CONTAINER_PATH = re.compile(r"(?:^|\.)(initContainers|containers)\[(\d+)\]\.?(.*)$")
+_VOLUME_PATH = re.compile(r"(?:^|\.)volumes\[(\d+)\]\.?(.*)$")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+# The findings panel anchors every finding on every keystroke, and the same paths come back each
+# time: remember the answers (the key tuples are the module's constants below).
+@functools.lru_cache(maxsize=4096)
+def _best_key(rest: str, keys: tuple[str, ...]) -> str | None:
+    plain = _INDEX.sub("", rest)
+    best = None
+    for key in keys:
+        if (plain == key or plain.startswith(key + ".")) and (best is None or len(key) > len(best)):
+            best = key
+    return best
+
+
+CONTAINER_KEYS = tuple(CONTAINER)
+VOLUME_KEYS = tuple(VOLUME)
+# The pod fields by the path of their value below the pod template: 'spec.hostNetwork' -> 'hostNetwork'.
+POD_PATHS = {(f"spec.{row.path}" if row.anchor == "spec" else row.path): key for key, row in POD.items()}
+POD_KEYS = tuple(POD_PATHS)
+_TEMPLATE_PREFIX = re.compile(r"^(spec\.template\.|spec\.jobTemplate\.spec\.template\.|template\.)")
+
+
+def container_dom_id(group: str, container: dict[str, Any]) -> str:
+    """The id of a container's form: the diagram's node id with 'form-' in front."""
+    name = str(container.get("name", ""))
+    return (
+        f"form-init-{name}"
+        if group == "initContainers" and not is_native_sidecar(container)
+        else f"form-container-{name}"
+    )
+
+
+def _anchor(finding: Finding, spec: dict[str, Any]) -> tuple[str, str]:
+    """(form section id, field id) a finding links to; the field id may be '' (section only)."""
+    match = _CONTAINER_PATH.search(finding.path)
+    if match:
+        group, index = match.group(1), int(match.group(2))
+        items = spec.get(group)
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+            key = _best_key(match.group(3), CONTAINER_KEYS)
+            prefix = container_prefix(group, index)
+            return container_dom_id(group, items[index]), dom_id(prefix, key) if key else ""
+    match = _VOLUME_PATH.search(finding.path)
+    if match:
+        index = int(match.group(1))
+        volumes = spec.get("volumes")
+        if isinstance(volumes, list) and index < len(volumes) and isinstance(volumes[index], dict):
+            key = _best_key(match.group(2), VOLUME_KEYS)
+            section = f"form-volume-{volumes[index].get('name', index)}"
+            return section, dom_id(f"v{index}", key) if key else ""
+    tail = _TEMPLATE_PREFIX.sub("", finding.path)
+    key = _best_key(tail, POD_KEYS)
+    return "form-pod", dom_id("pod", POD_PATHS[key]) if key else ""
+
+
+# Findings drawn in the panel at most: a 1,000-container import has over 10,000 of them, and the
+# panel is re-rendered on every keystroke. The counts and the downloads (bundle.zip, the lint
+# API and CLI) always hold all of them.
+FINDINGS_LIMIT = 300
+
+
+def findings_groups(findings: list[Finding], document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Findings grouped by container, worst first, each with the form section and field it is about."""
+    spec = pod_spec(document)
+    order = {"error": 0, "warning": 1, "info": 2}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        section_id, field_id = _anchor(finding, spec)
+        # Plain dicts: the findings panel is re-rendered on every keystroke, and dict lookups are
+        # the cheapest thing a Django template can resolve.
+        groups.setdefault(finding.container or "", []).append(
+            {
+                "severity": finding.severity,
+                "rule": finding.rule,
+                "path": finding.path,
+                "message": finding.message,
+                "hint": finding.hint,
+                "line": finding.line,
+                "waived": finding.waived,
+                "section": section_id,
+                "field": field_id,
+                "href": field_id or section_id,
+            }
+        )
+    result = []
+    budget, rest = FINDINGS_LIMIT, 0
+    for name, items in sorted(groups.items(), key=lambda kv: (_worst(kv[1], order), kv[0] != "", kv[0])):
+        ranked = sorted(items, key=lambda i: (i["waived"] is not None, order.get(i["severity"], 3)))
+        # Worst groups come first, so what is cut is the least urgent; the counts stay complete.
+        shown, budget = ranked[: max(budget, 0)], budget - len(ranked)
+        if shown:
+            result.append({"name": name, "items": shown, "hidden": len(ranked) - len(shown)})
+        else:
+            rest += len(ranked)
+    if rest:
+        result.append({"name": "", "items": [], "hidden": rest, "rest": True})
+    return result
+
+
+def _worst(items: list[dict[str, Any]], order: dict[str, int]) -> int:
+    """Groups with unwaived errors come first, then warnings: what needs fixing is on top."""
+    return min((order.get(i["severity"], 3) for i in items if i["waived"] is None), default=3)
+
+
+def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest: str = "") -> dict[str, Any]:
+    """What the templates need beyond the state: form sections, findings, choices, action lists.
+
+    The form sections are built once per request: in full when the forms are drawn (the whole
+    page, or after an action, YAML or undo), else only their heads, to redraw the heads a typed
+    rename or role change made stale. shown_digest is the digest of the findings panel the
+    browser shows; when the findings have not changed the preview leaves that panel out.
+    """
+    from django.urls import reverse
+
+    from designer.editor.editing import item_head_key
+    from designer.editor.state import NEW_VOLUMES
+    from designer.models import K8S_VERSIONS, PSS_CHOICES
+    from designer.pod.actions import ACTIONS
+    from designer.pod.workloads import WORKLOAD_KINDS
+
+    groups = findings_groups(state.analysis.findings, state.working.document)
+    digest = hashlib.sha1(json.dumps(groups, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
+    sections = form_sections(state.working, state.field_errors, with_fields=with_forms)
+    changed_heads: dict[str, list[dict[str, Any]]] = {"containers": [], "volumes": []}
+    if not with_forms and state.drawn_heads:
+        for kind in changed_heads:
+            changed_heads[kind] = [
+                item
+                for item in sections[kind]
+                if state.drawn_heads.get(item["prefix"]) != item_head_key(item)
+            ]
+    return {
+        "preview_url": reverse("designer:preview", args=[design.pk]),
+        "sections": sections,
+        "changed_heads": changed_heads,
+        "findings_groups": groups,
+        "findings_digest": digest,
+        "findings_unchanged": digest == shown_digest,
+        "pod_has_error": any(k.startswith("pod-") for k in state.field_errors),
+        "versions": K8S_VERSIONS,
+        "pss_choices": PSS_CHOICES,
+        "pattern_actions": list(ACTIONS.values()),
+        "volume_types": list(NEW_VOLUMES),
+        "kinds": list(WORKLOAD_KINDS),
+        "doc_kind": str(state.working.document.get("kind") or "Pod"),
+    }

@@ -1,0 +1,318 @@
+"""The working copy of the editor and what is done to it: YAML applied, actions, analysis.
+
+A WorkingCopy is what a Draft holds (document, companions, roles, the revision it started
+from); this module knows nothing about HTTP or the database. drafts.py stores working copies,
+posted.py writes posted form fields into one, panels.py draws one.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from designer.pod import edits
+from designer.pod.findings import Finding, count_by_severity
+from designer.pod.manifest import ManifestError, dump_yaml, load_manifest
+from designer.pod.roles import (
+    Role,
+    Roles,
+    apply_role_annotations,
+    decode_roles,
+    roles_for,
+    strip_role_annotations,
+)
+from designer.pod.workloads import pod_spec
+from designer.revisions import Content, normalise_roles
+
+# Fresh things the structural actions add; every name is made unique in the pod.
+NEW_CONTAINER: dict[str, Any] = {
+    "name": "helper",
+    "image": "busybox:1.36",
+    "command": ["sh", "-c", "sleep infinity"],
+}
+NEW_INIT_CONTAINER: dict[str, Any] = {
+    "name": "init",
+    "image": "busybox:1.36",
+    "command": ["sh", "-c", "true"],
+}
+NEW_VOLUMES: dict[str, dict[str, Any]] = {
+    "emptyDir": {"emptyDir": {}},
+    "configMap": {"configMap": {"name": "my-config"}},
+    "secret": {"secret": {"secretName": "my-secret"}},
+    "persistentVolumeClaim": {"persistentVolumeClaim": {"claimName": "my-claim"}},
+    "hostPath": {"hostPath": {"path": "/var/lib/data", "type": "DirectoryOrCreate"}},
+    "projected": {
+        "projected": {"sources": [{"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}}]}
+    },
+    "downwardAPI": {
+        "downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}
+    },
+}
+
+
+@dataclass
+class WorkingCopy:
+    """What is being edited: a revision's content, possibly changed, and where the edit began."""
+
+    document: dict[str, Any]
+    companions: list[dict[str, Any]]
+    roles: dict[str, str]
+    base: int | None = None
+    # The workload's place among its companions; None keeps the latest revision's.
+    position: int | None = None
+    # The YAML text the user applied last ("" when the forms or an action changed it since).
+    source_text: str = ""
+
+    @classmethod
+    def from_content(cls, content: Content, base: int | None) -> WorkingCopy:
+        return cls(
+            copy.deepcopy(content.document),
+            copy.deepcopy(content.companions),
+            dict(content.roles),
+            base,
+            content.position,
+        )
+
+    def replaced(self, document: dict[str, Any], roles: Roles, source_text: str = "") -> WorkingCopy:
+        """The same edit with a new document and roles (roles normalised to its containers)."""
+        result = WorkingCopy(document, self.companions, {}, self.base, self.position, source_text)
+        result.set_roles(roles)
+        result.normalise()
+        return result
+
+    @property
+    def role_map(self) -> Roles:
+        result: Roles = {}
+        for name, value in self.roles.items():
+            try:
+                result[name] = Role(value)
+            except ValueError:
+                continue
+        return result
+
+    def set_roles(self, roles: Roles) -> None:
+        self.roles = {name: Role(role).value for name, role in roles.items()}
+
+    def content(self) -> Content:
+        return Content(
+            copy.deepcopy(self.document), copy.deepcopy(self.companions), dict(self.roles), self.position
+        )
+
+    def normalise(self) -> None:
+        """Roles for exactly the containers present (new ones inferred, removed ones dropped)."""
+        self.roles = normalise_roles(self.document, self.roles)
+
+
+@dataclass
+class Analysis:
+    """What the panels show for a working copy."""
+
+    yaml_text: str
+    findings: list[Finding]
+    counts: dict[str, int]
+    svg: str = ""
+    render_error: str = ""
+    lifecycle_svg: str = ""
+
+
+def exported(working: WorkingCopy) -> dict[str, Any]:
+    """The workload as downloaded and linted: the roles travel as annotations."""
+    roles = working.role_map
+    return apply_role_annotations(working.document, roles) if roles else working.document
+
+
+def yaml_of(working: WorkingCopy) -> str:
+    """The manifest as the YAML tab and the downloads show it (roles as annotations)."""
+    return dump_yaml([exported(working), *working.companions])
+
+
+def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
+    """The working copy the YAML tab describes; ManifestError (line, column) when it is invalid.
+
+    Role annotations in the YAML decide the roles; without them the current roles are kept for
+    the containers that still exist and inferred for new ones.
+    """
+    manifest = load_manifest(text)
+    document = manifest.document
+    declared = decode_roles(document)
+    if declared is not None:
+        roles = {name: role.value for name, role in roles_for(document, manifest.companions).items()}
+        document = strip_role_annotations(document)
+    else:
+        roles = dict(working.roles)
+    result = WorkingCopy(document, list(manifest.companions), roles, working.base, manifest.position, text)
+    result.normalise()
+    return result
+
+
+def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | None = None) -> Analysis:
+    """Lint, draw and dump the working copy: the three live panels of the editor.
+
+    pss: the PodSecurity level the design's namespace enforces (None: not checked).
+    """
+    from designer.pod.diagram import build_dot, build_lifecycle_dot
+    from designer.pod.rules.lint import lint
+
+    # Lint what the YAML tab shows, so that paths and lines point into that text.
+    document = exported(working)
+    text = dump_yaml([document, *working.companions])
+    try:
+        line_map = load_manifest(text).line_map
+    except ManifestError:
+        line_map = None
+    findings = lint(
+        document,
+        version=version,
+        roles=working.role_map,
+        line_map=line_map,
+        pss=pss,
+        companions=working.companions,
+    )
+    analysis = Analysis(text, findings, count_by_severity(findings))
+    if draw:
+        analysis.svg, analysis.render_error = draw_svg(
+            build_dot(
+                working.document, working.role_map, findings, version, pss=pss, companions=working.companions
+            )
+        )
+        # The start/stop order only changes with the containers, so its render is mostly cached.
+        analysis.lifecycle_svg, _ = draw_svg(build_lifecycle_dot(working.document, working.role_map))
+    return analysis
+
+
+def draw_svg(dot: str) -> tuple[str, str]:
+    """(svg, "") or ("", a message for the user): a render failure never breaks the editor."""
+    from designer.pod.render import RenderError, sanitize_svg
+
+    try:
+        return sanitize_svg(render_bytes(dot, "svg")).decode("utf-8"), ""
+    except RenderError as exc:
+        return "", f"The diagram could not be drawn: {exc}"
+
+
+_cache_wired = False
+
+
+def render_bytes(dot: str, fmt: str) -> bytes:
+    """pod.render with the engine from settings and Django's cache shared between workers."""
+    global _cache_wired
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from designer.pod import render
+
+    if not _cache_wired:
+        # Renders are keyed by a hash of the DOT and engine: safe to share between processes.
+        # Looked up on each call, so the cache in force (CACHES, REDIS_URL) is the one used.
+        render.set_shared_cache(
+            lambda key: cache.get(key), lambda key, value: cache.set(key, value, 24 * 3600)
+        )
+        _cache_wired = True
+    return render.render(dot, fmt, engine=settings.POD_DESIGNER_GRAPHVIZ or None)
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+Document = dict[str, Any]
+Action = Callable[[Document, Roles, str, str], tuple[Document, Roles]]
+
+
+def _pattern(doc: Document, roles: Roles, arg: str, reason: str) -> tuple[Document, Roles]:
+    from designer.pod.actions import ACTIONS
+
+    if arg not in ACTIONS:
+        raise edits.EditError(f"unknown pattern action {arg!r}")
+    return ACTIONS[arg].fn(doc, roles)
+
+
+def _add_volume(doc: Document, arg: str) -> Document:
+    if arg not in NEW_VOLUMES:
+        raise edits.EditError(f"unknown volume type {arg!r}")
+    name = edits.unique_name(set(volume_names(doc)), "data" if arg == "emptyDir" else arg.lower())
+    return edits.add_volume(doc, {"name": name, **copy.deepcopy(NEW_VOLUMES[arg])})
+
+
+def _waiver(verb: str) -> Action:
+    def act(doc: Document, roles: Roles, arg: str, reason: str) -> tuple[Document, Roles]:
+        rule, _, container = arg.partition(":")
+        if verb == "waive":
+            return edits.set_waiver(doc, rule, container or None, reason), roles
+        return edits.remove_waiver(doc, rule, container or None), roles
+
+    return act
+
+
+# verb -> what the button does: (document, roles, argument, typed reason) -> (document, roles).
+ACTIONS: dict[str, Action] = {
+    "pattern": _pattern,
+    "add-container": lambda d, r, a, _: _add(d, r, NEW_CONTAINER, Role.SIDECAR, init=False),
+    "add-init-container": lambda d, r, a, _: _add(d, r, NEW_INIT_CONTAINER, Role.INIT, init=True),
+    "remove-container": lambda d, r, a, _: edits.remove_container(d, r, a),
+    "duplicate-container": lambda d, r, a, _: edits.duplicate_container(d, r, a),
+    "up-container": lambda d, r, a, _: (edits.move_container(d, a, -1), r),
+    "down-container": lambda d, r, a, _: (edits.move_container(d, a, 1), r),
+    "native-sidecar": lambda d, r, a, _: edits.set_native_sidecar(d, r, a, True),
+    "classic-sidecar": lambda d, r, a, _: edits.set_native_sidecar(d, r, a, False),
+    "add-volume": lambda d, r, a, _: (_add_volume(d, a), r),
+    "remove-volume": lambda d, r, a, _: (edits.remove_volume(d, a), r),
+    "duplicate-volume": lambda d, r, a, _: (edits.duplicate_volume(d, a), r),
+    "up-volume": lambda d, r, a, _: (edits.move_volume(d, a, -1), r),
+    "down-volume": lambda d, r, a, _: (edits.move_volume(d, a, 1), r),
+    "waive": _waiver("waive"),
+    "unwaive": _waiver("unwaive"),
+}
+
+
+def typed_reason(post: Any, action: str) -> str:
+    """The reason typed next to a "Waive" button (waive:<rule>:<container>)."""
+    # One rule can fire several times for a container: each finding has its own reason box with
+    # the same name, so take whichever one the user typed in.
+    key = f"waive-reason:{action.partition(':')[2]}"
+    values = post.getlist(key) if hasattr(post, "getlist") else [post.get(key, "")]
+    return next((v for v in values if isinstance(v, str) and v.strip()), "")
+
+
+def perform(working: WorkingCopy, action: str, reason: str = "") -> WorkingCopy:
+    """Apply one button's action ('verb' or 'verb:arg:...'); EditError when it cannot be done."""
+    verb, _, arg = action.partition(":")
+    if verb not in ACTIONS:
+        raise edits.EditError(f"unknown action {action!r}")
+    doc, roles = ACTIONS[verb](working.document, working.role_map, arg, reason)
+    return working.replaced(doc, roles)
+
+
+def _add(doc: dict[str, Any], roles: Roles, template: dict[str, Any], role: Role, init: bool) -> Any:
+    names = set(roles) | {c.get("name") for c in containers_of(doc)}
+    new = {**copy.deepcopy(template), "name": edits.unique_name({n for n in names if n}, template["name"])}
+    return edits.add_container(doc, roles, new, role, init=init)
+
+
+def containers_of(document: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = pod_spec(document)
+    lists = [spec.get(key) for key in ("initContainers", "containers")]
+    return [c for items in lists if isinstance(items, list) for c in items if isinstance(c, dict)]
+
+
+def volume_names(document: dict[str, Any]) -> list[str]:
+    return [
+        v["name"]
+        for v in _as_list(pod_spec(document).get("volumes"))
+        if isinstance(v, dict) and isinstance(v.get("name"), str)
+    ]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def is_dirty(working: WorkingCopy, saved: Content | None) -> bool:
+    if saved is None:
+        return True
+    return (working.document, working.companions, normalise_roles(working.document, working.roles)) != (
+        saved.document,
+        list(saved.companions),
+        normalise_roles(saved.document, saved.roles),
+    )
