@@ -158,6 +158,9 @@ class _Item:
         prefix = "i" if group == "initContainers" else "c"
         self.node = f"{prefix}{index}"
         self.id = f"{'init' if group == 'initContainers' else 'container'}-{self.name}"
+        # The editor's form for this container: a click on the node opens it (native sidecars
+        # are edited beside the app containers, classic init containers in their own lane).
+        self.form = f"form-{'init' if group == 'initContainers' and not self.native else 'container'}-{self.name}"
 
 
 # --- findings -------------------------------------------------------------------------------
@@ -287,7 +290,7 @@ def _container_node(
     return (
         f'  {item.node} [id={_q(item.id)} shape="{shape}" style="{style}" fillcolor="{fill}" '
         f'color="{colour}" penwidth="{penwidth}"{peripheries} margin="0.08,0.04" '
-        f"tooltip={_q(f'{badge.lower()} {item.name}')} label={label}];"
+        f'URL="#{_percent(item.form)}" tooltip={_q(f"{badge.lower()} {item.name}")} label={label}];'
     )
 
 
@@ -337,7 +340,7 @@ def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Findi
     return (
         f'  {node} [id={_q("volume-" + name)} shape="{shape}" style="filled" fillcolor="{fill}" '
         f'color="{colour}" penwidth="{"2" if risky or found else "1"}" tooltip={_q("volume " + name)} '
-        f"label={label}];"
+        f'URL="#{_percent("form-volume-" + name)}" label={label}];'
     )
 
 

@@ -1,20 +1,26 @@
-// The editor page, enhanced: which side was edited last (forms or YAML), diagram nodes that open
-// their form, finding links that focus their field, open sections kept across htmx swaps, a
-// leave-page guard while changes are unsaved, and a Copy YAML button. Without this file the
-// page still works through full-page posts.
+// The editor page, enhanced where htmx cannot: the tab's draft key kept in the URL, which side
+// was edited last (forms or YAML), opening the form a diagram node or finding links to, open
+// sections kept across morph swaps, Ctrl+Z / Ctrl+Shift+Z, the Findings/YAML tabs, zoom and
+// Copy YAML. The server keeps the working copy (a draft per tab); without this file the page
+// still works through full-page posts.
 (function () {
   "use strict";
 
   const form = document.getElementById("editor-form");
   if (!form) return;
   const source = document.getElementById("editor-source");
-  const openState = new Map(); // details id -> open?
-  let typedSinceAnswer = false;
-  let submitting = false;
+  let pending = false; // typed, and the preview has not answered yet
 
-  function isDirty() {
-    const status = document.getElementById("editor-status");
-    return typedSinceAnswer || (status && status.dataset.dirty === "1");
+  // --- the tab's draft: its key in the URL, so reload and Back/Forward show the same draft ----
+  if (form.dataset.tabUrl && window.location.search.indexOf("tab=") < 0) {
+    history.replaceState(history.state, "", form.dataset.tabUrl + window.location.hash);
+  }
+
+  // --- morph swaps (idiomorph): the user's open sections stay open -------------------------
+  if (window.Idiomorph) {
+    window.Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (name, node) {
+      return !(name === "open" && node.tagName === "DETAILS");
+    };
   }
 
   // --- forms or YAML: the server applies whichever the user edited last ----------------------
@@ -23,85 +29,65 @@
     if (!(target instanceof Element) || target.closest(".no-preview")) return;
     if (target.closest("#yaml-panel")) source.value = "yaml";
     else if (target.closest("#form-panel")) source.value = "form";
-    typedSinceAnswer = true;
+    pending = true;
   }
   form.addEventListener("input", noteEdit, true);
   form.addEventListener("change", noteEdit, true);
 
-  // --- leave-page guard -------------------------------------------------------------------
+  // Only what is typed and not yet previewed can be lost: everything else is in the draft.
+  let submitting = false;
   form.addEventListener("submit", function () { submitting = true; });
   window.addEventListener("beforeunload", function (event) {
-    if (!submitting && isDirty()) {
+    if (!submitting && pending) {
       event.preventDefault();
       event.returnValue = "";
     }
   });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) pending = false;
+  });
 
-  // --- opening a form: from a diagram node, a finding, a line link -------------------------
+  // --- opening a form: diagram nodes and findings link to it (href="#form-..." / "#f-...") -----
   function reveal(element) {
     for (let node = element; node; node = node.parentElement) {
       if (node.tagName === "DETAILS") node.open = true;
     }
   }
 
-  function openSection(sectionId, fieldId) {
-    const section = document.getElementById(sectionId);
-    if (!section) return false;
-    section.open = true;
-    let target = fieldId ? document.getElementById(fieldId) : null;
-    if (!target) {
-      const group = section.querySelector("details.field-group");
+  function openTarget(id) {
+    const target = document.getElementById(id);
+    if (!target || !form.contains(target)) return false;
+    reveal(target);
+    let focus = target;
+    if (target.tagName === "DETAILS") {
+      const group = target.querySelector("details.field-group");
       if (group) group.open = true;
-      target = section.querySelector("input:not([type=hidden]), select, textarea");
+      focus = target.querySelector("input:not([type=hidden]), select, textarea") || target.querySelector("summary");
     }
-    if (target) {
-      reveal(target);
-      target.focus();
-      target.scrollIntoView({ block: "center" });
-    } else {
-      section.querySelector("summary").focus();
+    if (focus) {
+      focus.focus();
+      focus.scrollIntoView({ block: "center" });
     }
     return true;
   }
 
-  function sectionForNode(id) {
-    const clean = id.replace(/^a_/, "");
-    const match = /^(container|init|volume)-(.+)$/.exec(clean);
-    if (!match) return null;
-    if (match[1] === "init") return document.getElementById("form-init-" + match[2]) ? "form-init-" + match[2] : "form-container-" + match[2];
-    return "form-" + match[1] + "-" + match[2];
-  }
-
-  function nodeOf(target) {
-    return target instanceof Element ? target.closest("g[id^='container-'], g[id^='init-'], g[id^='volume-']") : null;
+  function fragmentOf(link) {
+    const href = link.getAttribute("href") || link.getAttributeNS("http://www.w3.org/1999/xlink", "href") || "";
+    return href.charAt(0) === "#" ? decodeURIComponent(href.slice(1)) : "";
   }
 
   document.addEventListener("click", function (event) {
-    const node = nodeOf(event.target);
-    if (node && node.closest("#diagram-panel")) {
-      const section = sectionForNode(node.id);
-      if (section && openSection(section)) event.preventDefault();
+    const link = event.target instanceof Element ? event.target.closest("a") : null;
+    if (!link) return;
+    if (link.classList.contains("line-link")) {
+      event.preventDefault();
+      showTab("yaml", false);
+      selectLine(Number(link.dataset.line));
       return;
     }
-    const link = event.target instanceof Element ? event.target.closest("a.finding-link") : null;
-    if (link && openSection(link.dataset.section, link.dataset.field)) {
-      event.preventDefault();
-      return;
-    }
-    const lineLink = event.target instanceof Element ? event.target.closest("a.line-link") : null;
-    if (lineLink) {
-      event.preventDefault();
-      selectLine(Number(lineLink.dataset.line));
-    }
-  });
-
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    const node = nodeOf(event.target);
-    if (node && node.closest("#diagram-panel")) {
-      const section = sectionForNode(node.id);
-      if (section && openSection(section)) event.preventDefault();
-    }
+    const id = fragmentOf(link);
+    if (id === "yaml-text") showTab("yaml", false);
+    else if (id && openTarget(id)) event.preventDefault();
   });
 
   function selectLine(line) {
@@ -110,39 +96,70 @@
     const lines = area.value.split("\n");
     let start = 0;
     for (let i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
-    const end = start + (lines[line - 1] || "").length;
     area.focus();
-    area.setSelectionRange(start, end);
-    const lineHeight = area.scrollHeight / Math.max(lines.length, 1);
-    area.scrollTop = Math.max(0, (line - 5) * lineHeight);
+    area.setSelectionRange(start, start + (lines[line - 1] || "").length);
+    area.scrollTop = Math.max(0, (line - 5) * (area.scrollHeight / Math.max(lines.length, 1)));
   }
 
-  // Diagram nodes are reachable with the keyboard too. Graphviz titles nodes with internal ids
-  // ("c0", "v2"); the human name is the tooltip of the node's link ("main app", "volume data").
-  const XLINK = "http://www.w3.org/1999/xlink";
-  function linkTitle(link) {
-    return link ? (link.getAttributeNS(XLINK, "title") || link.getAttribute("xlink:title") || "").trim() : "";
+  // --- undo / redo from the keyboard, outside text fields --------------------------------------
+  document.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
+    const target = event.target;
+    if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) return;
+    const button = document.getElementById(event.shiftKey ? "redo-button" : "undo-button");
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  // --- what a preview sends: only the fields changed since they were drawn -------------------
+  // The draft holds the rest, and the server leaves every field it is not sent untouched.
+  function unchanged(field) {
+    if (field.tagName === "SELECT") {
+      return Array.from(field.options).every(function (o) { return o.selected === o.defaultSelected; });
+    }
+    return field.value === field.defaultValue;
   }
-  function enhanceDiagram() {
-    document.querySelectorAll("#diagram-panel g[id^='container-'], #diagram-panel g[id^='init-'], #diagram-panel g[id^='volume-']").forEach(function (node) {
-      if (!sectionForNode(node.id)) return;
-      const name = linkTitle(node.querySelector("a")) || node.id.replace(/^(container|init|volume)-/, "$1 ");
-      const title = node.querySelector(":scope > title");
-      if (title) title.textContent = name; // the hover tooltip, and what SVG names the group by
-      node.setAttribute("tabindex", "0");
-      node.setAttribute("role", "button");
-      node.setAttribute("aria-label", "Edit " + name);
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const data = event.detail.formData;
+    if (!data || !form.contains(event.detail.elt)) return;
+    const yamlSide = source.value === "yaml";
+    const findings = document.getElementById("findings-panel");
+    if (findings && findings.dataset.digest) data.set("findings_digest", findings.dataset.digest);
+    form.querySelectorAll("#form-panel input[name]:not([type=hidden]), #form-panel select[name]:not(#k8s-version):not(#pss), #form-panel textarea[name], #yaml-text").forEach(function (field) {
+      const keep = field.id === "yaml-text" ? yamlSide : !yamlSide && !unchanged(field);
+      if (!keep) data.delete(field.name);
     });
-    // Links inside the drawing (a port, ...) are focusable: name each by its tooltip.
-    document.querySelectorAll("#diagram-panel a").forEach(function (link) {
-      if (link.hasAttribute("aria-label")) return;
-      const name = linkTitle(link) || link.textContent.trim();
-      if (name) link.setAttribute("aria-label", name);
+  });
+
+  // --- after a swap: renamed items keep their ids, focus returns to the button pressed ---------
+  let focusedAction = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    focusedAction = elt && elt.tagName === "BUTTON" ? elt.value : null;
+  });
+
+  function followRenames() {
+    form.querySelectorAll("#form-panel summary[data-section]").forEach(function (summary) {
+      const details = summary.parentElement;
+      const id = summary.dataset.section;
+      if (details && details.tagName === "DETAILS" && details.id !== id && !document.getElementById(id)) details.id = id;
     });
   }
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    followRenames();
+    applyZoom();
+    enhanceCopy();
+    if (focusedAction !== null && (document.activeElement === document.body || !document.activeElement)) {
+      const same = Array.from(form.querySelectorAll("button[name=action]")).find(function (b) { return b.value === focusedAction; });
+      (same || document.getElementById("containers-heading") || form).focus();
+    }
+    focusedAction = null;
+  });
 
   // --- diagram zoom: fitted to the panel, or at its real size (scrolls) ------------------------
-  // Delegated and re-applied after each swap, since htmx may redraw the side panel.
   let actualSize = false;
   function applyZoom() {
     const zoom = document.getElementById("diagram-zoom");
@@ -158,71 +175,6 @@
       actualSize = !actualSize;
       applyZoom();
     }
-  });
-  document.body.addEventListener("htmx:afterSettle", applyZoom);
-  applyZoom();
-
-  // --- htmx: keep open sections and focus across swaps; note the answer ------------------------
-  document.addEventListener("toggle", function (event) {
-    const details = event.target;
-    if (details.tagName === "DETAILS" && details.id) openState.set(details.id, details.open);
-  }, true);
-
-  let focusedAction = null;
-  document.body.addEventListener("htmx:beforeRequest", function (event) {
-    const elt = event.detail.elt;
-    focusedAction = elt && elt.tagName === "BUTTON" ? elt.value : null;
-  });
-
-  // A container or volume renamed in its form gets a new head (summary and buttons) from the
-  // preview; its section takes the id the diagram and the findings now link to.
-  function followRenames() {
-    form.querySelectorAll("#form-panel summary[data-section]").forEach(function (summary) {
-      const details = summary.parentElement;
-      const id = summary.dataset.section;
-      if (!details || details.tagName !== "DETAILS" || details.id === id || document.getElementById(id)) return;
-      if (openState.has(details.id)) openState.set(id, openState.get(details.id));
-      details.id = id;
-    });
-  }
-
-  document.body.addEventListener("htmx:afterSettle", function () {
-    followRenames();
-    openState.forEach(function (open, id) {
-      const details = document.getElementById(id);
-      if (details && details.tagName === "DETAILS") details.open = open;
-    });
-    enhanceDiagram();
-    enhanceCopy();
-    if (focusedAction !== null && (document.activeElement === document.body || !document.activeElement)) {
-      const same = Array.from(form.querySelectorAll("button[name=action]")).find(function (b) { return b.value === focusedAction; });
-      (same || document.getElementById("containers-heading") || form).focus();
-    }
-    focusedAction = null;
-  });
-
-  // Send only what changed since the forms were drawn: the working copy carries the rest, and
-  // the server leaves every field it is not sent untouched. A 12-container pod has ~1000 fields.
-  function unchanged(field) {
-    if (field.tagName === "SELECT") {
-      return Array.from(field.options).every(function (o) { return o.selected === o.defaultSelected; });
-    }
-    return field.value === field.defaultValue;
-  }
-  document.body.addEventListener("htmx:configRequest", function (event) {
-    const data = event.detail.formData;
-    if (!data || !form.contains(event.detail.elt)) return;
-    const yamlSide = source.value === "yaml";
-    const findings = document.getElementById("findings-panel");
-    if (findings && findings.dataset.digest) data.set("findings_digest", findings.dataset.digest);
-    form.querySelectorAll("#form-panel input[name]:not([type=hidden]), #form-panel select[name]:not(#k8s-version), #form-panel textarea[name], #yaml-text").forEach(function (field) {
-      const keep = field.id === "yaml-text" ? yamlSide : !yamlSide && !unchanged(field);
-      if (!keep) data.delete(field.name);
-    });
-  });
-
-  document.body.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful) typedSinceAnswer = false;
   });
 
   // --- Copy YAML ---------------------------------------------------------------------------
@@ -243,6 +195,7 @@
   const side = document.getElementById("editor-side");
   const tabs = side ? Array.from(side.querySelectorAll("[role=tab]")) : [];
   function showTab(name, focus) {
+    if (!side || !tabs.length) return;
     side.dataset.tab = name;
     tabs.forEach(function (tab) {
       const selected = tab.id === "tab-" + name;
@@ -262,13 +215,8 @@
         showTab(next.id.slice(4), true);
       });
     });
-    // Links into the YAML (a finding's line, "edit it in YAML") switch to the YAML tab first.
-    document.addEventListener("click", function (event) {
-      const link = event.target instanceof Element ? event.target.closest("a[href='#yaml-text']") : null;
-      if (link) showTab("yaml", false);
-    }, true);
   }
 
-  enhanceDiagram();
+  applyZoom();
   enhanceCopy();
 })();
