@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from designer.editor.state import WorkingCopy
-from designer.models import Design, Draft, DraftStep
+from designer.models import Design, Draft, DraftStep, Revision
 from designer.revisions import Content
 
 # Undo reaches this many steps back; older steps are dropped as new ones come.
@@ -35,8 +35,12 @@ def valid_tab_key(key: Any) -> bool:
 
 def latest_working(design: Design) -> WorkingCopy:
     """The latest revision as a working copy, roles normalised: where a new edit starts."""
-    content = Content.of(design.latest) if design.latest else Content({}, [], {})
-    working = WorkingCopy.from_content(content, design.latest.number if design.latest else None)
+    return revision_working(design.latest)
+
+
+def revision_working(revision: Revision | None) -> WorkingCopy:
+    content = Content.of(revision) if revision else Content({}, [], {})
+    working = WorkingCopy.from_content(content, revision.number if revision else None)
     working.normalise()
     return working
 
@@ -68,10 +72,15 @@ def others(design: Design, user: Any, tab: str) -> list[Draft]:
     return list(Draft.objects.filter(design=design, user=user).exclude(tab_key=tab).order_by("-updated")[:5])
 
 
-def load(design: Design, draft: Draft | None) -> Snapshot:
-    """The tab's state: its draft, or the latest revision when it has none."""
+def load(design: Design, draft: Draft | None, base: Any = None) -> Snapshot:
+    """The tab's state: its draft; without one, the revision the page was drawn from (`base`,
+    posted by the page: an edit started before someone else saved still starts from there), or
+    the latest revision."""
     if draft is None:
-        return Snapshot(latest_working(design), design.k8s_version, design.pss_level)
+        revision = design.latest
+        if base not in (None, "") and str(base).isdigit() and (revision is None or int(base) != revision.number):
+            revision = design.revisions.filter(number=int(base)).first() or revision
+        return Snapshot(revision_working(revision), design.k8s_version, design.pss_level)
     working = WorkingCopy(
         draft.document,
         list(draft.companions or []),

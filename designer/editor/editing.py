@@ -107,7 +107,7 @@ def step(design: Design, user: Any, tab: str, delta: int) -> EditorState:
 
 def process(design: Design, user: Any, tab: str, post: Any, action: str = "") -> EditorState:
     """Apply the posted fields or the YAML, then the action; write the draft; analyse."""
-    before = drafts.load(design, drafts.find(design, user, tab))
+    before = drafts.load(design, drafts.find(design, user, tab), post.get("base"))
     version = post.get("k8s_version") if post.get("k8s_version") in K8S_VERSIONS else before.version
     pss = post.get("pss") if post.get("pss") in {value for value, _ in PSS_CHOICES} else before.pss
     working = before.working

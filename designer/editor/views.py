@@ -55,7 +55,7 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "fork":
         return _fork(request, design, state)
     if state.yaml_error or state.edit_error or state.field_errors:
-        return _page(request, design, state, status=400 if state.yaml_error else 200)
+        return _page(request, design, state)  # shown with the errors; the draft has the rest
     return redirect(_tab_url(design, tab))
 
 

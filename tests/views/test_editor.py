@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import pytest
 
-from designer.models import Design
+from designer.models import Design, Draft
 from designer.pod.manifest import load_manifest
 from designer.pod.workloads import pod_spec
 from tests.views.editor_helpers import form_data
@@ -23,18 +22,28 @@ def _page(client: Any, design: Design) -> bytes:
 
 
 def _post(client: Any, design: Design, data: dict[str, str], preview: bool = False) -> Any:
+    """A post as the browser makes it; without JS an edit redirects to the tab's page (PRG),
+    which is followed here."""
     url = f"/designs/{design.pk}/preview" if preview else f"/designs/{design.pk}/"
     headers = {"HTTP_HX_REQUEST": "true"} if preview else {}
-    return client.post(url, data, **headers)
+    response = client.post(url, data, **headers)
+    if response.status_code == 302 and "?tab=" in response["Location"]:
+        response = client.get(response["Location"])
+    return response
 
 
 def _oob(html: str, panel: str) -> bool:
-    return re.search(rf'<\w+ id="{panel}"[^>]*hx-swap-oob="true"', html) is not None
+    return re.search(rf'<\w+ id="{panel}"[^>]*hx-swap-oob="morph"', html) is not None
 
 
 def _working(html: bytes) -> dict[str, Any]:
-    working: dict[str, Any] = json.loads(form_data(html)["working"])
-    return working
+    """The tab's draft, as the server keeps it (the page carries only its key); a tab without
+    edits has none and shows its revision, as the YAML tab has it."""
+    data = form_data(html)
+    draft = Draft.objects.filter(tab_key=data["tab"]).first()
+    if draft is None:
+        return {"document": load_manifest(data["yaml"]).document, "roles": {}}
+    return {"document": draft.document, "roles": draft.roles}
 
 
 def _containers(html: bytes) -> list[dict[str, Any]]:
@@ -50,7 +59,8 @@ def test_it_shows_the_forms_diagram_findings_and_yaml(alice_client: Any, make_de
     assert 'id="container-app"' in html  # the diagram node a click opens the form from
     assert 'id="findings-panel"' in html and 'id="yaml-text"' in html
     data = form_data(html)
-    assert data["base"] == "1"
+    assert data["base"] == "1" and len(data["tab"]) >= 8 and "working" not in data
+    assert 'autocomplete="off"' in html
     assert data["cc0-image"] == "registry.example.com/web:1.4.2"
     assert data["cc0-role"] == "main"
 
@@ -60,9 +70,11 @@ def test_it_applies_edited_fields_without_javascript(alice_client: Any, make_des
     data = form_data(_page(alice_client, design), action="apply")
     data["cc0-image"] = "registry.example.com/web:2.0.0"
     data["cc0-resources.limits.memory"] = "256Mi"
-    response = _post(alice_client, design, data)
-    assert response.status_code == 200
+    response = alice_client.post(f"/designs/{design.pk}/", data)
+    assert response.status_code == 302 and response["Location"].endswith(f"?tab={data['tab']}")
+    response = alice_client.get(response["Location"])  # the redirect shows the tab's draft
     app = _containers(response.content)[0]
+    assert form_data(response.content)["cc0-image"] == "registry.example.com/web:2.0.0"
     assert app["image"] == "registry.example.com/web:2.0.0"
     assert app["resources"] == {"limits": {"memory": "256Mi"}}
     assert b"Unsaved changes" in response.content
@@ -258,34 +270,30 @@ def test_the_preview_of_an_action_refreshes_the_forms(alice_client: Any, make_de
     assert _oob(html, "form-panel") and _oob(html, "yaml-panel")
 
 
-def test_a_stale_save_shows_both_versions(alice_client: Any, make_design: Any) -> None:
+def test_a_stale_save_never_overwrites_theirs(alice_client: Any, make_design: Any) -> None:
     design = make_design()
     html = _page(alice_client, design)
-    theirs = form_data(html, action="save", message="theirs")
+    theirs = form_data(_page(alice_client, design), action="save", message="theirs")  # another tab
     theirs["cc0-image"] = "registry.example.com/web:3.0.0"
     assert _post(alice_client, design, theirs).status_code == 302
-    mine = form_data(html, action="save", message="mine")
-    mine["cc1-image"] = "fluent/fluent-bit:9.9.9"
+    mine = form_data(html, action="save", message="mine")  # drawn from revision 1
+    mine["cc0-image"] = "registry.example.com/web:9.9.9"
     response = _post(alice_client, design, mine)
     assert response.status_code == 409
     page = response.content.decode()
-    assert "registry.example.com/web:3.0.0" in page and "fluent/fluent-bit:9.9.9" in page
-    assert "Save mine on top" in page
+    assert "registry.example.com/web:3.0.0" in page and "registry.example.com/web:9.9.9" in page
+    assert "Save mine on top" not in page  # it silently reverted theirs
     design.refresh_from_db()
     assert design.revision_count == 2  # mine was not saved silently
-    # Save mine on top: a new revision based on theirs.
-    response = _post(alice_client, design, form_data(page, form_id="conflict-form", action="save"))
-    assert response.status_code == 302
-    design.refresh_from_db()
-    assert design.revision_count == 3
-    assert design.latest.parent_number == 2
-    assert pod_spec(design.latest.document)["containers"][1]["image"] == "fluent/fluent-bit:9.9.9"
+    assert Draft.objects.get(tab_key=mine["tab"]).base_number == 1  # and is kept in the draft
 
 
 def test_a_conflict_can_be_forked_or_discarded(alice_client: Any, make_design: Any) -> None:
     design = make_design()
     html = _page(alice_client, design)
-    assert _post(alice_client, design, form_data(html, action="save")).status_code == 302
+    theirs = form_data(_page(alice_client, design), action="save")
+    theirs["cc0-image"] = "theirs:1"
+    assert _post(alice_client, design, theirs).status_code == 302
     mine = form_data(html, action="save")
     mine["cc0-image"] = "mine:1"
     page = _post(alice_client, design, mine).content
@@ -297,6 +305,7 @@ def test_a_conflict_can_be_forked_or_discarded(alice_client: Any, make_design: A
     assert response.status_code == 302 and response["Location"] == design.get_absolute_url()
     design.refresh_from_db()
     assert design.revision_count == 2
+    assert not Draft.objects.filter(tab_key=mine["tab"]).exists()
 
 
 def test_it_saves_the_target_version(alice_client: Any, make_design: Any) -> None:
@@ -307,13 +316,14 @@ def test_it_saves_the_target_version(alice_client: Any, make_design: Any) -> Non
     assert design.k8s_version == "1.29"
 
 
-def test_a_tampered_working_copy_reloads_the_latest(alice_client: Any, make_design: Any) -> None:
+def test_a_tampered_tab_key_or_base_starts_from_the_latest(alice_client: Any, make_design: Any) -> None:
     design = make_design()
-    response = _post(alice_client, design, {"working": "{not json", "base": "1", "action": "save"})
-    assert response.status_code == 400
-    assert b"the working copy cannot be read" in response.content
+    for tab, base in (("../../etc/passwd", "1"), ("x" * 200, "nope"), ("", "99")):
+        response = _post(alice_client, design, {"tab": tab, "base": base, "action": "save"})
+        assert response.status_code == 302  # nothing changed: nothing to save
     design.refresh_from_db()
     assert design.revision_count == 1
+    assert not Draft.objects.exists()
 
 
 def test_others_get_404_and_viewers_cannot_save(client: Any, alice: Any, bob: Any, make_design: Any) -> None:
@@ -368,8 +378,8 @@ def test_the_preview_leaves_out_findings_the_browser_already_shows(
 def test_the_preview_applies_only_the_fields_it_is_sent(alice_client: Any, make_design: Any) -> None:
     design = make_design()
     data = form_data(_page(alice_client, design))
-    # What editor.js sends while typing: the working copy and the changed field only.
-    sent = {k: data[k] for k in ("working", "base", "source")} | {"cc1-image": "fluent/fluent-bit:3.2.0"}
+    # What editor.js sends while typing: the tab's key and the changed field only.
+    sent = {k: data[k] for k in ("tab", "base", "source")} | {"cc1-image": "fluent/fluent-bit:3.2.0"}
     html = _post(alice_client, design, sent, preview=True).content.decode()
     assert "image: fluent/fluent-bit:3.2.0" in html
     assert "image: registry.example.com/web:1.4.2" in html  # everything else as it was
@@ -490,9 +500,11 @@ def test_the_preview_of_a_rename_redraws_that_items_action_buttons(
     assert 'duplicate-container:shipper"' not in html
 
 
-def _as_form(html: bytes) -> bytes:
+def _as_form(html: bytes, tab: str) -> bytes:
     """A preview answer (out-of-band panels) read as the editor form it swaps into."""
-    return html if b'id="editor-form"' in html else b'<form id="editor-form">' + html + b"</form>"
+    if b'id="editor-form"' in html:
+        return html
+    return f'<form id="editor-form"><input type="hidden" name="tab" value="{tab}">'.encode() + html + b"</form>"
 
 
 @pytest.mark.parametrize("preview", [False, True])
@@ -503,12 +515,12 @@ def test_an_action_follows_its_item_renamed_in_the_same_post(
     design = make_design()
     data = form_data(_page(alice_client, design), action="duplicate-container:shipper")
     data["cc1-name"] = "shipper-x"
-    html = _as_form(_post(alice_client, design, data, preview=preview).content)
+    html = _as_form(_post(alice_client, design, data, preview=preview).content, data["tab"])
     assert b"could not be done" not in html
     assert [c["name"] for c in _containers(html)] == ["app", "shipper-x", "shipper-x-copy"]
     data = form_data(html, action="duplicate-volume:logs")
     data["v0-name"] = "logs-x"
-    html = _as_form(_post(alice_client, design, data, preview=preview).content)
+    html = _as_form(_post(alice_client, design, data, preview=preview).content, data["tab"])
     assert b"could not be done" not in html
     assert [v["name"] for v in pod_spec(_working(html)["document"])["volumes"]] == ["logs-x", "logs-x-copy"]
 
