@@ -215,6 +215,7 @@ class _Path:
     text: str
     # The field name that holds the value: it decides how a list's items are matched.
     field: str
+    is_item: bool = False
 
     ROOT: Any = None  # set below
 
@@ -224,7 +225,7 @@ class _Path:
         return _Path(f"{self.text}.{key}" if self.text else key, key)
 
     def item(self, identity: str) -> _Path:
-        return _Path(f"{self.text}[{identity}]", "")
+        return _Path(f"{self.text}[{identity}]", "", is_item=True)
 
     def order(self) -> str:
         return f"{self.text} (order)"
@@ -325,13 +326,16 @@ class _Merger:
             self.changes += [Change(p, "theirs") for p in _diff(base, theirs, path)]
             return theirs
         # Both changed, differently: go deeper where both are still the same kind of container.
-        if isinstance(theirs, dict) and isinstance(mine, dict) and (base is ABSENT or isinstance(base, dict)):
-            return self.mapping(base or {}, theirs, mine, path)
+        # A field one side removed reads as empty (its entries merge one by one); an item one
+        # side removed stays whole (removed here and changed there is a conflict).
+        lenient = not path.is_item
+        if _fits(theirs, dict, lenient) and _fits(mine, dict, lenient) and _fits(base, dict, True):
+            return _dropped_if_empty(self.mapping(base or {}, theirs or {}, mine or {}, path), theirs, mine)
         identity = _IDENTITIES.get(path.field)
-        if identity is not None and isinstance(theirs, list) and isinstance(mine, list):
+        if identity is not None and _fits(theirs, list, lenient) and _fits(mine, list, lenient):
             keyed = [_keyed(v, identity) for v in (base, theirs, mine)]
             if keyed[0] is not None and keyed[1] is not None and keyed[2] is not None:
-                return self.named(keyed[0], keyed[1], keyed[2], path)
+                return _dropped_if_empty(self.named(keyed[0], keyed[1], keyed[2], path), theirs, mine)
         return self.conflict(base, theirs, mine, path.text)
 
     def conflict(self, base: Any, theirs: Any, mine: Any, path: str) -> Any:
@@ -367,6 +371,15 @@ class _Merger:
                 )
         order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=prefer_theirs)
         return [values[key] for key in order]
+
+
+def _fits(value: Any, kind: type, absent_ok: bool) -> bool:
+    return isinstance(value, kind) or (absent_ok and value is ABSENT)
+
+
+def _dropped_if_empty(merged: Any, theirs: Any, mine: Any) -> Any:
+    """An emptied field that one side removed is removed, not left as {} or []."""
+    return ABSENT if not merged and (theirs is ABSENT or mine is ABSENT) else merged
 
 
 def _union(*mappings: Mapping[str, Any]) -> list[str]:
