@@ -307,7 +307,7 @@ def _same(a: Any, b: Any) -> bool:
     """Equal, key order included (the user's text keeps it), and True is not 1."""
     if a is ABSENT or b is ABSENT:
         return a is b
-    return type(a) is type(b) and json.dumps(a) == json.dumps(b)
+    return type(a) is type(b) and json.dumps(a, default=repr) == json.dumps(b, default=repr)
 
 
 class _Merger:
@@ -336,11 +336,12 @@ class _Merger:
             keyed = [_keyed(v, identity) for v in (base, theirs, mine)]
             if keyed[0] is not None and keyed[1] is not None and keyed[2] is not None:
                 return _dropped_if_empty(self.named(keyed[0], keyed[1], keyed[2], path), theirs, mine)
-        return self.conflict(base, theirs, mine, path.text)
+        return theirs if self.conflict(base, theirs, mine, path.text) == "theirs" else mine
 
-    def conflict(self, base: Any, theirs: Any, mine: Any, path: str) -> Any:
+    def conflict(self, base: Any, theirs: Any, mine: Any, path: str) -> Side:
+        """Record a conflict; the side to take there: the chosen one, mine until resolved."""
         self.conflicts.append(Conflict(path, base, theirs, mine))
-        return theirs if self.choose(path) == "theirs" else mine
+        return "theirs" if self.choose(path) == "theirs" else "mine"
 
     def mapping(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
         values = {}
@@ -349,7 +350,8 @@ class _Merger:
             if merged is not ABSENT:
                 values[key] = merged
         # Key order is the text's, not Kubernetes': both reordering is no conflict, mine's wins.
-        order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=_reordered(base, theirs))
+        prefer_theirs = _reordered(base, theirs) and not _reordered(base, mine)
+        order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=prefer_theirs)
         return {key: values[key] for key in order}
 
     def named(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
@@ -360,15 +362,9 @@ class _Merger:
                 values[key] = merged
         prefer_theirs = _reordered(base, theirs) and not _reordered(base, mine)
         if _reordered(base, theirs) and _reordered(base, mine):
-            common = [k for k in theirs if k in mine and k in base]
-            if common != [k for k in mine if k in theirs and k in base]:
-                order_of = {
-                    side: [k for k in keys if k in base]
-                    for side, keys in (("b", base), ("t", theirs), ("m", mine))
-                }
-                prefer_theirs = (
-                    self.conflict(order_of["b"], order_of["t"], order_of["m"], path.order()) is order_of["t"]
-                )
+            kept_t, kept_m = [k for k in theirs if k in base], [k for k in mine if k in base]
+            if [k for k in kept_t if k in mine] != [k for k in kept_m if k in theirs]:
+                prefer_theirs = self.conflict(list(base), kept_t, kept_m, path.order()) == "theirs"
         order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=prefer_theirs)
         return [values[key] for key in order]
 
