@@ -343,23 +343,26 @@ class _Merger:
         self.conflicts.append(Conflict(path, base, theirs, mine))
         return "theirs" if self.choose(path) == "theirs" else "mine"
 
-    def mapping(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
+    def entries(
+        self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], step: Callable[[str], _Path]
+    ) -> dict[str, Any]:
+        """Each key (or item identity) merged on its own; the ones that end up absent left out."""
         values = {}
         for key in _union(base, theirs, mine):
-            merged = self.value(_get(base, key), _get(theirs, key), _get(mine, key), path.key(key))
+            merged = self.value(_get(base, key), _get(theirs, key), _get(mine, key), step(key))
             if merged is not ABSENT:
                 values[key] = merged
+        return values
+
+    def mapping(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
+        values = self.entries(base, theirs, mine, path.key)
         # Key order is the text's, not Kubernetes': both reordering is no conflict, mine's wins.
         prefer_theirs = _reordered(base, theirs) and not _reordered(base, mine)
         order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=prefer_theirs)
         return {key: values[key] for key in order}
 
     def named(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
-        values = {}
-        for key in _union(base, theirs, mine):
-            merged = self.value(_get(base, key), _get(theirs, key), _get(mine, key), path.item(key))
-            if merged is not ABSENT:
-                values[key] = merged
+        values = self.entries(base, theirs, mine, path.item)
         prefer_theirs = _reordered(base, theirs) and not _reordered(base, mine)
         if _reordered(base, theirs) and _reordered(base, mine):
             kept_t, kept_m = [k for k in theirs if k in base], [k for k in mine if k in base]
