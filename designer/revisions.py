@@ -31,8 +31,8 @@ from designer.pod.merge import (
     merge_parts,
     resolve,
 )
+from designer.pod.model import PodView
 from designer.pod.roles import Role, container_names, roles_for
-from designer.pod.workloads import pod_spec
 
 
 class StaleRevision(Exception):
@@ -94,13 +94,9 @@ def db_text(text: str) -> str:
 
 
 def _search_text(design: Design, content: Content) -> str:
-    spec = pod_spec(content.document)
     parts = [design.name, design.description]
-    for key in ("initContainers", "containers"):
-        items = spec.get(key)
-        for c in items if isinstance(items, list) else []:
-            if isinstance(c, dict):
-                parts += [str(c.get("name", "")), str(c.get("image", ""))]
+    for c in PodView.of(content.document).containers():
+        parts += [str(c.get("name", "")), str(c.get("image", ""))]
     return db_text(" ".join(parts).lower())
 
 
