@@ -78,7 +78,11 @@ def load(design: Design, draft: Draft | None, base: Any = None) -> Snapshot:
     the latest revision."""
     if draft is None:
         revision = design.latest
-        if base not in (None, "") and str(base).isdigit() and (revision is None or int(base) != revision.number):
+        if (
+            base not in (None, "")
+            and str(base).isdigit()
+            and (revision is None or int(base) != revision.number)
+        ):
             revision = design.revisions.filter(number=int(base)).first() or revision
         return Snapshot(revision_working(revision), design.k8s_version, design.pss_level)
     working = WorkingCopy(

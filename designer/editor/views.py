@@ -44,6 +44,10 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
             drafts.discard(design, request.user, other)
             messages.info(request, "Those unsaved changes were discarded.")
         return redirect(_tab_url(design, tab))
+    if action in conflicts.RESOLVE_ACTIONS:
+        if "edit" not in permissions(request.user, design):
+            raise Http404("No such design")
+        return conflicts.resolve(request, design, tab, action)
     if action in ("undo", "redo"):
         state = editing.step(design, request.user, tab, -1 if action == "undo" else 1)
         if state.edit_error:
@@ -85,14 +89,15 @@ def _save(request: HttpRequest, design: Design, state: editing.EditorState) -> H
             request, "Fix the YAML before saving: nothing was saved, and your text is kept in the YAML tab."
         )
         return _page(request, design, state, status=400)
+    settings_changed = (state.version, state.pss) != (design.k8s_version, design.pss_level)
     outcome = saving.save_tab(design, request.user, state, request.POST.get("message", "").strip())
     if outcome.kind == "conflict":
         return conflicts.conflict_page(request, design, state, outcome)
+    text = saving.describe(outcome, settings_changed)
     if outcome.kind == "unchanged":
-        number = outcome.current.number if outcome.current else "—"
-        messages.info(request, f"Nothing to save: this is revision {number} as it is. No revision was made.")
+        messages.info(request, text)
     else:
-        messages.success(request, saving.describe(outcome))
+        messages.success(request, text)
     return _to(request, design.get_absolute_url())
 
 

@@ -26,7 +26,7 @@ class _FormFields(HTMLParser):
         if not self.depth:
             return
         if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
-            if a.get("type") == "checkbox" and "checked" not in a:
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             self.fields.append((a["name"], a.get("value", "")))
         elif tag == "textarea" and a.get("name"):

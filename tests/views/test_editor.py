@@ -504,7 +504,9 @@ def _as_form(html: bytes, tab: str) -> bytes:
     """A preview answer (out-of-band panels) read as the editor form it swaps into."""
     if b'id="editor-form"' in html:
         return html
-    return f'<form id="editor-form"><input type="hidden" name="tab" value="{tab}">'.encode() + html + b"</form>"
+    return (
+        f'<form id="editor-form"><input type="hidden" name="tab" value="{tab}">'.encode() + html + b"</form>"
+    )
 
 
 @pytest.mark.parametrize("preview", [False, True])
