@@ -10,6 +10,9 @@
   if (!form) return;
   const source = document.getElementById("editor-source");
   let pending = false; // typed, and the preview has not answered yet
+  // Fields typed in since the forms were drawn: a preview sends these (and only these), so
+  // that typing a value back to what it was reaches the draft too.
+  const touched = new Set();
 
   // --- the tab's draft: its key in the URL, so reload and Back/Forward show the same draft ----
   if (form.dataset.tabUrl && window.location.search.indexOf("tab=") < 0) {
@@ -28,17 +31,21 @@
     const target = event.target;
     if (!(target instanceof Element) || target.closest(".no-preview")) return;
     if (target.closest("#yaml-panel")) source.value = "yaml";
-    else if (target.closest("#form-panel")) source.value = "form";
+    else if (target.closest("#form-panel")) {
+      source.value = "form";
+      if (target.name) touched.add(target.name);
+    }
     pending = true;
   }
   form.addEventListener("input", noteEdit, true);
   form.addEventListener("change", noteEdit, true);
 
-  // Only what is typed and not yet previewed can be lost: everything else is in the draft.
+  // Only what is not in the draft can be lost: typing the preview has not answered yet, and
+  // YAML that does not load (the draft keeps the last valid version).
   let submitting = false;
   form.addEventListener("submit", function () { submitting = true; });
   window.addEventListener("beforeunload", function (event) {
-    if (!submitting && pending) {
+    if (!submitting && (pending || document.querySelector("#yaml-error .field-error"))) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -113,14 +120,18 @@
     }
   });
 
-  // --- what a preview sends: only the fields changed since they were drawn -------------------
+  // --- what a preview sends: only the fields typed in since the forms were drawn -------------
   // The draft holds the rest, and the server leaves every field it is not sent untouched.
   function unchanged(field) {
+    if (touched.has(field.name)) return false;
     if (field.tagName === "SELECT") {
       return Array.from(field.options).every(function (o) { return o.selected === o.defaultSelected; });
     }
     return field.value === field.defaultValue;
   }
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "form-panel") touched.clear();
+  });
   document.body.addEventListener("htmx:configRequest", function (event) {
     const data = event.detail.formData;
     if (!data || !form.contains(event.detail.elt)) return;

@@ -132,34 +132,6 @@ def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, sc
     assert dialogs == ["beforeunload"]
 
 
-def test_two_editors_saving_get_the_conflict_screen(
-    signed_in_page: Any, live_server: Any, browser: Any, screenshot: Any
-) -> None:
-    page = signed_in_page
-    url = _new_blank_design(page, live_server.url, "contended")
-    other = browser.new_context().new_page()
-    other.goto(f"{live_server.url}/accounts/login/")
-    other.get_by_label("Username").fill("alice")
-    other.get_by_label("Password").fill("alice-password-1")
-    other.get_by_role("button", name="Sign in").click()
-    other.wait_for_url(f"{live_server.url}/")
-    other.goto(url)
-
-    other.locator("#f-cc0-image").fill("nginx:1.28")
-    other.get_by_role("button", name="Save", exact=True).click()
-    other.wait_for_selector("text=Saved revision 2")
-
-    page.locator("#f-cc0-image").fill("nginx:1.29")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_selector("text=while you were editing")
-    assert "nginx:1.28" in page.locator("#theirs-yaml").inner_text()
-    assert "nginx:1.29" in page.locator("#mine-yaml").inner_text()
-    screenshot("editor-conflict")
-    page.get_by_role("button", name="Save mine on top").click()
-    page.wait_for_selector("text=Saved revision 3")
-    assert page.locator("#f-cc0-image").input_value() == "nginx:1.29"
-
-
 def test_renamed_items_keep_working_buttons(signed_in_page: Any, live_server: Any) -> None:
     page = signed_in_page
     _new_blank_design(page, live_server.url, "renames")
