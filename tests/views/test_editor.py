@@ -547,3 +547,15 @@ def test_saving_invalid_yaml_keeps_it_unsaved_on_the_yaml_tab(alice_client: Any,
     # A live preview never moves focus (htmx would honour autofocus in what it swaps in).
     preview = _post(alice_client, design, data | {"action": "apply"}, preview=True)
     assert "Line " in preview.content.decode() and b"autofocus" not in preview.content
+
+
+def test_the_downloads_offer_the_manifest_without_pod_designer_annotations(
+    alice_client: Any, make_design: Any
+) -> None:
+    design = make_design()
+    html = _page(alice_client, design).decode()
+    link = re.search(r'<a href="([^"]+)" download id="download-plain-yaml">', html)
+    assert link and link.group(1) == f"/designs/{design.pk}/export.yaml?annotations=0"
+    plain = alice_client.get(link.group(1)).content.decode()
+    assert "pod-designer/roles" not in plain and "image: registry.example.com/web:1.4.2" in plain
+    assert "pod-designer/roles" in alice_client.get(f"/designs/{design.pk}/export.yaml").content.decode()
