@@ -1,12 +1,15 @@
 """Editor live preview: server time of one preview request vs the validate + render pipeline alone.
 
-One preview request is what a keystroke costs: the form post is decoded (editor.js sends the
-working copy and the fields that changed; "all fields" posts every field, as a page without
-JavaScript does), the fields are applied to the working copy, the document is linted, drawn (graphviz), dumped to YAML and the HTML
-fragments are rendered. The baseline, measured in the same run on the same documents, is the
-domain pipeline alone: lint + build_dot + render + sanitize_svg. Every iteration changes the
-image tag so the diagram differs and the render cache cannot hide the engine's cost (as when
-typing). Goal: Django and the templates add at most 50% over the baseline.
+One preview request is what a keystroke costs: the form post is read (editor.js sends the tab's
+key and the fields typed in; "all fields" posts every field, as a page without JavaScript
+does), the tab's draft is loaded, the fields applied, the draft written (with an undo step),
+and the document is linted, drawn (graphviz), dumped to YAML and the HTML fragments rendered.
+The baseline, measured in the same run on the same documents, is the domain pipeline alone:
+lint + build_dot + render + sanitize_svg, and the start/stop drawing. Every iteration changes the image tag so the diagram
+differs and the render cache cannot hide the engine's cost (as when typing). Sizes and the
+three measurements are interleaved within each run, so a slow moment of the machine hits all
+of them alike. Goal: the preview at most 1.3x the pipeline. The draft write's share is the time
+spent in drafts.record (the database writes) over the preview's.
 
     .venv/bin/python bench/editor.py [--runs 15]
 """
@@ -75,41 +78,62 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.test import Client
 
-    from designer import editor
-    from designer.pod.diagram import build_dot
+    from designer.editor import drafts
+    from designer.editor.state import exported, render_bytes
+    from designer.pod.diagram import build_dot, build_lifecycle_dot
     from designer.pod.render import sanitize_svg
     from designer.pod.rules.lint import lint
     from designer.revisions import Content, create_design
     from tests.views.editor_helpers import form_data
+
+    # The draft write's share: time spent in drafts.record, measured around the real function.
+    record = drafts.record
+    write_time = [0.0]
+
+    def timed_record(*a: Any, **k: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return record(*a, **k)
+        finally:
+            write_time[0] += time.perf_counter() - start
+
+    drafts.record = timed_record  # type: ignore[assignment]
 
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password-1")
         client = Client()
         client.force_login(user)
-        print(
-            f"{'containers':>10} {'preview ms':>11} {'all fields ms':>14} {'pipeline ms':>12} {'ratio':>6} {'ratio all':>10}"
-        )
-        worst = 0.0
-        for size in (2, 6, 12):
+        sizes = (2, 6, 12)
+        setups: dict[int, dict[str, Any]] = {}
+        for size in sizes:
             design = create_design(user, f"bench {size}", Content(pod(size), [], {}))
             page = client.get(f"/designs/{design.pk}/").content
             data = form_data(page)
-            working = editor.WorkingCopy.decode(data["working"], data["base"])
-            version = design.k8s_version
-            # What editor.js sends while typing: the working copy and the fields that changed.
-            keep = ("working", "base", "source", "k8s_version", "message")
+            # What editor.js sends while typing: the tab's key and the fields typed in...
+            keep = ("tab", "base", "source", "k8s_version", "pss", "message")
             typed = {k: v for k, v in data.items() if k in keep}
             # ...and the digest of the findings it shows, so that unchanged findings are not re-sent.
             digest = re.search(rb'data-digest="(\w+)"', page)
             assert digest is not None, "the editor page shows no findings digest"
             typed["findings_digest"] = digest.group(1).decode()
-            times: dict[str, list[float]] = {"preview": [], "full": [], "pipeline": []}
-            for run in range(args.runs + 2):  # two warm-up runs (imports, compiled schemas)
-                for label, posted in (("preview", typed), ("full", data)):
+            full = dict(data)
+            full["tab"] = drafts.new_tab_key()  # its own draft, as another tab
+            working = drafts.latest_working(design)
+            setups[size] = {"design": design, "typed": typed, "full": full, "working": working}
+        times: dict[tuple[int, str], list[float]] = {
+            (s, k): [] for s in sizes for k in ("preview", "full", "pipeline", "write")
+        }
+        for run in range(args.runs + 2):  # two warm-up runs (imports, compiled schemas)
+            for size in sizes:
+                setup = setups[size]
+                design = setup["design"]
+                for label in ("preview", "full"):
+                    posted = setup["typed"] if label == "preview" else setup["full"]
                     tag = f"registry.example.com/app:{size}.{run}.{label}"
                     posted["cc0-image"] = tag
                     body = urlencode(posted)  # htmx posts urlencoded, as browsers do without files
+                    write_time[0] = 0.0
                     start = time.perf_counter()
                     response = client.post(
                         f"/designs/{design.pk}/preview", body, URLENCODED, HTTP_HX_REQUEST="true"
@@ -117,21 +141,37 @@ def main(argv: list[str] | None = None) -> int:
                     elapsed = time.perf_counter() - start
                     assert response.status_code == 200 and tag.encode() in response.content
                     if run >= 2:
-                        times[label].append(elapsed)
-                document = editor.exported(working)
+                        times[(size, label)].append(elapsed)
+                        if label == "preview":
+                            times[(size, "write")].append(write_time[0])
+                working = setup["working"]
+                document = exported(working)
                 document["spec"]["containers"][0]["image"] = f"registry.example.com/app:{size}.{run}.pipeline"
                 start = time.perf_counter()
-                findings = lint(document, version=version, roles=working.role_map)
+                findings = lint(document, version=design.k8s_version, roles=working.role_map)
                 sanitize_svg(
-                    editor.render_bytes(build_dot(document, working.role_map, findings, version), "svg")
+                    render_bytes(build_dot(document, working.role_map, findings, design.k8s_version), "svg")
                 )
+                # The start/stop drawing the editor shows beside it (cached while the containers stay).
+                sanitize_svg(render_bytes(build_lifecycle_dot(document, working.role_map), "svg"))
                 if run >= 2:
-                    times["pipeline"].append(time.perf_counter() - start)
-            p, f, b = (statistics.median(times[k]) * 1000 for k in ("preview", "full", "pipeline"))
+                    times[(size, "pipeline")].append(time.perf_counter() - start)
+        print(
+            f"{'containers':>10} {'preview ms':>11} {'all fields ms':>14} {'pipeline ms':>12} {'ratio':>6} "
+            f"{'ratio all':>10} {'draft write':>12}"
+        )
+        worst = 0.0
+        for size in sizes:
+            p, f, b, w = (
+                statistics.median(times[(size, k)]) * 1000 for k in ("preview", "full", "pipeline", "write")
+            )
             worst = max(worst, p / b)
-            print(f"{size:>10} {p:>11.1f} {f:>14.1f} {b:>12.1f} {p / b:>6.2f} {f / b:>10.2f}")
-        print(f"worst ratio of the live preview {worst:.2f} (goal: at most 1.50)")
+            print(
+                f"{size:>10} {p:>11.1f} {f:>14.1f} {b:>12.1f} {p / b:>6.2f} {f / b:>10.2f} {w:>6.1f} ms {w / p:>4.0%}"
+            )
+        print(f"worst ratio of the live preview {worst:.2f} (goal: at most 1.30)")
     finally:
+        drafts.record = record  # type: ignore[assignment]
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 

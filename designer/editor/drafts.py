@@ -58,9 +58,16 @@ class Snapshot:
     def can_undo(self) -> bool:
         return self.draft is not None and self.draft.step > 0
 
+    # Known after an edit (a new step ends the redo stack); otherwise asked once.
+    redo: bool | None = None
+
     @property
     def can_redo(self) -> bool:
-        return self.draft is not None and self.draft.steps.filter(number__gt=self.draft.step).exists()
+        if self.redo is None:
+            self.redo = (
+                self.draft is not None and self.draft.steps.filter(number__gt=self.draft.step).exists()
+            )
+        return self.redo
 
 
 def find(design: Design, user: Any, tab: str) -> Draft | None:
@@ -118,7 +125,8 @@ def record(
             draft.steps.filter(number__gt=draft.step).delete()  # a new edit ends the redo stack
             draft.step += 1
             _step(draft, after.working, label)
-            draft.steps.filter(number__lte=draft.step - MAX_STEPS).delete()
+            if draft.step > MAX_STEPS:
+                draft.steps.filter(number__lte=draft.step - MAX_STEPS).delete()
         draft.save()
     return draft
 

@@ -137,6 +137,8 @@ def process(design: Design, user: Any, tab: str, post: Any, action: str = "") ->
             edit_error = str(exc)
     after = drafts.Snapshot(working, version, pss, before.draft)
     after.draft = drafts.record(design, user, tab, before, after, label)
+    if after.draft is not None and after.draft.step != (before.draft.step if before.draft else 0):
+        after.redo = False  # a new step ends the redo stack
     analysis = analyse(working, version, pss=pss or None)
     state = EditorState(
         after,

@@ -14,7 +14,7 @@ from typing import Any
 
 from designer.pod import edits
 from designer.pod.findings import Finding, count_by_severity
-from designer.pod.manifest import ManifestError, dump_yaml, load_manifest
+from designer.pod.manifest import dump_yaml, dump_yaml_mapped, load_manifest
 from designer.pod.roles import (
     Role,
     Roles,
@@ -157,11 +157,7 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | No
 
     # Lint what the YAML tab shows, so that paths and lines point into that text.
     document = exported(working)
-    text = dump_yaml([document, *working.companions])
-    try:
-        line_map = load_manifest(text).line_map
-    except ManifestError:
-        line_map = None
+    text, line_map = dump_yaml_mapped([document, *working.companions])
     findings = lint(
         document,
         version=version,

@@ -630,6 +630,90 @@ def dump_yaml(documents: list[dict[str, Any]]) -> str:
     return str(yaml.dump_all(documents, **_DUMP_OPTIONS))
 
 
+def dump_yaml_mapped(documents: list[dict[str, Any]]) -> tuple[str, dict[str, tuple[int, int]]]:
+    """dump_yaml and the (line, column) of every field path of the first document, as
+    load_manifest's line map gives them, without parsing the text again.
+
+    The layout of dump_yaml is fixed (block style, indent 2, sequences level with their key, no
+    line wrapping), so the positions follow from the document. They are checked against the
+    text; what this walk does not model (a multi-line string, a long or odd key) falls back
+    to parsing the text.
+    """
+    text = dump_yaml(documents)
+    line_map: dict[str, tuple[int, int]] = {"": (1, 1)}
+    if documents and isinstance(documents[0], dict) and documents[0]:
+        lines = text.split("\n")
+        try:
+            _Layout(lines, line_map).mapping(documents[0], "", 0, 0, first_inline=False)
+        except _Unmodelled:
+            try:
+                return text, load_manifest(text).line_map
+            except ManifestError:  # not a stream load_manifest takes (no workload): no lines
+                return text, {}
+    return text, line_map
+
+
+class _Unmodelled(Exception):
+    """The dumped text has a shape the layout walk does not follow."""
+
+
+class _Layout:
+    """Where dump_yaml puts each value: a walk that mirrors the emitter, checked against the text."""
+
+    def __init__(self, lines: list[str], line_map: dict[str, tuple[int, int]]) -> None:
+        self.lines = lines
+        self.line_map = line_map
+        self.line = 0  # 0-based index of the line being written
+
+    def _check(self, column: int, expected: str) -> None:
+        text = self.lines[self.line] if self.line < len(self.lines) else ""
+        if not text.startswith(expected, column):
+            raise _Unmodelled(f"line {self.line + 1}: expected {expected!r}")
+
+    def mapping(self, value: dict[str, Any], path: str, indent: int, column: int, first_inline: bool) -> None:
+        """A non-empty mapping whose first key is at (self.line, column) when first_inline."""
+        for index, (key, item) in enumerate(value.items()):
+            if not isinstance(key, str) or len(key) > 120 or needs_quotes(key):
+                raise _Unmodelled("a key the walk does not render")
+            if index or not first_inline:
+                column = indent
+            child = _child(path, key)
+            self._check(column, key + ":")
+            self.line_map[child] = (self.line + 1, column + 1)
+            self.value_after_key(item, child, indent)
+
+    def value_after_key(self, item: Any, path: str, indent: int) -> None:
+        if isinstance(item, dict) and item:
+            self.line += 1
+            self.mapping(item, path, indent + 2, indent + 2, first_inline=False)
+        elif isinstance(item, list) and item:
+            self.line += 1
+            self.sequence(item, path, indent, indent, first_inline=False)
+        else:
+            self.scalar(item)
+
+    def sequence(self, value: list[Any], path: str, indent: int, column: int, first_inline: bool) -> None:
+        for index, item in enumerate(value):
+            if index or not first_inline:
+                column = indent
+            self._check(column, "- ")
+            child = f"{path}[{index}]"
+            self.line_map[child] = (self.line + 1, column + 3)
+            if isinstance(item, dict) and item:
+                self.mapping(item, child, column + 2, column + 2, first_inline=True)
+            elif isinstance(item, list) and item:
+                self.sequence(item, child, column + 2, column + 2, first_inline=True)
+            else:
+                self.scalar(item)
+
+    def scalar(self, value: Any) -> None:
+        if isinstance(value, str) and (
+            "\n" in value or "\r" in value or "\x85" in value or "\u2028" in value
+        ):
+            raise _Unmodelled("a multi-line string")
+        self.line += 1
+
+
 def dump_json(documents: list[dict[str, Any]]) -> str:
     """One document as an object, several as a v1 List; indented, key order kept."""
     if len(documents) == 1:
