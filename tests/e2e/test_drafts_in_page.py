@@ -187,3 +187,57 @@ def test_an_overlapping_edit_gets_a_choice_per_field(
     images = [c["image"] for c in pod_spec(design.latest.document)["containers"]]
     assert images == ["registry.example.com/web:alice", "fluent/fluent-bit:9.9.9"]
     assert "kept mine for spec.containers[app].image" in design.latest.message
+
+
+NATIVE = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: native}
+spec:
+  initContainers:
+  - name: proxy
+    image: envoyproxy/envoy:v1.31.2
+    restartPolicy: Always
+  containers:
+  - name: app
+    image: nginx:1.27
+"""
+
+
+def test_diagram_nodes_link_to_their_forms_in_the_drawings_colours(
+    signed_in_page: Any, live_server: Any, make_design: Any
+) -> None:
+    page = signed_in_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    design = make_design(NATIVE, name="native")
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    node = page.locator("#diagram-panel g#init-proxy")
+    link = node.locator("a").first
+    assert link.get_attribute("xlink:href") == "#form-container-proxy"  # its own href, no id contract
+    assert node.get_attribute("role") is None  # no Pico button styles on the drawing
+    # The native sidecar's name is drawn dark on its light fill, not white on white.
+    fill = node.locator("text").first.evaluate("t => getComputedStyle(t).fill")
+    assert fill not in ("rgb(255, 255, 255)", "#ffffff", "white"), fill
+    _viewport(page, "editor-native-sidecar")
+    node.click()
+    assert page.locator("#form-container-proxy").evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.id") == "f-ci0-name"
+
+
+def test_the_history_diff_keeps_yaml_indentation(
+    signed_in_page: Any, live_server: Any, design: Design
+) -> None:
+    page = signed_in_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    _type_image(page, "f-cc0-image", "registry.example.com/web:2.0.0")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("text=Saved revision 2")
+    page.goto(f"{live_server.url}/designs/{design.pk}/diff/1/2/")
+    line = page.locator("table.diff tr.diff-added code").first
+    assert line.evaluate("c => getComputedStyle(c).whiteSpace") == "pre"
+    # The changed line starts at its YAML indentation, to the right of a top-level key.
+    top = page.locator("table.diff tr.diff-context code", has_text="spec:").first
+    if top.count():
+        assert line.locator("ins, del").first.bounding_box()["x"] > top.bounding_box()["x"]
+    _viewport(page, "history-diff")
