@@ -28,7 +28,9 @@ OPEN_SECONDS = 5.0
 class CircuitBreaker:
     """Closed: calls go through. After a failure it opens for `open_seconds`: calls are skipped."""
 
-    def __init__(self, name: str, open_seconds: float = OPEN_SECONDS, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, name: str, open_seconds: float = OPEN_SECONDS, clock: Callable[[], float] = time.monotonic
+    ):
         self.name = name
         self.open_seconds = open_seconds
         self._clock = clock
@@ -101,7 +103,8 @@ class ResilientRedisCacheClient(RedisCacheClient):
         return self._guarded(lambda: super(ResilientRedisCacheClient, self).delete(key), False)
 
     def get_many(self, keys: Any) -> Any:
-        return self._guarded(lambda: super(ResilientRedisCacheClient, self).get_many(keys), {})
+        nothing: dict[Any, Any] = {}
+        return self._guarded(lambda: super(ResilientRedisCacheClient, self).get_many(keys), nothing)
 
     def has_key(self, key: Any) -> Any:
         return self._guarded(lambda: super(ResilientRedisCacheClient, self).has_key(key), False)

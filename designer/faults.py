@@ -83,7 +83,9 @@ def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespon
         response = JsonResponse({"error": "database unavailable", "detail": NOT_SAVED}, status=503)
     else:
         template = "designer/partials/database_down.html" if _is_htmx(request) else "503.html"
-        body = loader.get_template(template).render({"message": NOT_SAVED, "retry_after": RETRY_AFTER_SECONDS})
+        body = loader.get_template(template).render(
+            {"message": NOT_SAVED, "retry_after": RETRY_AFTER_SECONDS}
+        )
         response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
