@@ -63,7 +63,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
             results[name] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
     failed = [name for name, result in results.items() if result != "ok"]
     body = {"status": "fail" if failed else "ok", "checks": results, "failed": failed}
-    return _no_store(JsonResponse(body, status=503 if failed else 200))
+    response = JsonResponse(body, status=503 if failed else 200)
+    # A probe asks every few seconds: the failure is logged where it happens (designer/faults.py,
+    # designer/cache.py), not once more per probe by Django's request logger.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return _no_store(response)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
