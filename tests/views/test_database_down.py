@@ -71,7 +71,7 @@ class App:
             return Answer(exc.code, exc.headers, exc.read().decode())
 
     def csrf(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
+        return next(c.value or "" for c in self.cookies if c.name == "csrftoken")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     seeded = subprocess.run(
         [*manage, "shell", "-c", SEED], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     )
-    _, design, token = re.search(r"SEED (\d+) (\S+)", seeded.stdout).group(0).split()  # type: ignore[union-attr]
+    _, design, token = re.search(r"SEED (\d+) (\S+)", seeded.stdout).group(0).split()
     port = free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
     with log.open("w") as stderr:
