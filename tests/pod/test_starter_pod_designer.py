@@ -46,7 +46,9 @@ def test_the_starter_is_the_deployed_manifest(text: str) -> None:
 
 @pytest.mark.parametrize("pss", [None, "baseline", "restricted"])
 def test_it_lints_with_no_error_or_warning_at_the_newest_version(text: str, pss: str | None) -> None:
-    assert [(f.severity, f.rule, f.path, f.message) for f in findings(text, pss) if f.severity != "info"] == []
+    assert [
+        (f.severity, f.rule, f.path, f.message) for f in findings(text, pss) if f.severity != "info"
+    ] == []
 
 
 def test_it_passes_pod_security_restricted(text: str) -> None:
@@ -55,7 +57,13 @@ def test_it_passes_pod_security_restricted(text: str) -> None:
 
 def test_every_document_is_valid_for_kubernetes_1_33(text: str) -> None:
     documents = [d for d in yaml.safe_load_all(text) if d]
-    assert [d["kind"] for d in documents] == ["ConfigMap", "Secret", "ServiceAccount", "Deployment", "Service"]
+    assert [d["kind"] for d in documents] == [
+        "ConfigMap",
+        "Secret",
+        "ServiceAccount",
+        "Deployment",
+        "Service",
+    ]
     for document in documents:
         kubernetes_validate.validate(document, "1.33.0", strict=True)
 
