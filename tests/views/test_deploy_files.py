@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def size_in_bytes(value: str) -> int:
-    number, unit = re.fullmatch(r"(\d+)([kKmM]?)", value).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"(\d+)([kKmM]?)", value).groups()
     return int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit.lower()]
 
 
