@@ -159,7 +159,9 @@ def test_the_app_answers_503_while_the_database_is_down_and_recovers(app: App) -
             headers={"HX-Request": "true"},
         )
         assert save.status == 503 and save.headers["Retry-After"] == "5"
-        assert save.body.startswith('<p class="database-down" role="alert">Not saved:')
+        assert save.body.startswith(
+            '<p class="database-down" role="alert">The database is not reachable, so nothing was saved'
+        )
 
         for _ in range(20):
             assert app.fetch("/", headers={"HX-Request": "true"}).status == 503
