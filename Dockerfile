@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TMPDIR=/tmp \
     WEB_CONCURRENCY=2 \
+    DJANGO_STATIC_MANIFEST=1 \
     POD_DESIGNER_GRAPHVIZ=dot
 
 # graphviz for the diagrams; nothing else from apt.

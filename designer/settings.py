@@ -157,8 +157,10 @@ STORAGES = {
     "staticfiles": {
         # Hashed, compressed files once `collectstatic` has run (production); plain files before
         # that (development, tests), so a missing manifest never breaks a page.
+        # DJANGO_STATIC_MANIFEST=1 (the Dockerfile) asks for the hashed files before the first
+        # collectstatic, which is what writes staticfiles.json.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists()
+        if (STATIC_ROOT / "staticfiles.json").exists() or envbool("DJANGO_STATIC_MANIFEST", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
