@@ -109,3 +109,24 @@ def test_the_breaker_skips_for_a_while_then_lets_one_call_through() -> None:
     now[0] = 10.0
     breaker.succeeded()
     assert breaker.allows()
+
+
+def test_a_working_redis_is_used_as_before(settings: Any, monkeypatch: Any, client: Any, db: Any) -> None:
+    from tests.views.test_shared_render_cache import redis_reachable
+
+    if not redis_reachable():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "designer.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/7",
+            "KEY_PREFIX": "pod-designer-tests-resilient",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    from django.core.cache import cache
+
+    cache.set("k", "v", 10)
+    assert cache.get("k") == "v" and cache.get_many(["k"]) == {"k": "v"}
+    assert client.get("/readyz").json()["checks"]["cache"] == "ok"
+    cache.delete("k")
