@@ -44,6 +44,11 @@ def test_the_starter_is_the_deployed_manifest(text: str) -> None:
     assert DEPLOYED.read_text(encoding="utf-8") == text
 
 
+def test_the_starter_is_checked_at_podsecurity_restricted() -> None:
+    starter = get_starter("pod-designer-on-kubernetes")
+    assert starter is not None and starter.pss == "restricted"
+
+
 @pytest.mark.parametrize("pss", [None, "baseline", "restricted"])
 def test_it_lints_with_no_error_or_warning_at_the_newest_version(text: str, pss: str | None) -> None:
     assert [

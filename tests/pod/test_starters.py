@@ -191,3 +191,11 @@ def test_it_rejects_a_starter_without_its_header(tmp_path: Path) -> None:
     (tmp_path / "only-tags.yaml").write_text("# tags: x\n# name: N\n# description: D\nkind: Pod\n")
     [starter] = list_starters(tmp_path)
     assert (starter.slug, starter.name, starter.description, starter.tags) == ("only-tags", "N", "D", ("x",))
+
+
+def test_it_reads_an_optional_podsecurity_level() -> None:
+    header = "# name: N\n# description: D\n"
+    assert parse_starter("a", header + "# pss: baseline\nkind: Pod\n").pss == "baseline"
+    assert parse_starter("a", header + "kind: Pod\n").pss == ""
+    with pytest.raises(ValueError, match="not one of"):
+        parse_starter("a", header + "# pss: strict\nkind: Pod\n")
