@@ -4,7 +4,8 @@ A hung Redis (it accepts connections and never answers) used to cost each drawin
 timeout twice, a read and a write, 10-20 s per page. Now each call is bounded by the sub-second
 timeouts in settings.CACHES, and after one failure the breaker skips Redis for a few seconds:
 reads are misses and writes are dropped, as if the cache were empty, so a page costs
-milliseconds. After the pause one call is let through; if it succeeds the breaker closes.
+milliseconds. After the pause calls go through again: the first failure reopens the breaker,
+the first success closes it (and says so in the log).
 """
 
 from __future__ import annotations
@@ -124,7 +125,11 @@ class ResilientRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    """Django's RedisCache with ResilientRedisCacheClient; incr() still raises (it has no safe default)."""
+    """Django's RedisCache with ResilientRedisCacheClient.
+
+    incr()/decr() are not guarded (no answer would be right without Redis): they raise, bounded
+    by the socket timeouts. The app itself does not call them.
+    """
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
