@@ -96,13 +96,13 @@ class Request:
 def preview_request(design: int, editor_page: str, csrf: str, n: int) -> Request:
     """One keystroke in the editor: its htmx preview POST, with a new image tag each time.
 
-    Today's editor (editor.js) posts the working copy and the fields that changed; the form's
-    fields are read from the editor page as a browser would see them.
+    The editor (editor.js) posts the tab's draft key and the fields typed in; the form's fields
+    are read from the editor page as a browser would see them.
     """
     from tests.views.editor_helpers import form_data
 
     data = form_data(editor_page.encode())
-    keep = ("working", "base", "source", "k8s_version", "message")
+    keep = ("tab", "base", "source", "k8s_version", "message")
     typed = {k: v for k, v in data.items() if k in keep}
     digest = re.search(r'data-digest="(\w+)"', editor_page)
     if digest:

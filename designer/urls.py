@@ -23,7 +23,7 @@ designer_patterns = [
     path("designs/<int:pk>/export.yaml", designs.export_manifest, name="export"),
 ]
 
-# The editor and its drawings (views/editor.py, views/diagrams.py).
+# The editor and its drawings (designer/editor/views.py, views/diagrams.py).
 designer_patterns += [
     path("designs/<int:pk>/preview", editor.preview, name="preview"),
     path("designs/<int:pk>/diagram.<str:fmt>", diagrams.diagram, name="diagram"),
