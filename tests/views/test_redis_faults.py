@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from designer.cache import CircuitBreaker
-from designer.editor import render_bytes
+from designer.editor.state import render_bytes
 from designer.pod import render
 
 
@@ -36,9 +36,9 @@ def hung_cache(hung_redis: int, settings: Any, monkeypatch: Any) -> Any:
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
-    import designer.editor
+    import designer.editor.state
 
-    monkeypatch.setattr(designer.editor, "_cache_wired", False)
+    monkeypatch.setattr(designer.editor.state, "_cache_wired", False)
     render.clear_cache()
     from django.core.cache import cache
 
