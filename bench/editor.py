@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             write_time[0] += time.perf_counter() - start
 
-    drafts.record = timed_record  # type: ignore[assignment]
+    drafts.record = timed_record
 
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"worst ratio of the live preview {worst:.2f} (goal: at most 1.30)")
     finally:
-        drafts.record = record  # type: ignore[assignment]
+        drafts.record = record
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
