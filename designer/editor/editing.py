@@ -49,6 +49,8 @@ class EditorState:
     # The heads (name, image, role...) of the items before this post, by form prefix: the
     # preview redraws the heads that the typed fields changed (a rename, a new role).
     drawn_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Containers whose fields the page shows although the pod is large (panels.LAZY_ABOVE).
+    expanded: frozenset[str] = frozenset()
 
     @property
     def working(self) -> WorkingCopy:

@@ -105,13 +105,23 @@ def _as_list(value: Any) -> list[Any]:
 # Full forms for this many containers (and volumes); past that the page would grow to tens of
 # megabytes (a 1,000-container import drew 38 MB), so the rest are listed and edited in YAML.
 FORM_LIMIT = 40
+# Past this many containers, a container's fields are drawn when its section is opened (htmx
+# asks for them; without JavaScript a link reloads the page with them): ~80 fields each made
+# the page of a 12-container pod 460 KB. The main container, and any with an error, are drawn.
+LAZY_ABOVE = 4
 
 
-def form_sections(working: WorkingCopy, errors: dict[str, str], with_fields: bool = True) -> dict[str, Any]:
+def form_sections(
+    working: WorkingCopy,
+    errors: dict[str, str],
+    with_fields: bool = True,
+    expanded: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """The pod, container and volume forms of a working copy, in document order.
 
     Without fields only the heads (summary and action buttons) are built: the preview redraws
     those of an item renamed in its form, the fields being typed in staying as they are.
+    `expanded`: the prefixes of containers whose fields are drawn although the pod is large.
     """
     document = working.document
     spec = pod_spec(document)
@@ -123,6 +133,7 @@ def form_sections(working: WorkingCopy, errors: dict[str, str], with_fields: boo
     containers: list[dict[str, Any]] = []
     step = 0
     reasons = _role_reasons(working) if with_fields else {}
+    lazy = sum(len(_as_list(spec.get(group))) for group in GROUPS) > LAZY_ABOVE
     for group, letter in GROUPS.items():
         for index, c in enumerate(_as_list(spec.get(group))):
             if not isinstance(c, dict):
@@ -135,7 +146,9 @@ def form_sections(working: WorkingCopy, errors: dict[str, str], with_fields: boo
             role = roles.get(name, "init" if init and not native else "sidecar")
             prefix = f"c{letter}{index}"
             yaml_only = len(containers) >= FORM_LIMIT
-            with_groups = with_fields and not yaml_only
+            has_error = any(k.startswith(prefix + "-") for k in errors)
+            collapsed = lazy and not yaml_only and role != "main" and not has_error and prefix not in expanded
+            with_groups = with_fields and not yaml_only and not collapsed
             containers.append(
                 {
                     "dom_id": container_dom_id(group, c),
@@ -151,8 +164,9 @@ def form_sections(working: WorkingCopy, errors: dict[str, str], with_fields: boo
                     "step": step,
                     "groups": _container_groups(prefix, c, role, init, errors) if with_groups else [],
                     "yaml_only": yaml_only,
-                    "has_error": any(k.startswith(prefix + "-") for k in errors),
-                    "open": role == "main" or any(k.startswith(prefix + "-") for k in errors),
+                    "lazy": collapsed,
+                    "has_error": has_error,
+                    "open": role == "main" or has_error or (lazy and prefix in expanded),
                 }
             )
     volumes: list[dict[str, Any]] = []
@@ -312,7 +326,9 @@ def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest:
 
     groups = findings_groups(state.analysis.findings, state.working.document)
     digest = hashlib.sha1(json.dumps(groups, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
-    sections = form_sections(state.working, state.field_errors, with_fields=with_forms)
+    sections = form_sections(
+        state.working, state.field_errors, with_fields=with_forms, expanded=state.expanded
+    )
     changed_heads: dict[str, list[dict[str, Any]]] = {"containers": [], "volumes": []}
     if not with_forms and state.drawn_heads:
         for kind in changed_heads:
@@ -324,6 +340,7 @@ def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest:
     return {
         "preview_url": reverse("designer:preview", args=[design.pk]),
         "sections": sections,
+        "expanded": ",".join(sorted(state.expanded)),
         "changed_heads": changed_heads,
         "findings_groups": groups,
         "findings_digest": digest,
@@ -336,3 +353,14 @@ def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest:
         "kinds": list(WORKLOAD_KINDS),
         "doc_kind": str(state.working.document.get("kind") or "Pod"),
     }
+
+
+def container_section(working: WorkingCopy, prefix: str) -> dict[str, Any] | None:
+    """One container's section with its fields (a lazily drawn one being opened); None if absent."""
+    sections = form_sections(working, {}, expanded=frozenset([prefix]))
+    return next((c for c in sections["containers"] if c["prefix"] == prefix and c["groups"]), None)
+
+
+def expanded_prefixes(value: str) -> frozenset[str]:
+    """The `open` parameter: container prefixes ('cc3,ci0') whose fields the page draws."""
+    return frozenset(p for p in value.split(",")[:200] if re.fullmatch(r"c[ci]\d{1,5}", p))

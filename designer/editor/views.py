@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from designer.access import get_design_for_user, permissions
@@ -32,6 +32,7 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = _tab(request)
     if request.method == "GET":
         state = editing.open_tab(design, request.user, tab)
+        state.expanded = panels.expanded_prefixes(request.GET.get("open", ""))
         return _page(request, design, state)
     action = request.POST.get("action", "")
     if action == "discard":
@@ -54,13 +55,15 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, f"There is {state.edit_error}.")
         return redirect(_tab_url(design, tab))
     state = editing.process(design, request.user, tab, request.POST, action)
+    state.expanded = panels.expanded_prefixes(request.POST.get("open", ""))
     if action == "save":
         return _save(request, design, state)
     if action == "fork":
         return _fork(request, design, state)
     if state.yaml_error or state.edit_error or state.field_errors:
         return _page(request, design, state)  # shown with the errors; the draft has the rest
-    return redirect(_tab_url(design, tab))
+    shown = ",".join(sorted(state.expanded))
+    return redirect(_tab_url(design, tab) + (f"&open={shown}" if shown else ""))
 
 
 @never_cache
@@ -76,9 +79,24 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         state = editing.step(design, request.user, tab, -1 if action == "undo" else 1)
     else:
         state = editing.process(design, request.user, tab, request.POST, action)
+    state.expanded = panels.expanded_prefixes(request.POST.get("open", ""))
     digest = request.POST.get("findings_digest", "")
     ctx = _context(request, design, state, with_forms=state.structural, shown_digest=digest)
     return render(request, "designer/editor_preview.html", ctx)
+
+
+@never_cache
+@login_required
+@require_GET
+def container_fields(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fields of one container of a large pod, drawn when its section is opened (htmx)."""
+    design = get_design_for_user(request.user, pk)
+    tab = _tab(request)
+    snapshot = drafts.load(design, drafts.find(design, request.user, tab))
+    item = panels.container_section(snapshot.working, request.GET.get("prefix", ""))
+    if item is None:
+        raise Http404("No such container")
+    return render(request, "designer/editor.html#container-fields", {"c": item})
 
 
 def _save(request: HttpRequest, design: Design, state: editing.EditorState) -> HttpResponse:

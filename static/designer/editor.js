@@ -61,15 +61,24 @@
     }
   }
 
-  function openTarget(id) {
+  // A large pod's container fields arrive when their section opens: focus waits for them.
+  let pendingFocus = null;
+
+  function openTarget(id, fieldId) {
     const target = document.getElementById(id);
     if (!target || !form.contains(target)) return false;
     reveal(target);
     let focus = target;
     if (target.tagName === "DETAILS") {
+      if (target.querySelector(".lazy-fields")) {
+        pendingFocus = { section: id, field: fieldId || "" };
+        target.scrollIntoView({ block: "center" });
+        return true;
+      }
       const group = target.querySelector("details.field-group");
       if (group) group.open = true;
-      focus = target.querySelector("input:not([type=hidden]), select, textarea") || target.querySelector("summary");
+      focus = (fieldId && document.getElementById(fieldId)) || target.querySelector("input:not([type=hidden]), select, textarea") || target.querySelector("summary");
+      if (fieldId) reveal(focus);
     }
     if (focus) {
       focus.focus();
@@ -95,6 +104,7 @@
     const id = fragmentOf(link);
     if (id === "yaml-text") showTab("yaml", false);
     else if (id && openTarget(id)) event.preventDefault();
+    else if (link.dataset.section && openTarget(link.dataset.section, link.dataset.field)) event.preventDefault();
   });
 
   function selectLine(line) {
@@ -132,9 +142,13 @@
   document.body.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "form-panel") touched.clear();
   });
+  function shownFields() {
+    return Array.from(form.querySelectorAll("#form-panel .container-fields[data-prefix]")).map(function (d) { return d.dataset.prefix; }).join(",");
+  }
   document.body.addEventListener("htmx:configRequest", function (event) {
     const data = event.detail.formData;
-    if (!data || !form.contains(event.detail.elt)) return;
+    if (!data || !form.contains(event.detail.elt) || event.detail.verb === "get") return;
+    data.set("open", shownFields()); // a redrawn form keeps the fields that are open
     const yamlSide = source.value === "yaml";
     const findings = document.getElementById("findings-panel");
     if (findings && findings.dataset.digest) data.set("findings_digest", findings.dataset.digest);
@@ -161,6 +175,14 @@
 
   document.body.addEventListener("htmx:afterSettle", function () {
     followRenames();
+    const open = document.getElementById("editor-open");
+    if (open) open.value = shownFields(); // a full post (Save) keeps them too
+    if (pendingFocus && !document.querySelector("#" + CSS.escape(pendingFocus.section) + " .lazy-fields")) {
+      const wanted = pendingFocus;
+      pendingFocus = null;
+      openTarget(wanted.section, wanted.field);
+      return;
+    }
     applyZoom();
     enhanceCopy();
     if (focusedAction !== null && (document.activeElement === document.body || !document.activeElement)) {

@@ -241,3 +241,27 @@ def test_the_history_diff_keeps_yaml_indentation(
     if top.count():
         assert line.locator("ins, del").first.bounding_box()["x"] > top.bounding_box()["x"]
     _viewport(page, "history-diff")
+
+
+def test_a_large_pods_fields_arrive_when_a_section_opens(
+    signed_in_page: Any, live_server: Any, make_design: Any
+) -> None:
+    from designer.editor.panels import LAZY_ABOVE
+    from designer.pod.manifest import dump_yaml
+
+    containers = [{"name": f"c{i}", "image": f"img:{i}"} for i in range(LAZY_ABOVE + 2)]
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "big"}, "spec": {"containers": containers}}
+    design = make_design(dump_yaml([pod]), name="big")
+    page = signed_in_page
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    assert page.locator("#f-cc3-image").count() == 0
+    # A click on the diagram node opens the section; its fields arrive and the first is focused.
+    page.locator("#diagram-panel g#container-c3").click()
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'f-cc3-name'")
+    _type_image(page, "f-cc3-image", "img:33")
+    # A structural action redraws the forms and keeps these fields open.
+    page.get_by_role("button", name="Add emptyDir").click()
+    page.locator("#f-v0-name").wait_for(state="attached")
+    _settled(page)
+    assert page.locator("#f-cc3-image").input_value() == "img:33"
+    assert page.locator("#form-container-c3").evaluate("d => d.open")
