@@ -118,6 +118,18 @@
     area.scrollTop = Math.max(0, (line - 5) * (area.scrollHeight / Math.max(lines.length, 1)));
   }
 
+  // Links in the drawing are named by their tooltip ("main app"): a node link says what it opens,
+  // and carries the SVG 2 href beside Graphviz's xlink:href (what assistive tools look for).
+  function nameDiagramLinks() {
+    document.querySelectorAll("#diagram-panel a").forEach(function (link) {
+      if (link.hasAttribute("aria-label")) return;
+      const target = link.getAttributeNS("http://www.w3.org/1999/xlink", "href");
+      if (target && !link.hasAttribute("href")) link.setAttribute("href", target); // SVG 2 spelling
+      const title = (link.getAttributeNS("http://www.w3.org/1999/xlink", "title") || link.getAttribute("title") || link.textContent || "").trim();
+      if (title) link.setAttribute("aria-label", fragmentOf(link).indexOf("form-") === 0 ? "Edit " + title : title);
+    });
+  }
+
   // --- undo / redo from the keyboard, outside text fields --------------------------------------
   document.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
@@ -175,6 +187,7 @@
 
   document.body.addEventListener("htmx:afterSettle", function () {
     followRenames();
+    nameDiagramLinks();
     const open = document.getElementById("editor-open");
     if (open) open.value = shownFields(); // a full post (Save) keeps them too
     if (pendingFocus && !document.querySelector("#" + CSS.escape(pendingFocus.section) + " .lazy-fields")) {
@@ -250,6 +263,7 @@
     });
   }
 
+  nameDiagramLinks();
   applyZoom();
   enhanceCopy();
 })();

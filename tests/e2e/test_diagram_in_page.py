@@ -38,14 +38,15 @@ def test_it_draws_every_container_and_volume(
         assert node.count() == 1, node_id
         assert node.is_visible(), node_id
 
-    # Nodes are buttons named by the container or volume, never by Graphviz's ids (c0, v2);
-    # every focusable link in the drawing has a name.
+    # Nodes are links to their forms, named by the container or volume, never by Graphviz's ids
+    # (c0, v2); every focusable link in the drawing has a name.
     main = spec["containers"][0]["name"]
-    assert page.get_by_role("button", name=f"Edit main {main}", exact=True).count() == 1
+    assert page.get_by_role("link", name=f"Edit main {main}", exact=True).count() == 1
     volume = spec["volumes"][0]["name"]
-    assert page.get_by_role("button", name=f"Edit volume {volume}", exact=True).count() == 1
-    labels = drawing.locator("g[role=button]").evaluate_all("gs => gs.map(g => g.getAttribute('aria-label'))")
-    assert not [label for label in labels if re.fullmatch(r"Edit [civ]\d+", label)]
+    link = page.get_by_role("link", name=f"Edit volume {volume}", exact=True)
+    assert link.get_attribute("xlink:href") == f"#form-volume-{volume}"
+    labels = drawing.locator("a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
+    assert not [label for label in labels if label and re.fullmatch(r"Edit [civ]\d+", label)]
     unnamed = drawing.locator("a").evaluate_all(
         "as => as.filter(a => a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || a.getAttribute('href'))"
         ".filter(a => !a.getAttribute('aria-label')).length"

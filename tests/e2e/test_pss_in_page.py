@@ -31,7 +31,8 @@ def test_choosing_a_level_marks_the_violating_containers(
     screenshot("editor-pss-restricted")
 
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_selector("text=Saved revision 2")
+    # The level is the design's, not the manifest's: saved, with no identical revision added.
+    page.wait_for_selector("text=Saved the target version and PodSecurity level")
     assert "PodSecurity restricted enforced" in page.locator(".editor-title").inner_text()
     design = Design.objects.get(pk=design.pk)
-    assert design.pss_level == "restricted"
+    assert design.pss_level == "restricted" and design.revision_count == 1
