@@ -39,6 +39,13 @@
   }
   form.addEventListener("input", noteEdit, true);
   form.addEventListener("change", noteEdit, true);
+  // Typing a save message or a waiver's reason previews nothing: those events stop at the form
+  // (a trigger filter in hx-trigger would need eval, which the Content-Security-Policy forbids).
+  function quiet(event) {
+    if (event.target instanceof Element && event.target.closest(".no-preview")) event.stopPropagation();
+  }
+  form.addEventListener("input", quiet, true);
+  form.addEventListener("change", quiet, true);
 
   // Only what is not in the draft can be lost: typing the preview has not answered yet, and
   // YAML that does not load (the draft keeps the last valid version).

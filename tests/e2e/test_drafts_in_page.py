@@ -265,3 +265,17 @@ def test_a_large_pods_fields_arrive_when_a_section_opens(
     _settled(page)
     assert page.locator("#f-cc3-image").input_value() == "img:33"
     assert page.locator("#form-container-c3").evaluate("d => d.open")
+
+
+def test_typing_a_save_message_previews_nothing(
+    signed_in_page: Any, live_server: Any, design: Design
+) -> None:
+    page = signed_in_page
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    previews: list[str] = []
+    page.on("request", lambda request: previews.append(request.url) if "/preview" in request.url else None)
+    page.get_by_label("Save message (optional)").type("a message", delay=20)
+    page.wait_for_timeout(800)
+    assert previews == []
+    _type_image(page, "f-cc0-image", "registry.example.com/web:2.0.0")
+    assert len(previews) >= 1
