@@ -11,6 +11,7 @@ from designer.views import (
     history,
     library,
     manage,
+    password_reset,
     rules,
     teams,
 )
@@ -74,6 +75,11 @@ account_patterns = [
     path("profile/", accounts.profile, name="profile"),
     path("profile/tokens", accounts.create_token, name="create-token"),
     path("profile/tokens/<int:token_id>/revoke", accounts.revoke_token, name="revoke-token"),
+    # Before django.contrib.auth.urls, whose reset views would show "sent" for a failed mail.
+    path("password_reset/", password_reset.reset, name="password_reset"),
+    path("password_reset/done/", password_reset.reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", password_reset.reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", password_reset.reset_complete, name="password_reset_complete"),
 ]
 
 urlpatterns = [
