@@ -44,7 +44,6 @@ designer_patterns += [
     path("designs/<int:pk>/settings/", manage.design_settings, name="settings"),
     path("designs/<int:pk>/rename", manage.rename_design, name="rename"),
     path("designs/<int:pk>/share", manage.share_design, name="share"),
-    path("designs/<int:pk>/move", manage.move_design, name="move"),
     path("designs/<int:pk>/trash", manage.trash_design, name="trash-design"),
     path("designs/<int:pk>/restore", manage.restore_design, name="restore-design"),
     path("designs/<int:pk>/purge", manage.purge_design, name="purge"),
@@ -55,6 +54,19 @@ designer_patterns += [
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path("teams/<int:team_id>/members", teams.add_member, name="team-add-member"),
     path("teams/<int:team_id>/members/<int:user_id>", teams.change_member, name="team-member"),
+    path("teams/<int:team_id>/leave", teams.leave_team, name="team-leave"),
+    path(
+        "teams/invitations/<int:invitation_id>/accept",
+        teams.answer_invitation,
+        {"answer": "accept"},
+        name="invitation-accept",
+    ),
+    path(
+        "teams/invitations/<int:invitation_id>/decline",
+        teams.answer_invitation,
+        {"answer": "decline"},
+        name="invitation-decline",
+    ),
 ]
 
 # The rule reference, public (views/rules.py).
