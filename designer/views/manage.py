@@ -57,6 +57,10 @@ class SharingForm(SpaceForm):
         label="Who can see it", choices=Design.Visibility.choices, widget=forms.RadioSelect
     )
 
+    def __init__(self, *args: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label = "Where it lives"
+
 
 class ForkForm(SpaceForm):
     name = forms.CharField(label="Name of the copy", max_length=200)
