@@ -147,6 +147,8 @@ AXES_FAILURE_LIMIT = POD_DESIGNER_THROTTLE_LIMIT
 AXES_COOLOFF_TIME = timedelta(seconds=POD_DESIGNER_THROTTLE_COOLOFF)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept (they are the throttle); a row per successful sign-in is not needed.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "designer.throttle.locked_out"
 # Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
 # 0 = no proxy, REMOTE_ADDR is the client (a forged X-Forwarded-For is ignored).
