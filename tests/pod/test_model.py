@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from designer.pod.model import ALL_GROUPS, APP, EPHEMERAL, INIT, PodView, is_native_sidecar
@@ -84,3 +86,20 @@ def test_it_is_a_live_view_of_the_document() -> None:
     document = deployment()
     PodView.of(document).containers(APP)[0]["image"] = "b"
     assert document["spec"]["template"]["spec"]["containers"][0]["image"] == "b"
+
+
+CORE = Path(__file__).resolve().parents[2] / "designer" / "pod"
+# A literal tuple of two or more group names: a walk of its own over the container lists.
+_GROUP = '"(?:initContainers|containers|ephemeralContainers)"'
+_WALK = re.compile(rf"[(\[]\s*{_GROUP}\s*,\s*{_GROUP}")
+
+
+def test_it_is_the_only_module_of_the_core_that_walks_the_container_lists() -> None:
+    offenders = [
+        f"{path.relative_to(CORE)}:{text[: match.start()].count(chr(10)) + 1}"
+        for path in sorted(CORE.rglob("*.py"))
+        if path.name != "model.py"
+        for text in [path.read_text(encoding="utf-8")]
+        for match in _WALK.finditer(text)
+    ]
+    assert offenders == []
