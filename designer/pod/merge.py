@@ -3,7 +3,8 @@
 `merge(base, theirs, mine)` combines two edits of the same base. Mappings merge key by key;
 lists of named things (containers, volumes, env, ports, mounts) merge item by item, matched by
 their identity (name; a mount by mountPath; an unnamed port by containerPort/protocol); any
-other value (a scalar, an unnamed list such as `args`) merges as a whole. A path changed on one
+other value (a scalar, an unnamed list such as `args`) merges as a whole, except the roles and
+waivers annotations, whose entries merge one by one. A path changed on one
 side takes that side's value; changed on both sides to the same value is no conflict; changed
 on both sides differently (or removed on one side and changed on the other) is a `Conflict`,
 left at mine's value in `merged` until `resolve` applies the user's explicit choice.
@@ -14,7 +15,9 @@ A named list that both sides reordered differently is a conflict at `<path> (ord
 order of init containers matters.
 
 Paths are human readable and stable, e.g. `spec.template.spec.containers[web].image`,
-`metadata.labels[app]`, `companions[v1 ConfigMap app-config].data[key]`, `roles[web]`.
+`metadata.labels[app]`, `companions[v1 ConfigMap app-config].data[key]`, `roles[web]`,
+`metadata.annotations[pod-designer/roles][log]`; `show` prints a value for the UI, with ABSENT
+(a side that holds nothing there) as "(absent)".
 """
 
 from __future__ import annotations
