@@ -32,10 +32,12 @@ def is_native_sidecar(container: Any) -> bool:
 
 
 class Slot:
-    """One container and where it lives: its list (group) and its position in that list."""
+    """One container and where it lives: its list (group) and its position in that list.
 
-    # A plain class, not a dataclass: the diagram CLI must not import dataclasses (start-up
-    # time, tests/pod/test_cli_diagram.py).
+    A plain slotted class, not a dataclass: the diagram CLI walks containers, and importing
+    dataclasses costs its start-up a few milliseconds (tests/pod/test_cli_diagram.py).
+    """
+
     __slots__ = ("container", "group", "index")
 
     def __init__(self, group: str, index: int, container: dict[str, Any]) -> None:
@@ -44,7 +46,7 @@ class Slot:
         self.container = container
 
     def __repr__(self) -> str:
-        return f"Slot({self.group}[{self.index}] {self.name!r})"
+        return f"Slot({self.group!r}, {self.index}, {self.name!r})"
 
     @property
     def name(self) -> str | None:
