@@ -151,7 +151,7 @@ def test_zoom_buttons_change_the_scale(page: Any, live_server: Any, screenshot: 
     zoomed = scale()
     page.mouse.wheel(0, -300)
     page.wait_for_function(
-        f"PodDesigner.liveDiagram.scale(document.querySelector('[data-live-diagram]')) > {zoomed}"
+        f"() => PodDesigner.liveDiagram.scale(document.querySelector('[data-live-diagram]')) > {zoomed}"
     )
     # The legend folds away and comes back.
     legend = page.locator("#legend")
