@@ -413,6 +413,7 @@
     draw: draw,
     scan: scan,
     scale: scaleOf,
+    pan: function (element) { const s = states.get(element); return s && s.panZoom ? s.panZoom.getPan() : null; },
     act: act,
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
