@@ -138,6 +138,7 @@
     showMessage(element, "");
     viewport.classList.remove("live-diagram-empty");
     const previous = state.panZoom ? { zoom: state.panZoom.getZoom(), pan: state.panZoom.getPan() } : null;
+    const before = positions(viewport.querySelector("svg"));
     if (state.panZoom) state.panZoom.destroy();
     state.panZoom = null;
     viewport.replaceChildren(svg);
@@ -154,7 +155,53 @@
       state.panZoom.pan(previous.pan);
     }
     showScale(element);
+    if (before) glide(svg, before);
     element.dispatchEvent(new CustomEvent("diagram-drawn", { bubbles: true }));
+  }
+
+  // --- between two layouts: nodes glide from where they were, edges fade in -------------------------
+  const MOTION = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  const GLIDE_LIMIT = 400; // nodes; past this the drawing just changes
+
+  // Node centres in the drawing's own space (graphviz's y grows upwards from the graph's height).
+  function positions(svg) {
+    if (!svg || (MOTION && MOTION.matches)) return null;
+    const graph = svg.querySelector("g.graph");
+    const nodes = svg.querySelectorAll("g.node[id]");
+    if (!graph || nodes.length > GLIDE_LIMIT) return null;
+    const shift = graph.transform.baseVal.consolidate();
+    const dy = shift ? shift.matrix.f : 0;
+    const dx = shift ? shift.matrix.e : 0;
+    const found = new Map();
+    nodes.forEach(function (node) {
+      const box = node.getBBox();
+      found.set(node.id, { x: box.x + box.width / 2 + dx, y: box.y + box.height / 2 + dy });
+    });
+    return found;
+  }
+
+  function glide(svg, before) {
+    const after = positions(svg);
+    if (!after) return;
+    const moved = [];
+    after.forEach(function (now, id) {
+      const then = before.get(id);
+      if (!then || (Math.abs(then.x - now.x) < 0.5 && Math.abs(then.y - now.y) < 0.5)) return;
+      const node = svg.querySelector("[id='" + CSS.escape(id) + "']");
+      node.style.transform = "translate(" + (then.x - now.x) + "px, " + (then.y - now.y) + "px)";
+      moved.push(node);
+    });
+    if (!moved.length) return;
+    svg.classList.add("live-diagram-relayout");
+    svg.getBoundingClientRect(); // the start positions take effect before the transition
+    moved.forEach(function (node) {
+      node.classList.add("live-diagram-gliding");
+      node.style.transform = "";
+    });
+    setTimeout(function () {
+      svg.classList.remove("live-diagram-relayout");
+      moved.forEach(function (node) { node.classList.remove("live-diagram-gliding"); });
+    }, 400);
   }
 
   function clean(text) {

@@ -172,12 +172,19 @@ def test_a_new_dot_is_laid_out_again_and_a_broken_one_says_so(
     )
     svg = drawn(page)
     assert svg.locator('g[id="container-app-1"]').count() == 1
-    # A morph changes data-dot in place: the drawing follows.
+    # A morph changes data-dot in place: the drawing follows, the nodes that moved glide there.
+    page.evaluate(
+        """() => { window.gliding = [];
+        document.addEventListener('diagram-drawn', () => window.gliding.push(
+          Array.from(document.querySelectorAll('.live-diagram-gliding')).map(n => n.id))); }"""
+    )
     page.evaluate(
         "dot => document.querySelector('[data-live-diagram]').dataset.dot = dot",
         build_dot(big_pod(3, 1), version="1.33"),
     )
     page.locator('g[id="container-app-2"]').wait_for()
+    page.wait_for_function("() => window.gliding.length === 1")
+    assert "container-app-0" in page.evaluate("window.gliding[0]")
     # A swap puts a new element in: it is drawn too.
     page.evaluate(
         """dot => { const old = document.querySelector('[data-live-diagram]');
