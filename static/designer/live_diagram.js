@@ -39,6 +39,23 @@
   }
 
   const states = new WeakMap(); // element -> {dot, panZoom, userZoomed, legendHidden, ...}
+  const lastById = new Map(); // element id -> its last state, for an element a swap replaced
+
+  // An htmx swap puts a new element with the same id in place of the old one: the person's zoom,
+  // pan and legend choice carry over to it.
+  function adopt(element) {
+    const old = element.id ? lastById.get(element.id) : null;
+    const state = { userZoomed: false, legendHidden: false };
+    if (old && !old.element.isConnected) {
+      state.legendHidden = old.legendHidden;
+      state.userZoomed = old.userZoomed;
+      state.carried = old.panZoom ? { zoom: old.panZoom.getZoom(), pan: old.panZoom.getPan() } : null;
+      state.before = old.positions;
+    }
+    if (element.id) lastById.set(element.id, state);
+    state.element = element;
+    return state;
+  }
 
   // --- the element's own parts: toolbar, viewport, message ------------------------------------
   function button(label, action, title) {
@@ -102,7 +119,7 @@
   // --- layout --------------------------------------------------------------------------------
   async function draw(element) {
     const dot = element.dataset.dot || "";
-    const state = states.get(element) || { userZoomed: false, legendHidden: false };
+    const state = states.get(element) || adopt(element);
     states.set(element, state);
     const viewport = scaffold(element);
     if (state.dot === dot && (state.busy || viewport.querySelector("svg"))) return;
@@ -137,8 +154,10 @@
     }
     showMessage(element, "");
     viewport.classList.remove("live-diagram-empty");
-    const previous = state.panZoom ? { zoom: state.panZoom.getZoom(), pan: state.panZoom.getPan() } : null;
-    const before = positions(viewport.querySelector("svg"));
+    const previous = state.panZoom ? { zoom: state.panZoom.getZoom(), pan: state.panZoom.getPan() } : state.carried;
+    const before = positions(viewport.querySelector("svg")) || state.before;
+    state.carried = null;
+    state.before = null;
     if (state.panZoom) state.panZoom.destroy();
     state.panZoom = null;
     viewport.replaceChildren(svg);
@@ -156,6 +175,7 @@
     }
     showScale(element);
     if (before) glide(svg, before);
+    state.positions = positions(svg); // for a swap that replaces this element
     element.dispatchEvent(new CustomEvent("diagram-drawn", { bubbles: true }));
   }
 

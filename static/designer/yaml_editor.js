@@ -9,6 +9,9 @@
 //             data-findings='[{"line": 3, "column": 5, "severity": "error", "message": "...", "rule": "..."}]'
 //             data-yaml-error='{"line": 7, "column": 1, "message": "..."}'>...</textarea>
 //
+// or, so that a preview answer need not replace the textarea, data-findings-from="yaml-findings"
+// naming <script type="application/json" id="yaml-findings">{"findings": [...], "yaml_error": ...}</script>.
+//
 // data-findings / data-yaml-error may change later (a morph): the diagnostics follow. A click on
 // an element with data-yaml-line (and data-yaml-column) puts the cursor there. The page's CSP
 // nonce (<meta name="csp-nonce">) lets CodeMirror add its styles under a CSP without
@@ -203,9 +206,22 @@
     try { return JSON.parse(text); } catch (_) { return fallback; }
   }
 
+  // From the textarea's attributes, or from the JSON in another element (data-findings-from: its
+  // id; {"findings": [...], "yaml_error": {...}}), which a preview answer can swap on its own
+  // without touching the textarea the person is typing into.
+  function reported(textarea) {
+    const source = textarea.dataset.findingsFrom ? document.getElementById(textarea.dataset.findingsFrom) : null;
+    if (source) {
+      const data = readJSON(source.textContent, {}) || {};
+      return { findings: data.findings || [], error: data.yaml_error || null };
+    }
+    return { findings: readJSON(textarea.dataset.findings, []), error: readJSON(textarea.dataset.yamlError, null) };
+  }
+
   function diagnostics(doc, textarea) {
-    const findings = readJSON(textarea.dataset.findings, []);
-    const error = readJSON(textarea.dataset.yamlError, null);
+    const found = reported(textarea);
+    const findings = found.findings;
+    const error = found.error;
     const all = Array.isArray(findings) ? findings.slice() : [];
     if (error && error.line) all.push({ line: error.line, column: error.column, severity: "error", message: error.message, rule: "YAML" });
     return all.filter(function (f) { return f && Number(f.line) > 0; }).map(function (f) {
@@ -373,14 +389,25 @@
   function start() {
     scan(document);
     new MutationObserver(function (records) {
+      const sources = new Set();
       records.forEach(function (record) {
-        record.addedNodes.forEach(function (node) { if (node instanceof Element) scan(node); });
+        const target = record.target instanceof Element ? record.target : record.target.parentElement;
+        if (target && target.closest(".cm-editor")) return; // the editor's own typing
+        record.addedNodes.forEach(function (node) {
+          if (node instanceof Element) scan(node);
+        });
+        for (let el = target; el; el = el.parentElement) if (el.id) sources.add(el.id);
+        record.addedNodes.forEach(function (node) { if (node instanceof Element && node.id) sources.add(node.id); });
       });
+      // A swapped findings element: the diagnostics follow.
+      for (const handle of handles.values()) {
+        if (handle.textarea.dataset.findingsFrom && sources.has(handle.textarea.dataset.findingsFrom)) showDiagnostics(handle);
+      }
       // Editors whose textarea left the page go with it.
       for (const [wrapper, handle] of handles) {
         if (!wrapper.isConnected) { handle.observer.disconnect(); handle.view.destroy(); handles.delete(wrapper); }
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
   }
 
   window.PodDesigner = window.PodDesigner || {};

@@ -58,7 +58,9 @@ def open_harness(page: Any, live_server: Any, body: str, scripts: tuple[str, ...
 
 
 def diagram_element(dot: str) -> str:
-    return f'<figure class="live-diagram" data-live-diagram data-dot="{html.escape(dot)}"></figure>'
+    return (
+        f'<figure id="diagram" class="live-diagram" data-live-diagram data-dot="{html.escape(dot)}"></figure>'
+    )
 
 
 def yaml_element(text: str, findings: list[dict[str, Any]], schema_url: str, **extra: str) -> str:

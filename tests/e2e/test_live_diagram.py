@@ -192,6 +192,20 @@ def test_a_new_dot_is_laid_out_again_and_a_broken_one_says_so(
         build_dot(big_pod(4, 1), version="1.33"),
     )
     page.locator('g[id="container-app-3"]').wait_for()
+    # The person's zoom survives the swap of the element (same id).
+    page.get_by_role("button", name="Zoom in (+)").click()
+    zoomed = page.evaluate(
+        "() => PodDesigner.liveDiagram.scale(document.querySelector('[data-live-diagram]'))"
+    )
+    page.evaluate(
+        """dot => { const old = document.querySelector('[data-live-diagram]');
+                    const fresh = old.cloneNode(false); fresh.dataset.dot = dot; old.replaceWith(fresh); }""",
+        build_dot(big_pod(4, 2), version="1.33"),
+    )
+    page.locator('g[id="volume-vol-1"]').wait_for()
+    assert page.evaluate(
+        "() => PodDesigner.liveDiagram.scale(document.querySelector('[data-live-diagram]'))"
+    ) == pytest.approx(zoomed, rel=0.02)
     # A DOT the engine refuses: a message, and the last drawing stays (dimmed).
     page.evaluate("document.querySelector('[data-live-diagram]').dataset.dot = 'digraph { a -> }'")
     message = page.get_by_role("alert")

@@ -192,3 +192,27 @@ def test_a_swap_that_replaces_the_textarea_keeps_one_editor(page: Any, live_serv
     )
     assert page.locator(".yaml-editor").count() == 1
     assert page.locator(".cm-lint-marker").count() == 0
+
+
+def test_findings_can_come_from_an_element_a_preview_swaps(page: Any, live_server: Any) -> None:
+    source = (
+        '<script type="application/json" id="yaml-findings">{"findings": [], "yaml_error": null}</script>'
+    )
+    body = yaml_element(POD, [], "/schemas/1.33.json", findings_from="yaml-findings") + source
+    problems = open_harness(page, live_server, body, SCRIPTS)
+    page.locator(".cm-content").click()
+    page.keyboard.type("# typing")
+    assert page.locator(".cm-lint-marker").count() == 0
+    # An out-of-band swap replaces the JSON element; the text and the cursor stay as they are.
+    page.evaluate(
+        """() => { const fresh = document.createElement('script'); fresh.type = 'application/json';
+        fresh.id = 'yaml-findings';
+        fresh.textContent = JSON.stringify({findings: [{line: 2, column: 1, severity: 'error', message: 'm', rule: 'R'}],
+                                            yaml_error: {line: 4, column: 3, message: 'bad'}});
+        document.getElementById('yaml-findings').replaceWith(fresh); }"""
+    )
+    page.locator(".cm-lint-marker-error").first.wait_for()
+    assert page.locator(".cm-lint-marker-error").count() == 2
+    assert "# typing" in page.evaluate("document.getElementById('yaml-text').value")
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert problems == []
