@@ -2,7 +2,7 @@
 // CodeMirror is bundled into one minified IIFE (window.CM); the other libraries ship minified
 // browser builds already, which are copied as they are. Each directory gets the LICENSE texts.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,10 +22,13 @@ function licenses(dir, packages, extra = "") {
   writeFileSync(join(dir, "LICENSE"), parts.join("\n") + extra);
 }
 
+// The source-map comment goes: the maps are not shipped, and Django's manifest storage
+// (collectstatic) fails on a JS file that names a map it cannot find.
 function copy(pkg, file, dirName, target) {
   const dir = join(vendor, dirName);
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(modules, pkg, file), join(dir, target));
+  const text = readFileSync(join(modules, pkg, file), "utf8");
+  writeFileSync(join(dir, target), text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n"));
   return dir;
 }
 

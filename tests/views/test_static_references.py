@@ -58,3 +58,10 @@ def test_the_bundle_is_reproducible_from_the_lock_file() -> None:
     for package in ("@viz-js/viz", "dompurify", "svg-pan-zoom", "idiomorph", "@codemirror/lang-yaml"):
         assert f'"node_modules/{package}"' in lock, package
     assert "/frontend/node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_no_vendored_script_names_a_source_map_that_is_not_there() -> None:
+    """collectstatic's manifest storage follows sourceMappingURL and fails on a missing map."""
+    for script in (ROOT / "static").rglob("*.js"):
+        for name in re.findall(r"sourceMappingURL=(\S+)", script.read_text(encoding="utf-8")):
+            assert (script.parent / name).is_file(), f"{script.relative_to(ROOT)} names {name}"
