@@ -13,6 +13,7 @@ from designer.views import (
     manage,
     password_reset,
     rules,
+    schemas,
     teams,
 )
 
@@ -73,6 +74,11 @@ designer_patterns += [
 designer_patterns += [
     path("rules/", rules.rule_list, name="rules"),
     path("rules/<str:rule_id>/", rules.rule_detail, name="rule"),
+]
+
+# The YAML editor's completion schema per Kubernetes version, public (views/schemas.py).
+designer_patterns += [
+    path("schemas/<str:version>.json", schemas.completion, name="completion-schema"),
 ]
 
 api_patterns = [

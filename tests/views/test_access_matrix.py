@@ -29,6 +29,7 @@ PUBLIC = {
     "password_reset_complete",
     "rules",  # the rule reference: documentation that CI output links to (views/rules.py)
     "rule",
+    "completion-schema",  # the editor's completion schema: the Kubernetes API's own docs (views/schemas.py)
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff-only sign-in
 MISSING = 987_654
@@ -260,3 +261,5 @@ def test_public_pages_answer_everyone(client: Any, world: World) -> None:
         )
         assert client.get(reverse("designer:rule", kwargs={"rule_id": "NO-SUCH-RULE"})).status_code == 404
         assert client.post(reverse("designer:rules")).status_code == 405
+        schema = reverse("designer:completion-schema", kwargs={"version": "1.33"})
+        assert client.get(schema).status_code == 200
