@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,8 +94,8 @@ def container_fields(request: HttpRequest, pk: int) -> HttpResponse:
     tab = _tab(request)
     snapshot = drafts.load(design, drafts.find(design, request.user, tab))
     item = panels.container_section(snapshot.working, request.GET.get("prefix", ""))
-    if item is None:
-        raise Http404("No such container")
+    if item is None:  # no such container, or one past the form limit (edited in YAML)
+        return HttpResponseBadRequest("That container has no form to show.", content_type="text/plain")
     return render(request, "designer/editor.html#container-fields", {"c": item})
 
 

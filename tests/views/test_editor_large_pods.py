@@ -47,7 +47,7 @@ def test_it_opens_a_huge_pod_with_forms_for_the_first_containers_only(
     fields = alice_client.get(f"/designs/{design.pk}/editor-fields?tab={tab}&prefix=cc{FORM_LIMIT - 1}")
     assert f'name="cc{FORM_LIMIT - 1}-image"' in fields.content.decode()
     missing = alice_client.get(f"/designs/{design.pk}/editor-fields?tab={tab}&prefix=cc{FORM_LIMIT}")
-    assert missing.status_code == 404  # past the limit: YAML only
+    assert missing.status_code == 400  # past the limit: YAML only
     assert 'id="form-container-c999"' in html  # still listed, with its actions
     assert "edit this one in the YAML tab" in html
     assert "for further containers not shown here" in html  # the findings panel is capped too

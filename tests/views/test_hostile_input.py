@@ -839,7 +839,9 @@ def test_it_accepts_the_full_form_post_of_a_large_pod(alice_client: Any, make_de
     }
     client = _client(alice_client)
     design = make_design(json.dumps(doc), name="big")
-    data = _editor_data(client, design, action="save")
+    # Every container's fields shown (a large pod draws them as their sections open).
+    every = ",".join(f"cc{i}" for i in range(12))
+    data = form_data(client.get(f"/designs/{design.pk}/?open={every}").content, action="save")
     assert len(data) > 1000
     data[field_name(data, "-image", "cc0")] = "busybox:1.37"
     response = client.post(f"/designs/{design.pk}/", data)
