@@ -16,7 +16,10 @@ from django.utils import timezone
 
 from designer.models import Design, Revision
 from designer.pod.findings import count_by_severity
+from designer.pod.manifest import ManifestError
 from designer.pod.roles import Role, container_names, roles_for
+from designer.pod.source import canonical as canonical_text
+from designer.pod.source import check, is_json, patch_text, refuse_oversized, stream_documents
 from designer.pod.workloads import pod_spec
 
 
@@ -37,12 +40,54 @@ class Content:
     roles: dict[str, str]
     # The workload's place among its companions in the stream; None keeps the latest revision's.
     position: int | None = None
+    # The text the user gave or typed (DESIGN.md §2); None derives it from the latest revision's
+    # text with a minimal patch. Set by save_revision: whether the text had to be replaced by the
+    # canonical dump (the caller tells the user in one line).
+    source_text: str | None = None
+    normalised: bool = False
 
     @classmethod
     def of(cls, revision: Revision) -> Content:
         return cls(
-            revision.document, list(revision.companions or []), dict(revision.roles or {}), revision.position
+            revision.document,
+            list(revision.companions or []),
+            dict(revision.roles or {}),
+            revision.position,
+            revision.source_text or None,
         )
+
+
+NORMALISED_MESSAGE = (
+    "The formatting of this manifest was normalised: its text no longer matched the document."
+)
+
+
+def kept_text(content: Content, position: int, current: Revision | None) -> tuple[str, bool]:
+    """The source text a new revision stores, and whether it is the canonical dump instead.
+
+    "" stands for the canonical dump (as for revisions saved before texts were kept). A given
+    text must load to exactly the documents (source.check) and not outgrow them by more than
+    the loader's limit; otherwise the canonical dump replaces it.
+    """
+    documents = stream_documents(content.document, content.companions, position)
+    if content.source_text is not None:
+        try:
+            refuse_oversized(content.source_text, documents)
+        except ManifestError:
+            return "", True
+        if check(content.source_text, documents):
+            return _stored(content.source_text, documents), False
+        return "", True
+    if current is None or not current.source_text:
+        return "", False
+    old = stream_documents(current.document, list(current.companions or []), current.position)
+    patched = patch_text(current.source_text, old, documents)
+    return _stored(patched.text, documents), patched.normalised
+
+
+def _stored(text: str, documents: list[dict[str, Any]]) -> str:
+    """ "" when the text is the canonical dump anyway: old and new revisions read alike."""
+    return "" if text == canonical_text(documents, is_json(text)) else text
 
 
 def normalise_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> dict[str, str]:
@@ -105,13 +150,16 @@ def save_revision(
         if current is not None and base_number is not None and base_number != current.number:
             raise StaleRevision(current)
         number = (current.number if current else 0) + 1
+        position = _position(content, current)
+        source_text, content.normalised = kept_text(content, position, current)
         revision = Revision.objects.create(
             design=locked,
             number=number,
             document=content.document,
             companions=content.companions,
             roles=content.roles,
-            position=_position(content, current),
+            position=position,
+            source_text=db_text(source_text),
             author=author if getattr(author, "is_authenticated", False) else None,
             message=db_text(message)[:500],
             parent_number=current.number if current else None,

@@ -27,6 +27,7 @@ ruamel's round-trip tree is used where a new document is built from an old one
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
@@ -51,6 +52,7 @@ from designer.pod.manifest import (
     mapping_key,
     needs_quotes,
 )
+from designer.pod.workloads import template_keys
 
 
 class Patched(NamedTuple):
@@ -807,3 +809,103 @@ def _json(value: Any, indent: int | None) -> str:
         return escape_for_yaml(json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False))
     except ValueError:  # NaN or infinity: not JSON
         raise _Replace from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Another kind: a new document, with the text of the pod spec and of the companions kept.
+
+_PLACEHOLDER = "pod-designer-pod-spec-placeholder"
+
+
+def convert_text(
+    text: str, documents: list[dict[str, Any]], position: int, converted: dict[str, Any]
+) -> str | None:
+    """The stream with its workload replaced by `converted` (another kind); None when it cannot.
+
+    The pod spec moves under the new kind's template with its text (comments inside it
+    included), the rest of the workload is the canonical dump, and the companions and the
+    comments before the workload stay as they were. Best effort: None asks for the canonical
+    dump.
+    """
+    try:
+        roots = _document_nodes(text)
+    except ManifestError:
+        return None
+    if len(roots) != len(documents) or not 0 <= position < len(documents) or is_json(text):
+        return None
+    root, old = roots[position], documents[position]
+    old_keys = (*template_keys(str(old.get("kind"))), "spec")
+    new_keys = (*template_keys(str(converted.get("kind"))), "spec")
+    patcher = _Patcher(text, _style_of(root, "\r\n" if "\r\n" in text else "\n", False), [])
+    spec_node = _find(root, old_keys)
+    old_spec = _value_at(old, old_keys)
+    if (
+        spec_node is None
+        or not isinstance(old_spec, dict)
+        or not isinstance(_value_at(converted, new_keys), dict)
+    ):
+        return None
+    key_node, value_node = spec_node
+    if value_node.flow_style or value_node.start_mark.line == key_node.start_mark.line:
+        return None
+    # The new workload with the old pod spec in place: its skeleton dumped, the spec's lines moved in.
+    skeleton = copy.deepcopy(converted)
+    _value_at(skeleton, new_keys[:-1])[new_keys[-1]] = _PLACEHOLDER
+    lines = dump_yaml([skeleton]).split("\n")
+    holder = next((n for n, line in enumerate(lines) if line.endswith(f"spec: {_PLACEHOLDER}")), None)
+    if holder is None:
+        return None
+    column = len(lines[holder]) - len(lines[holder].lstrip(" "))
+    body = text[patcher.line_end(key_node.start_mark.index) : patcher.span_end(value_node)]
+    moved = _reindent(body, value_node.start_mark.column, column + patcher.style.step, patcher.style.newline)
+    if moved is None:
+        return None
+    lines[holder] = lines[holder][: -len(_PLACEHOLDER) - 1]
+    newline = patcher.style.newline
+    workload = newline.join(lines[: holder + 1]) + newline + moved + newline.join(lines[holder + 1 :])
+    with_old_spec = copy.deepcopy(converted)
+    _value_at(with_old_spec, new_keys[:-1])[new_keys[-1]] = old_spec
+    patched = patch_text(workload, [with_old_spec], [converted])
+    if patched.normalised:
+        return None
+    first = root.value[0][0].start_mark.index if root.value else root.start_mark.index
+    start = patcher.line_start(first)
+    end = patcher.span_end(root)
+    result = text[:start] + patched.text + text[end:]
+    new_documents = [*documents[:position], converted, *documents[position + 1 :]]
+    return result if check(result, new_documents) else None
+
+
+def _find(root: MappingNode, keys: tuple[str, ...]) -> tuple[Node, MappingNode] | None:
+    node: Node = root
+    found: tuple[Node, MappingNode] | None = None
+    for key in keys:
+        if not isinstance(node, MappingNode):
+            return None
+        entry = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+        if entry is None or not isinstance(entry[1], MappingNode):
+            return None
+        found = (entry[0], entry[1])
+        node = entry[1]
+    return found
+
+
+def _value_at(document: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    node: Any = document
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _reindent(body: str, old: int, new: int, newline: str) -> str | None:
+    """Lines moved from one indentation to another; None when one (not a comment) stands left of `old`."""
+    out = []
+    for line in body.splitlines():
+        if not line.strip():
+            out.append("")
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent < old and not line.lstrip(" ").startswith("#"):
+            return None
+        out.append(" " * new + line[min(indent, old) :])
+    return "".join(line + newline for line in out)
