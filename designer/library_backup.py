@@ -6,6 +6,7 @@ Layout (all text, deterministic, diff-friendly):
   designs/<id>/design.json        the design's metadata (owner, team, visibility, tags, ...)
   designs/<id>/revisions/NNNN.yaml  the revision's document, then its companions ('---')
   designs/<id>/revisions/NNNN.json  the revision's metadata (author, message, time, roles, counts)
+  designs/<id>/revisions/NNNN.source  the text the user wrote, when the revision keeps one
 
 Import is idempotent (designs keep their ids; existing revisions are left alone), so export →
 import into an empty database → export gives identical files.
@@ -52,6 +53,10 @@ def _json(data: Any) -> str:
 def _yaml(documents: list[Any]) -> str:
     # The project's own dumper: strings that go-yaml would retype ("on", "0755") are quoted.
     return dump_yaml(documents)
+
+
+def _source(path: Path) -> str:
+    return path.read_bytes().decode("utf-8") if path.is_file() else ""
 
 
 def _time(value: datetime | None) -> str | None:
@@ -123,6 +128,8 @@ def export_library(root: Path) -> int:
                 "warnings": rev.warning_count,
             }
             stem.with_suffix(".json").write_text(_json(rev_meta), encoding="utf-8")
+            if rev.source_text:  # the user's text, byte for byte (its line breaks included)
+                stem.with_suffix(".source").write_bytes(rev.source_text.encode("utf-8"))
             numbers.add(stem.name)
         for stale in (folder / "revisions").iterdir():
             if stale.stem not in numbers:
@@ -193,6 +200,7 @@ def import_library(root: Path) -> tuple[int, int]:
                     document=documents[0],
                     companions=documents[1:],
                     position=rev_meta.get("position", 0),
+                    source_text=_source(path.with_suffix(".source")),
                     roles=rev_meta["roles"],
                     author=users.get(rev_meta["author"]) if rev_meta["author"] else None,
                     message=rev_meta["message"],
