@@ -4,6 +4,11 @@ Concurrency: the design row is locked (SELECT ... FOR UPDATE on PostgreSQL; an I
 transaction on SQLite takes the write lock at BEGIN), the base revision number is compared with
 the latest, and only then is revision latest+1 written. Two simultaneous saves from the same
 base: one lands, the other gets StaleRevision with the revision that won.
+
+Texts: a revision keeps the source text the user gave or typed beside its document (DESIGN.md
+§2). kept_text decides what is stored: a given text once it loads to exactly the documents, or
+the latest revision's text patched from its documents to the new ones (source.patch_text);
+the canonical dump (stored as "") when neither holds, with Content.normalised set.
 """
 
 from __future__ import annotations

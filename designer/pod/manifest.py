@@ -5,6 +5,9 @@ YAML is read the way kubectl reads it (go-yaml v2 resolution: `yes`/`on`/`y` are
 field of every document gets its (line, column) in a line map keyed by kube-apiserver style
 field paths, so findings can point at the text the user wrote. Hard limits keep hostile input
 (alias bombs, deep nesting, huge or binary files) from crashing, hanging or eating memory.
+
+The dump here is the canonical form; the text a user wrote is kept and patched by source.py,
+which reads the same composed nodes (compose_roots) and quotes with the same needs_quotes.
 """
 
 from __future__ import annotations
