@@ -218,3 +218,25 @@ def test_it_refuses_a_given_text_that_does_not_load_to_the_document_or_is_far_to
     commented = "# mine\n" + dump_yaml([manifest.document])
     kept = Content(manifest.document, [], {}, source_text=commented)
     assert save_revision(design, kept, alice).source_text == commented and not kept.normalised
+
+
+def test_it_saves_a_draft_whose_text_alone_changed_and_merges_a_stale_one_by_patching(alice: Any) -> None:
+    from designer.revisions import create_design, save_content
+
+    text = (MANIFESTS / "istio-injected-deployment.yaml").read_text()
+    manifest = load_manifest(text)
+    design = create_design(alice, "r", Content(manifest.document, [], {}, 0, text))
+    commented = text.replace("kind: Deployment\n", "kind: Deployment  # reviewed\n")
+    outcome = save_content(design, Content(manifest.document, [], {}, None, commented), alice, base_number=1)
+    assert outcome.kind == "saved" and outcome.revision.source_text == commented
+    same = save_content(design, Content(manifest.document, [], {}, None, commented), alice, base_number=2)
+    assert same.kind == "unchanged"
+    # A draft from revision 1 that changed an image is merged with revision 2: text patched.
+    document = copy.deepcopy(manifest.document)
+    pod_spec(document)["containers"][0]["image"] = "docker.io/istio/examples-bookinfo-reviews-v3:1.20.2"
+    merged = save_content(design, Content(document, [], {}), alice, base_number=1)
+    assert merged.kind == "merged"
+    assert changes(commented, merged.revision.source_text) == [
+        "-          image: docker.io/istio/examples-bookinfo-reviews-v2:1.20.2",
+        "+          image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2",
+    ]
