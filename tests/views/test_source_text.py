@@ -24,14 +24,7 @@ from designer.revisions import Content, save_revision
 pytestmark = pytest.mark.django_db
 
 MANIFESTS = Path(__file__).resolve().parents[1] / "fixtures" / "manifests"
-SAMPLES = [
-    "istio-injected-deployment.yaml",
-    "tricky-scalars-pod.yaml",
-    "multi-document-deployment-configmap-service.yaml",
-    "cronjob-alloydb-native-with-settings.yaml",
-    "csi-node-ebs-helm.yaml",  # CRLF line breaks
-    "kubectl-get-pod-output.json",
-]
+SAMPLES = sorted(p.name for p in MANIFESTS.glob("*.*"))  # CRLF, Helm output, streams, JSON...
 
 
 @pytest.fixture
