@@ -237,6 +237,8 @@ class SaveOutcome:
     merge: MergeResult[Parts] | None = None
     base: Revision | None = None
     mine: Content | None = None
+    # The saved text is the canonical dump: the draft's no longer loaded to its document.
+    normalised: bool = False
 
 
 def save_content(
@@ -276,7 +278,8 @@ def _save_merging(
     for _attempt in range(SAVE_ATTEMPTS):
         current = Design.objects.select_related("latest").get(pk=design.pk).latest
         if current is None:
-            return SaveOutcome("saved", save_revision(design, content, author, _noted(message, notes)))
+            revision = save_revision(design, content, author, _noted(message, notes))
+            return SaveOutcome("saved", revision, normalised=content.normalised)
         latest: Revision = current
         if base_number is None or base_number == latest.number:
             mine = _normalised(content, latest)
@@ -304,7 +307,7 @@ def _save_merging(
             )
         except StaleRevision:
             continue
-        return SaveOutcome(kind, revision, result, None, mine)
+        return SaveOutcome(kind, revision, result, None, mine, to_save.normalised)
     raise StaleRevision(latest)
 
 

@@ -221,15 +221,20 @@ def test_it_saves_a_draft_whose_text_alone_changed_and_merges_a_stale_one_by_pat
     design = create_design(alice, "r", Content(manifest.document, [], {}, 0, text))
     commented = text.replace("kind: Deployment\n", "kind: Deployment  # reviewed\n")
     outcome = save_content(design, Content(manifest.document, [], {}, None, commented), alice, base_number=1)
-    assert outcome.kind == "saved" and outcome.revision.source_text == commented
+    assert outcome.kind == "saved" and outcome.revision.source_text == commented and not outcome.normalised
     same = save_content(design, Content(manifest.document, [], {}, None, commented), alice, base_number=2)
     assert same.kind == "unchanged"
     # A draft from revision 1 that changed an image is merged with revision 2: text patched.
     document = copy.deepcopy(manifest.document)
     pod_spec(document)["containers"][0]["image"] = "docker.io/istio/examples-bookinfo-reviews-v3:1.20.2"
     merged = save_content(design, Content(document, [], {}), alice, base_number=1)
-    assert merged.kind == "merged"
+    assert merged.kind == "merged" and not merged.normalised
     assert changes(commented, merged.revision.source_text) == [
         "-          image: docker.io/istio/examples-bookinfo-reviews-v2:1.20.2",
         "+          image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2",
     ]
+    # A typed text that does not load to the draft's document: saved as the canonical dump, said so.
+    broken = save_content(
+        design, Content(manifest.document, [], {}, None, "kind: Pod\n"), alice, base_number=3
+    )
+    assert broken.kind == "saved" and broken.normalised and broken.revision.source_text == ""
