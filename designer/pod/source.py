@@ -123,11 +123,12 @@ def refuse_oversized(text: str, documents: list[dict[str, Any]], limits: Limits 
     """ManifestError when the text outgrows its documents by more than the loader's size limit.
 
     The text may be larger than the canonical dump (comments, other documents of the stream),
-    but not by more than what the loader would accept as a whole file.
+    but not by more than what the loader would accept as a whole file. (A text above the
+    loader's own limit fails check() as well: it does not load.)
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     base = len(canonical(documents).encode("utf-8", "surrogatepass"))
-    if size - base > limits.max_bytes or size > limits.max_bytes:
+    if size - base > limits.max_bytes:
         raise ManifestError(
             f"source text too large: {size} bytes for a {base}-byte manifest (limit {limits.max_bytes})"
         )
@@ -700,8 +701,8 @@ def _longest_increasing(values: list[int]) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _emitter() -> Emitter:
-    emitter = Emitter(io.StringIO(), allow_unicode=True)
-    return emitter
+    """PyYAML's own analysis of where a plain scalar may stand (`: `, ` #`, leading `-`...)."""
+    return Emitter(io.StringIO(), allow_unicode=True)
 
 
 @lru_cache(maxsize=4096)
