@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from designer.api import api
 from designer.views import (
     accounts,
-    api,
-    api_tools,
     designs,
     diagrams,
     editor,
@@ -62,13 +61,6 @@ designer_patterns += [
     path("rules/<str:rule_id>/", rules.rule_detail, name="rule"),
 ]
 
-api_patterns = [
-    path("designs", api.design_list, name="designs"),
-    path("designs/<int:pk>", api.design_item, name="design"),
-    path("lint", api_tools.lint_manifest, name="lint"),
-    path("diagram", api_tools.diagram_manifest, name="diagram"),
-]
-
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
     path("profile/", accounts.profile, name="profile"),
@@ -78,7 +70,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", include((designer_patterns, "designer"))),
-    path("api/v1/", include((api_patterns, "api"))),
+    path("api/v1/", api.urls),
     path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -97,18 +97,18 @@ def test_it_accepts_a_manifest_text_and_validates_the_body(client: Any, token: s
     manifest = (
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: a:1\n"
     )
-    ok = client.post(
+    ok = client.put(
         url,
         json.dumps({"base_revision": 1, "manifest": manifest}),
         content_type="application/json",
         headers=bearer(token),
     )
     assert ok.status_code == 200, ok.content
-    missing_base = client.post(
+    missing_base = client.put(
         url, json.dumps({"manifest": manifest}), content_type="application/json", headers=bearer(token)
     )
     assert missing_base.status_code == 400
-    broken = client.post(url, "not json", content_type="application/json", headers=bearer(token))
+    broken = client.put(url, "not json", content_type="application/json", headers=bearer(token))
     assert broken.status_code == 400
 
 
