@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from designer.access import AuthedRequest, visible_designs
-from designer.numbers import ascii_int
 from designer.library_search import LibraryFilterForm, filter_designs
 from designer.models import Team
+from designer.numbers import ascii_int
 
 PAGE_SIZE = 25
 
