@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from designer.api import api
+from designer.api import api, api_not_found
 from designer.views import (
     accounts,
     designs,
@@ -71,6 +71,8 @@ account_patterns = [
 urlpatterns = [
     path("", include((designer_patterns, "designer"))),
     path("api/v1/", api.urls),
+    # Anything else under /api/ (an unknown path, `/designs/-1`): a JSON 404, not the HTML page.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -8,12 +8,12 @@ differently on both sides answers 409 with each conflict's base/theirs/mine valu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 
 from designer.access import Need, get_design_for_user, permissions, visible_designs
 from designer.api_schemas import (
@@ -44,6 +44,8 @@ from designer.pod.manifest import (
 from designer.revisions import Content, StaleRevision, create_design, save_revision
 
 router = Router()
+# The design's id; a number no database integer holds is refused (400), not an overflow.
+DesignId = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
 PAGE_SIZE = 50
 ANSWERS: dict[int, Any] = {400: Error, 401: Error, 404: Error}
 
@@ -96,8 +98,6 @@ def design_detail(request: HttpRequest, design: Design) -> dict[str, Any]:
 
 
 def _design(request: HttpRequest, pk: int, need: Need = "view") -> Design:
-    if pk > MAX_NUMBER:  # no database integer holds it: no such design, not an overflow
-        raise Http404("No such design")
     return get_design_for_user(request.user, pk, need=need)
 
 
@@ -165,12 +165,12 @@ def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
 
 
 @router.get("/designs/{int:pk}", response={200: DesignDetail, **ANSWERS}, url_name="design")
-def design_read(request: HttpRequest, pk: int) -> Any:
+def design_read(request: HttpRequest, pk: DesignId) -> Any:
     return design_detail(request, _design(request, pk))
 
 
 @router.put("/designs/{int:pk}", response={200: SaveResult, 409: Conflict, **ANSWERS})
-def design_update(request: HttpRequest, pk: int, payload: DesignUpdate) -> Any:
+def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> Any:
     design = _design(request, pk, need="edit")
     try:
         check_limits(payload)
@@ -224,8 +224,9 @@ def _workload_name(manifest: Manifest) -> str:
 
 
 EXPORT_CONTENT = {
-    "application/yaml": {"schema": {"type": "string"}},
-    "application/json": {"schema": {"type": "string"}},
+    # No schema: a YAML stream of one or more documents (the user's text) is not one JSON value.
+    "application/yaml": {},
+    "application/json": {"schema": {"type": "object", "description": "one object, or a v1 List"}},
 }
 
 
@@ -236,7 +237,11 @@ EXPORT_CONTENT = {
     openapi_extra={"responses": {200: {"description": "The manifest", "content": EXPORT_CONTENT}}},
 )
 def design_export(
-    request: HttpRequest, pk: int, kind: Kind | None = None, format: Format = "yaml", annotations: bool = True
+    request: HttpRequest,
+    pk: DesignId,
+    kind: Kind | None = None,
+    format: Format = "yaml",
+    annotations: bool = True,
 ) -> Any:
     """The latest revision as any workload kind, YAML or JSON (as /designs/<id>/export.yaml)."""
     design = _design(request, pk)

@@ -34,6 +34,7 @@ PUBLIC = {
     "openapi-json",
     "openapi-view",
     "api-root",
+    "api-not-found",  # a JSON 404 for any other path under /api/
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff-only sign-in
 MISSING = 987_654
