@@ -1,23 +1,38 @@
-"""Saving designs: every save is a new immutable Revision; a stale base is a conflict.
+"""Saving designs: every save is a new immutable Revision; a stale base is merged or a conflict.
 
 Concurrency: the design row is locked (SELECT ... FOR UPDATE on PostgreSQL; an IMMEDIATE
 transaction on SQLite takes the write lock at BEGIN), the base revision number is compared with
 the latest, and only then is revision latest+1 written. Two simultaneous saves from the same
 base: one lands, the other gets StaleRevision with the revision that won.
+
+save_content is the save of a draft: no revision when nothing changed, and a stale base merged
+three ways (designer.pod.merge) with the latest; only overlapping changes come back as a
+conflict, which save_resolution then saves with the user's per-field choices.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
 from designer.models import Design, Revision
 from designer.pod.findings import count_by_severity
+from designer.pod.merge import (
+    MergeResult,
+    Parts,
+    Side,
+    describe_changes,
+    describe_choices,
+    merge_parts,
+    resolve,
+)
+from designer.pod.model import PodView
 from designer.pod.roles import Role, container_names, roles_for
-from designer.pod.workloads import pod_spec
 
 
 class StaleRevision(Exception):
@@ -79,13 +94,9 @@ def db_text(text: str) -> str:
 
 
 def _search_text(design: Design, content: Content) -> str:
-    spec = pod_spec(content.document)
     parts = [design.name, design.description]
-    for key in ("initContainers", "containers"):
-        items = spec.get(key)
-        for c in items if isinstance(items, list) else []:
-            if isinstance(c, dict):
-                parts += [str(c.get("name", "")), str(c.get("image", ""))]
+    for c in PodView.of(content.document).containers():
+        parts += [str(c.get("name", "")), str(c.get("image", ""))]
     return db_text(" ".join(parts).lower())
 
 
@@ -148,3 +159,148 @@ def create_design(owner: Any, name: str, content: Content, **fields: Any) -> Des
         )
         save_revision(design, content, owner, message="Created")
     return design
+
+
+# --- saving a draft: unchanged, saved, merged or conflict ------------------------------------
+
+# Each attempt merges against the latest revision and writes only if it is still the latest
+# (save_revision's lock and compare); a save landing in between means merging again.
+SAVE_ATTEMPTS = 5
+
+
+@dataclass
+class SaveOutcome:
+    """What a save came to.
+
+    unchanged: nothing differs from the latest revision: none was created (`revision` is the
+    latest). saved / merged: `revision` is the new one; merged means the base was stale and the
+    latest's changes were combined with mine (`merge` says which paths). conflict: nothing was
+    saved; `revision` is the latest, `base` the revision the edit started from, `mine` the edit,
+    `merge.conflicts` the overlapping paths.
+    """
+
+    kind: Literal["unchanged", "saved", "merged", "conflict"]
+    revision: Revision
+    merge: MergeResult[Parts] | None = None
+    base: Revision | None = None
+    mine: Content | None = None
+
+
+def save_content(
+    design: Design, content: Content, author: Any, message: str = "", base_number: int | None = None
+) -> SaveOutcome:
+    """Save a draft's content edited from revision base_number (None: on top of the latest)."""
+    return _save_merging(design, content, author, message, base_number, [])
+
+
+def save_resolution(
+    design: Design,
+    content: Content,
+    author: Any,
+    message: str,
+    base_number: int,
+    theirs_number: int,
+    choices: Mapping[str, Side],
+) -> SaveOutcome:
+    """Save mine merged with revision theirs_number, each conflict taking the chosen side.
+
+    The choices answer the conflicts of merging base_number, theirs_number and mine (as the
+    conflict outcome showed them); a choice missing or for another path raises
+    designer.pod.merge.UnresolvedConflicts. The result is saved on top of theirs_number, so a
+    save that landed since is merged in turn (or is a new conflict).
+    """
+    base, theirs = _revision(design, base_number), _revision(design, theirs_number)
+    mine = _normalised(content, base)
+    result = merge_parts(_parts(Content.of(base)), _parts(Content.of(theirs)), _parts(mine))
+    resolved = _content(resolve(result, choices))
+    note = f"resolved against {_since(design, base, theirs)}: {describe_choices(choices)}"
+    return _save_merging(design, resolved, author, message, theirs_number, [note])
+
+
+def _save_merging(
+    design: Design, content: Content, author: Any, message: str, base_number: int | None, notes: list[str]
+) -> SaveOutcome:
+    for _attempt in range(SAVE_ATTEMPTS):
+        current = Design.objects.select_related("latest").get(pk=design.pk).latest
+        if current is None:
+            return SaveOutcome("saved", save_revision(design, content, author, _noted(message, notes)))
+        latest: Revision = current
+        if base_number is None or base_number == latest.number:
+            mine = _normalised(content, latest)
+            if _same_content(mine, Content.of(latest)):
+                return SaveOutcome("unchanged", latest)
+            kind: Literal["saved", "merged"] = "saved"
+            to_save, result, merge_notes = mine, None, notes
+        else:
+            base = _revision(design, base_number)
+            mine = _normalised(content, base)
+            result = merge_parts(_parts(Content.of(base)), _parts(Content.of(latest)), _parts(mine))
+            if result.conflicts:
+                return SaveOutcome("conflict", latest, result, base, mine)
+            to_save = _content(result.merged)
+            if _same_content(to_save, Content.of(latest)):
+                return SaveOutcome("unchanged", latest, result, base, mine)
+            kind = "merged"
+            merge_notes = [
+                *notes,
+                f"merged with {_since(design, base, latest)}: {describe_changes(result.changes)}",
+            ]
+        try:
+            revision = save_revision(
+                design, to_save, author, _noted(message, merge_notes), base_number=latest.number
+            )
+        except StaleRevision:
+            continue
+        return SaveOutcome(kind, revision, result, None, mine)
+    raise StaleRevision(latest)
+
+
+def _revision(design: Design, number: int) -> Revision:
+    """A revision of the design; an unknown number is as stale as can be."""
+    revision = design.revisions.filter(number=number).first()
+    if revision is None:
+        latest = Design.objects.get(pk=design.pk).latest
+        if latest is None:
+            raise Revision.DoesNotExist(f"design {design.pk} has no revision {number}")
+        raise StaleRevision(latest)
+    return revision
+
+
+def _normalised(content: Content, base: Revision) -> Content:
+    """Roles for exactly the document's containers, and the position the edit started from."""
+    position = content.position if content.position is not None else base.position
+    return Content(
+        content.document, content.companions, normalise_roles(content.document, content.roles), position
+    )
+
+
+def _parts(content: Content) -> Parts:
+    return Parts(content.document, content.companions, content.roles, content.position or 0)
+
+
+def _content(parts: Parts) -> Content:
+    return Content(parts.document, parts.companions, parts.roles, parts.position)
+
+
+def _same_content(a: Content, b: Content) -> bool:
+    """Equal with key order (the user's text keeps it) and position."""
+
+    def key(c: Content) -> str:
+        return json.dumps([c.document, c.companions, c.roles, c.position or 0])
+
+    return key(a) == key(b)
+
+
+def _since(design: Design, base: Revision, latest: Revision) -> str:
+    """'r5 by alice', 'r4-r6 by bob, alice': the revisions saved since the edit started."""
+    between = design.revisions.filter(number__gt=base.number, number__lte=latest.number).select_related(
+        "author"
+    )
+    authors = list(dict.fromkeys(r.author.get_username() for r in between.order_by("number") if r.author))
+    first = base.number + 1
+    numbers = f"r{latest.number}" if first >= latest.number else f"r{first}-r{latest.number}"
+    return f"{numbers} by {', '.join(authors)}" if authors else numbers
+
+
+def _noted(message: str, notes: list[str]) -> str:
+    return " ".join([message, *(f"({note})" for note in notes)]).strip()

@@ -29,6 +29,7 @@ from designer.pod.edits import (
     unique_port_name,
     used_ports,
 )
+from designer.pod.model import ALL_GROUPS, APP, INIT, PodView
 from designer.pod.roles import Role, Roles, image_basename
 from designer.pod.workloads import pod_spec
 
@@ -74,28 +75,18 @@ def _security_context(uid: int = 65532) -> dict[str, Any]:
     }
 
 
-def _all(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        c
-        for key in ("initContainers", "containers", "ephemeralContainers")
-        for c in (spec.get(key) or [])
-        if isinstance(c, dict)
-    ]
-
-
 def _container_names(document: dict[str, Any]) -> set[str]:
-    return {c["name"] for c in _all(pod_spec(document)) if isinstance(c.get("name"), str)}
+    return set(PodView.of(document).names(*ALL_GROUPS))
 
 
 def _volume_names(document: dict[str, Any]) -> set[str]:
-    volumes = pod_spec(document).get("volumes")
-    return {v["name"] for v in volumes or [] if isinstance(v, dict) and isinstance(v.get("name"), str)}
+    return {v["name"] for v in PodView.of(document).volumes() if isinstance(v.get("name"), str)}
 
 
 def _port_names(document: dict[str, Any]) -> set[str]:
     return {
         p["name"]
-        for c in _all(pod_spec(document))
+        for c in PodView.of(document).containers(*ALL_GROUPS)
         for p in c.get("ports") or []
         if isinstance(p, dict) and isinstance(p.get("name"), str)
     }
@@ -103,7 +94,7 @@ def _port_names(document: dict[str, Any]) -> set[str]:
 
 def _main_name(document: dict[str, Any], roles: Roles, main: str | None) -> str:
     """The main to wire against: the one asked for, else the main role, else the first app container."""
-    app = [c.get("name") for c in pod_spec(document).get("containers") or [] if isinstance(c, dict)]
+    app = [c.get("name") for c in PodView.of(document).containers(APP)]
     if main is not None:
         if main not in app:
             raise EditError(f"no app container named {main!r} (the main must be in spec.containers)")
@@ -119,10 +110,10 @@ def _main_name(document: dict[str, Any], roles: Roles, main: str | None) -> str:
 
 def _main_container(document: dict[str, Any], name: str) -> dict[str, Any]:
     """The main container inside a document we own (already a copy)."""
-    for c in pod_spec(document).get("containers") or []:
-        if isinstance(c, dict) and c.get("name") == name:
-            return c
-    raise EditError(f"no app container named {name!r}")
+    slot = PodView.of(document).find(name, APP)
+    if slot is None:
+        raise EditError(f"no app container named {name!r}")
+    return slot.container
 
 
 def _with_main(
@@ -203,11 +194,7 @@ def _place_helper(
     if native:
         helper["restartPolicy"] = "Always"
         # Before the run-to-completion inits, so they can already use it.
-        inits = pod_spec(document).get("initContainers") or []
-        index = next(
-            (i for i, c in enumerate(inits) if isinstance(c, dict) and c.get("restartPolicy") != "Always"),
-            None,
-        )
+        index = next((s.index for s in PodView.of(document).slots(INIT) if not s.native), None)
         return add_container(document, roles, helper, role, init=True, index=index)
     return add_container(document, roles, helper, role)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from designer.pod.links import Wiring, pod_wiring
+from designer.pod.model import APP, INIT, PodView
 from designer.pod.roles import Role, container_ports, is_native_sidecar, roles_for
 from designer.pod.workloads import pod_metadata, pod_spec
 
@@ -148,16 +149,16 @@ class _Item:
         self.index = index
         self.container = container
         self.name = _name(container, f"{group}[{index}]")
-        self.native = group == "initContainers" and is_native_sidecar(container)
+        self.native = group == INIT and is_native_sidecar(container)
         if role == "mesh-proxy":  # injected as a native sidecar or not, it is the mesh's proxy
             self.role = role
         else:
-            self.role = "native" if self.native else ("init" if group == "initContainers" else role)
-        if self.role == "init" and group == "containers":
+            self.role = "native" if self.native else ("init" if group == INIT else role)
+        if self.role == "init" and group == APP:
             self.role = "sidecar"
-        prefix = "i" if group == "initContainers" else "c"
+        prefix = "i" if group == INIT else "c"
         self.node = f"{prefix}{index}"
-        self.id = f"{'init' if group == 'initContainers' else 'container'}-{self.name}"
+        self.id = f"{'init' if group == INIT else 'container'}-{self.name}"
 
 
 # --- findings -------------------------------------------------------------------------------
@@ -410,16 +411,16 @@ def build_dot(
         document = {}
     spec = pod_spec(document)
     role_of = _safe_roles(document, roles)
+    view = PodView(spec)
     items = [
-        _Item(group, index, container, role_of.get(_name(container, ""), "sidecar"))
-        for group in ("initContainers", "containers")
-        for index, container in enumerate(_dicts(spec.get(group)))
+        _Item(slot.group, slot.index, slot.container, role_of.get(_name(slot.container, ""), "sidecar"))
+        for slot in view.slots()
     ]
-    inits = [item for item in items if item.group == "initContainers"]
-    apps = [item for item in items if item.group == "containers"]
+    inits = [item for item in items if item.group == INIT]
+    apps = [item for item in items if item.group == APP]
     natives = [item for item in inits if item.native]
     running = natives + apps
-    volumes = _dicts(spec.get("volumes"))
+    volumes = view.volumes()
     volume_names = [_name(volume, f"volumes[{i}]") for i, volume in enumerate(volumes)]
     marks = _Marks(findings, items, volume_names)
 
@@ -654,10 +655,11 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
         document = {}
     spec = pod_spec(document)
     role_of = _safe_roles(document, roles)
-    inits = [_Item("initContainers", i, c, "init") for i, c in enumerate(_dicts(spec.get("initContainers")))]
+    view = PodView(spec)
+    inits = [_Item(s.group, s.index, s.container, "init") for s in view.slots(INIT)]
     apps = [
-        _Item("containers", i, c, role_of.get(_name(c, ""), "sidecar"))
-        for i, c in enumerate(_dicts(spec.get("containers")))
+        _Item(s.group, s.index, s.container, role_of.get(_name(s.container, ""), "sidecar"))
+        for s in view.slots(APP)
     ]
     natives = [item for item in inits if item.native]
     out = [

@@ -21,6 +21,7 @@ import json
 import re
 from typing import Any
 
+from designer.pod.model import ALL_GROUPS, APP, EPHEMERAL, INIT, PodView
 from designer.pod.roles import (
     DEFAULT_CONTAINER_ANNOTATION,
     ROLES_ANNOTATION,
@@ -33,7 +34,6 @@ from designer.pod.roles import (
 from designer.pod.rules.waivers import WAIVERS_ANNOTATION, Waiver, encode_waivers, parse_waivers
 from designer.pod.workloads import WORKLOAD_KINDS, pod_metadata, pod_spec, template_keys, writable_annotations
 
-CONTAINER_KEYS = ("initContainers", "containers", "ephemeralContainers")
 # Annotations whose KEY ends with a container name (AppArmor before 1.30, kubectl's old default).
 _PER_CONTAINER_ANNOTATION_PREFIXES = ("container.apparmor.security.beta.kubernetes.io/",)
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
@@ -87,28 +87,20 @@ def _list(spec: dict[str, Any], key: str) -> list[Any]:
     return items
 
 
-def _items(spec: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items = spec.get(key)
-    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
-
-
 def _all_containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for key in CONTAINER_KEYS for c in _items(spec, key)]
+    return PodView(spec).containers(*ALL_GROUPS)
 
 
 def _names(spec: dict[str, Any]) -> set[str]:
-    return {c["name"] for c in _all_containers(spec) if isinstance(c.get("name"), str)}
+    return set(PodView(spec).names(*ALL_GROUPS))
 
 
 def _locate(spec: dict[str, Any], name: str) -> tuple[str, int]:
     """(list key, index) of the container called name; EditError when there is none."""
-    for key in CONTAINER_KEYS:
-        items = spec.get(key)
-        if isinstance(items, list):
-            for i, c in enumerate(items):
-                if isinstance(c, dict) and c.get("name") == name:
-                    return key, i
-    raise EditError(f"no container named {name!r}")
+    slot = PodView(spec).find(name)
+    if slot is None:
+        raise EditError(f"no container named {name!r}")
+    return slot.group, slot.index
 
 
 def _check_new_name(name: Any, existing: set[str], what: str = "container") -> str:
@@ -256,7 +248,7 @@ def add_container(
     new = copy.deepcopy(container)
     if init and role != Role.INIT and not is_native_sidecar(new):
         new["restartPolicy"] = "Always"
-    items = _list(spec, "initContainers" if init else "containers")
+    items = _list(spec, INIT if init else APP)
     position = len(items) if index is None else _clamp(index, 0, len(items))
     items.insert(position, new)
     new_roles = set_role(roles, name, role)
@@ -270,14 +262,14 @@ def remove_container(document: dict[str, Any], roles: Roles, name: str) -> tuple
     spec = _spec(result)
     key, index = _locate(spec, name)
     items = spec[key]
-    if key == "containers" and len(_items(spec, "containers")) <= 1:
+    if key == APP and len(PodView(spec).containers(APP)) <= 1:
         raise EditError(f"{name!r} is the only app container; a pod needs at least one")
     del items[index]
-    if not items and key != "containers":
+    if not items and key != APP:
         del spec[key]
     new_roles = {n: r for n, r in roles.items() if n != name}
     if roles.get(name) == Role.MAIN:
-        successor = next((c.get("name") for c in _items(spec, "containers")), None)
+        successor = next((c.get("name") for c in PodView(spec).containers(APP)), None)
         if isinstance(successor, str):
             new_roles = set_role(new_roles, successor, Role.MAIN)
     annotations = _annotations(result)
@@ -393,21 +385,21 @@ def set_native_sidecar(
     spec = _spec(result)
     key, index = _locate(spec, name)
     new_roles = dict(roles)
-    if key == "ephemeralContainers":
+    if key == EPHEMERAL:
         raise EditError(f"{name!r} is an ephemeral container")
     container = spec[key][index]
     if native:
-        if key == "initContainers":
+        if key == INIT:
             if not is_native_sidecar(container):
                 container["restartPolicy"] = "Always"
                 if new_roles.get(name, Role.INIT) == Role.INIT:
                     new_roles[name] = Role.SIDECAR
         else:
-            if len(_items(spec, "containers")) <= 1:
+            if len(PodView(spec).containers(APP)) <= 1:
                 raise EditError(f"{name!r} is the only app container; a pod needs at least one")
             del spec[key][index]
             container["restartPolicy"] = "Always"
-            inits = _list(spec, "initContainers")
+            inits = _list(spec, INIT)
             ports = set(container_ports(container))
             position = next(
                 (
@@ -421,7 +413,7 @@ def set_native_sidecar(
             if new_roles.get(name) in (None, Role.INIT):
                 new_roles[name] = Role.SIDECAR
     else:
-        if key == "containers":
+        if key == APP:
             return result, new_roles
         if not is_native_sidecar(container):
             raise EditError(f"{name!r} is a run-to-completion init container, not a sidecar")
@@ -429,7 +421,7 @@ def set_native_sidecar(
         if not spec[key]:
             del spec[key]
         container.pop("restartPolicy", None)
-        _list(spec, "containers").append(container)
+        _list(spec, APP).append(container)
         if new_roles.get(name) in (None, Role.INIT):
             new_roles[name] = Role.SIDECAR
     _sync_role_annotations(result, new_roles)
@@ -477,7 +469,7 @@ def rename_container(
 
 
 def _volume_names(spec: dict[str, Any]) -> set[str]:
-    return {v["name"] for v in _items(spec, "volumes") if isinstance(v.get("name"), str)}
+    return {v["name"] for v in PodView(spec).volumes() if isinstance(v.get("name"), str)}
 
 
 def _locate_volume(spec: dict[str, Any], name: str) -> int:

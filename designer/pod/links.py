@@ -26,6 +26,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from designer.pod.model import APP, PodView
+
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 ANY_HOSTS = frozenset({"", "0.0.0.0", "*", "::", "[::]"})
 
@@ -965,26 +967,21 @@ def pod_wiring(
     serving: dict[int, list[Listener]] = {}
     order: list[tuple[str, bool]] = []
     containers: dict[str, tuple[dict[str, Any], bool]] = {}
-    for group in ("initContainers", "containers"):
-        for index, container in _dicts(spec.get(group)):
-            given = container.get("name")
-            name: str = given if isinstance(given, str) else f"{group}[{index}]"
-            listeners, targets = container_wiring(
-                container, volumes=volumes, maps=maps, context_key=context_key
-            )
-            if given != name:  # container_wiring named them '' (a nameless container)
-                listeners = [lst._replace(container=name) for lst in listeners]
-                targets = [t._replace(container=name) for t in targets]
-            wiring.listeners[name] = listeners
-            wiring.targets[name] = targets
-            concurrent = group == "containers" or (
-                native_sidecars and container.get("restartPolicy") == "Always"
-            )
-            order.append((name, concurrent))
-            containers[name] = (container, concurrent)
-            if concurrent:
-                for listener in listeners:
-                    serving.setdefault(listener.port, []).append(listener)
+    for slot in PodView(spec).slots():
+        container = slot.container
+        name: str = slot.name if slot.name is not None else f"{slot.group}[{slot.index}]"
+        listeners, targets = container_wiring(container, volumes=volumes, maps=maps, context_key=context_key)
+        if slot.name is None:  # container_wiring named them '' (a nameless container)
+            listeners = [lst._replace(container=name) for lst in listeners]
+            targets = [t._replace(container=name) for t in targets]
+        wiring.listeners[name] = listeners
+        wiring.targets[name] = targets
+        concurrent = slot.group == APP or (native_sidecars and slot.native)
+        order.append((name, concurrent))
+        containers[name] = (container, concurrent)
+        if concurrent:
+            for listener in listeners:
+                serving.setdefault(listener.port, []).append(listener)
     _own_server_pairs(wiring, serving, containers)
     for name, _ in order:
         for target in wiring.targets[name]:

@@ -16,15 +16,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from designer.pod.model import APP, INIT, PodView, is_native_sidecar
 from designer.pod.quantity import quantity_or_none
-from designer.pod.roles import is_native_sidecar
 
 QOS_RESOURCES = ("cpu", "memory")
-
-
-def _list(spec: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items = spec.get(key)
-    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
 
 
 def _quantities(resources: Any, key: str) -> dict[str, Decimal]:
@@ -108,8 +103,8 @@ def effective_resources(spec: object) -> dict[str, Any]:
     """
     if not isinstance(spec, dict):
         spec = {}
-    init = _list(spec, "initContainers")
-    app = _list(spec, "containers")
+    view = PodView(spec)
+    init, app = view.containers(INIT), view.containers(APP)
     init_limits = [container_limits(c) for c in init]
     app_limits = [container_limits(c) for c in app]
     init_requests = [
@@ -172,7 +167,7 @@ def _qos_sources(spec: dict[str, Any]) -> list[tuple[dict[str, Decimal], dict[st
                 _quantities(pod_resources, "limits"),
             )
         ]
-    return [container_quantities(c) for c in _list(spec, "initContainers") + _list(spec, "containers")]
+    return [container_quantities(c) for c in PodView(spec).containers()]
 
 
 def _qos(sources: Iterable[tuple[dict[str, Decimal], dict[str, Decimal]]]) -> str:

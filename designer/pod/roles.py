@@ -13,6 +13,8 @@ import re
 from enum import StrEnum
 from typing import Any
 
+from designer.pod.model import APP, INIT, PodView
+from designer.pod.model import is_native_sidecar as is_native_sidecar  # long imported from here
 from designer.pod.workloads import pod_metadata, pod_spec, pod_template, writable_annotations
 
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -89,22 +91,9 @@ def image_basename(image: Any) -> str:
     return last.split(":", 1)[0].lower()
 
 
-def is_native_sidecar(container: Any) -> bool:
-    """An init container with restartPolicy Always keeps running beside the app (KEP-753)."""
-    return isinstance(container, dict) and container.get("restartPolicy") == "Always"
-
-
-def _containers(spec: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items = spec.get(key)
-    if not isinstance(items, list):
-        return []
-    return [c for c in items if isinstance(c, dict) and isinstance(c.get("name"), str)]
-
-
 def container_names(document: dict[str, Any]) -> list[str]:
     """All container names, init containers first, in document order."""
-    spec = pod_spec(document)
-    return [c["name"] for key in ("initContainers", "containers") for c in _containers(spec, key)]
+    return PodView.of(document).names()
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -174,22 +163,22 @@ class Mesh:
             self.pending.add("istio")
         if str(marks.get("linkerd.io/inject", "")).lower() == "enabled":
             self.pending.add("linkerd")
-        for group in ("initContainers", "containers"):
-            for c in _containers(spec, group):
-                name = c["name"]
-                runs = group == "containers" or is_native_sidecar(c)
-                mesh, reason = self._proxy_evidence(
-                    c, name, injected["containers"] | injected["initContainers"], linkerd
-                )
-                if runs and mesh:
-                    self.proxies[name] = reason
+        for slot in PodView(spec).slots():
+            c, name = slot.container, slot.name
+            if name is None:
+                continue
+            mesh, reason = self._proxy_evidence(
+                c, name, injected["containers"] | injected["initContainers"], linkerd
+            )
+            if slot.runs and mesh:
+                self.proxies[name] = reason
+                self.kinds.add(mesh)
+                continue
+            if not slot.runs:
+                mesh, reason = self._init_evidence(c, name, injected["initContainers"])
+                if mesh:
+                    self.inits[name] = reason
                     self.kinds.add(mesh)
-                    continue
-                if not runs:
-                    mesh, reason = self._init_evidence(c, name, injected["initContainers"])
-                    if mesh:
-                        self.inits[name] = reason
-                        self.kinds.add(mesh)
 
     @staticmethod
     def _proxy_evidence(
@@ -303,7 +292,8 @@ def explain_roles(
     spec = pod_spec(document)
     result: dict[str, tuple[Role, str]] = {}
     mesh = mesh if mesh is not None else Mesh(document)  # a lint passes the one it detected
-    for c in _containers(spec, "initContainers"):
+    view = PodView(spec)
+    for c in view.named(INIT):
         name = c["name"]
         if name in mesh.proxies:
             result[name] = (Role.MESH_PROXY, mesh.proxies[name])
@@ -313,7 +303,7 @@ def explain_roles(
             result[name] = (Role.INIT, f"mesh init container: {mesh.inits[name]}")
         else:
             result[name] = (Role.INIT, "runs to completion before the app starts")
-    app = _containers(spec, "containers")
+    app = view.named(APP)
     for c in app:
         if c["name"] in mesh.proxies:
             result[c["name"]] = (Role.MESH_PROXY, mesh.proxies[c["name"]])
@@ -329,8 +319,8 @@ def explain_roles(
     helpers_by_wiring = _observers(wiring, spec)
     candidates = [c["name"] for c in app if c["name"] not in mesh.proxies]
     main, why = _choose_main(document, spec, candidates, wiring, helpers_by_wiring, pinned)
-    by_name = {c["name"]: c for key in ("initContainers", "containers") for c in _containers(spec, key)}
-    for c in app + [c for c in _containers(spec, "initContainers") if is_native_sidecar(c)]:
+    by_name = {c["name"]: c for c in view.named()}
+    for c in app + [c for c in view.named(INIT) if is_native_sidecar(c)]:
         name = c["name"]
         if name in mesh.proxies:
             continue
@@ -354,7 +344,7 @@ def _observers(wiring: Any, spec: dict[str, Any]) -> set[str]:
         purposes = {lst.purpose for lst in listeners}
         if listeners and purposes <= {"metrics", "health"} and "metrics" in purposes:
             result.add(name)
-    for c in _containers(spec, "containers"):
+    for c in PodView(spec).named(APP):
         if _ADAPTER_IMAGES.match(image_basename(c.get("image"))):
             result.add(c["name"])
     return result
@@ -373,7 +363,7 @@ def _choose_main(
         return pinned_main, "set by the design (roles annotation or --roles)"
     if len(candidates) == 1:
         return candidates[0], "the only application container" + (
-            " besides the mesh proxy" if len(_containers(spec, "containers")) > 1 else ""
+            " besides the mesh proxy" if len(PodView(spec).named(APP)) > 1 else ""
         )
     score: dict[str, int] = dict.fromkeys(candidates, 0)
     why: dict[str, list[str]] = {n: [] for n in candidates}
@@ -418,7 +408,7 @@ _SIGNALS_OTHERS = re.compile(r"\b(?:pkill|killall)\b|\bkill\s+-[A-Z0-9]+\s+[0-9]
 
 
 def _looks_like_helper(spec: dict[str, Any], name: str) -> bool:
-    container = next((c for c in _containers(spec, "containers") if c["name"] == name), {})
+    container = next((c for c in PodView(spec).named(APP) if c["name"] == name), {})
     base = image_basename(container.get("image"))
     if _SIGNALS_OTHERS.search(_words(container)):
         return True
