@@ -153,26 +153,38 @@ class DesignUpdate(Schema):
     pss: Level | None = Field(None, description="the level the namespace enforces; null: not checked")
 
 
+class Change(Schema):
+    path: str
+    side: Literal["theirs", "mine"] = Field(description="theirs: saved since the base; mine: this update")
+
+
 class SaveResult(Schema):
-    """`saved` (on the base), `merged` (on a newer revision, `merged_paths` the changes it kept),
-    or `unchanged` (nothing differed: no revision was made)."""
+    """`saved` (on the latest revision), `merged` (base_revision was stale: the changes saved
+    since and this update's touched different paths, all kept: `merged_paths`), or `unchanged`
+    (nothing differed from the latest revision: no revision was created; `revision` is the latest)."""
 
     outcome: Literal["saved", "merged", "unchanged"]
     detail: str
     merged_paths: list[str]
+    changes: list[Change]
     design: DesignSummary
     revision: RevisionOut
 
 
 class ConflictItem(Schema):
     path: str
-    base: Any = Field(description="the value in base_revision (null: absent)")
+    base: Any = Field(description="the value in base_revision")
     theirs: Any = Field(description="the value in the latest revision")
     mine: Any = Field(description="the value this update sends")
+    absent: list[Literal["base", "theirs", "mine"]] = Field(
+        description="the sides where the path holds nothing (their value shows as null)"
+    )
 
 
 class Conflict(Error):
-    """409: both sides changed the same paths differently since base_revision; nothing saved."""
+    """409, nothing saved: the latest revision and this update changed the same paths
+    differently since base_revision (`conflicts`), or base_revision is not a revision of the
+    design (`conflicts` empty). `current_revision` is the latest: merge by hand and retry."""
 
     conflicts: list[ConflictItem]
     current_revision: RevisionOut

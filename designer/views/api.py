@@ -41,7 +41,7 @@ from designer.pod.manifest import (
     check_json_limits,
     load_manifest,
 )
-from designer.revisions import Content, StaleRevision, create_design, save_revision
+from designer.revisions import Content, SaveOutcome, StaleRevision, create_design, save_content
 
 router = Router()
 # The design's id; a number no database integer holds is refused (400), not an overflow.
@@ -179,28 +179,53 @@ def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> 
         return manifest_error(exc)
     if isinstance(content, str):
         return Status(400, {"error": content})
+    previous_pss = design.pss_level
     if "pss" in payload.model_fields_set:  # the level the namespace enforces; null: not checked
         design.pss_level = payload.pss or ""
         design.save(update_fields=["pss_level"])
     try:
-        revision = save_revision(
-            design, content, request.user, payload.message, base_number=payload.base_revision
-        )
-    except StaleRevision as exc:
-        return Status(
-            409,
-            {
-                "error": f"Revision {exc.current.number} was saved since revision {payload.base_revision}.",
-                "conflicts": [],
-                "current_revision": revision_data(exc.current),
-            },
-        )
+        outcome = save_content(design, content, request.user, payload.message, payload.base_revision)
+    except StaleRevision as exc:  # a base this design never had, or saves racing past every retry
+        outcome = SaveOutcome("conflict", exc.current)
+    if outcome.kind == "conflict":
+        if design.pss_level != previous_pss:  # nothing of a refused update stays
+            design.pss_level = previous_pss
+            design.save(update_fields=["pss_level"])
+        return Status(409, _conflict(outcome, payload.base_revision))
+    design.refresh_from_db()
+    changes = outcome.merge.changes if outcome.merge else []
     return {
-        "outcome": "saved",
-        "detail": f"Saved revision {revision.number}.",
-        "merged_paths": [],
+        "outcome": outcome.kind,
+        "detail": _detail(outcome),
+        "merged_paths": [c.path for c in changes],
+        "changes": [{"path": c.path, "side": c.side} for c in changes],
         "design": design_summary(request, design),
-        "revision": revision_data(revision),
+        "revision": revision_data(outcome.revision),
+    }
+
+
+def _detail(outcome: SaveOutcome) -> str:
+    number = outcome.revision.number
+    if outcome.kind == "unchanged":
+        return f"Nothing changed: revision {number} stays the latest and no revision was created."
+    if outcome.kind == "merged":
+        return f"Merged with the revisions saved since the base and saved as revision {number}."
+    return f"Saved revision {number}."
+
+
+def _conflict(outcome: SaveOutcome, base: int) -> dict[str, Any]:
+    latest = outcome.revision
+    conflicts = outcome.merge.conflicts if outcome.merge else []
+    if conflicts:
+        error = f"Revision {latest.number} changed the same fields since revision {base}; nothing was saved."
+    elif outcome.base is None and base > latest.number:
+        error = f"Revision {base} does not exist; the latest is revision {latest.number}."
+    else:
+        error = f"Revision {latest.number} was saved since revision {base}; nothing was saved."
+    return {
+        "error": error,
+        "conflicts": [c.as_dict() for c in conflicts],
+        "current_revision": revision_data(latest),
     }
 
 
