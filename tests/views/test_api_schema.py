@@ -28,8 +28,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = 30
 
 
-@pytest.fixture(scope="module")
-def schema() -> Any:
+@pytest.fixture
+def schema(db: None) -> Any:
+    # Loaded per test: a request through the WSGI handler touches the database connections.
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
