@@ -75,7 +75,7 @@ def _put(client: Any, design: Any, token: str, body: dict[str, Any]) -> Any:
 
 
 def _with_images(document: dict[str, Any], **images: str) -> dict[str, Any]:
-    changed = json.loads(json.dumps(document))
+    changed: dict[str, Any] = json.loads(json.dumps(document))
     for container in changed["spec"]["containers"]:
         container["image"] = images.get(container["name"], container["image"])
     return changed
