@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema, Status
 
-from designer.access import Need, get_design_for_user, permissions, visible_designs
+from designer.access import get_design_for_user, permissions, visible_designs
 from designer.api_schemas import (
     ChooseError,
     Conflict,
@@ -97,10 +97,6 @@ def design_detail(request: HttpRequest, design: Design) -> dict[str, Any]:
     }
 
 
-def _design(request: HttpRequest, pk: int, need: Need = "view") -> Design:
-    return get_design_for_user(request.user, pk, need=need)
-
-
 def manifest_error(exc: ManifestError) -> Status[dict[str, Any]]:
     """400 with the loader's message (and where), or the workloads to choose from."""
     if isinstance(exc, MultipleWorkloads):
@@ -166,12 +162,12 @@ def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
 
 @router.get("/designs/{int:pk}", response={200: DesignDetail, **ANSWERS}, url_name="design")
 def design_read(request: HttpRequest, pk: DesignId) -> Any:
-    return design_detail(request, _design(request, pk))
+    return design_detail(request, get_design_for_user(request.user, pk))
 
 
 @router.put("/designs/{int:pk}", response={200: SaveResult, 409: Conflict, **ANSWERS})
 def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> Any:
-    design = _design(request, pk, need="edit")
+    design = get_design_for_user(request.user, pk, need="edit")
     try:
         check_limits(payload)
         content = _content(payload)
@@ -179,18 +175,8 @@ def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> 
         return manifest_error(exc)
     if isinstance(content, str):
         return Status(400, {"error": content})
-    previous_pss = design.pss_level
-    if "pss" in payload.model_fields_set:  # the level the namespace enforces; null: not checked
-        design.pss_level = payload.pss or ""
-        design.save(update_fields=["pss_level"])
-    try:
-        outcome = save_content(design, content, request.user, payload.message, payload.base_revision)
-    except StaleRevision as exc:  # a base this design never had, or saves racing past every retry
-        outcome = SaveOutcome("conflict", exc.current)
+    outcome = _save(design, content, request, payload)
     if outcome.kind == "conflict":
-        if design.pss_level != previous_pss:  # nothing of a refused update stays
-            design.pss_level = previous_pss
-            design.save(update_fields=["pss_level"])
         return Status(409, _conflict(outcome, payload.base_revision))
     design.refresh_from_db()
     changes = outcome.merge.changes if outcome.merge else []
@@ -202,6 +188,23 @@ def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> 
         "design": design_summary(request, design),
         "revision": revision_data(outcome.revision),
     }
+
+
+def _save(design: Design, content: Content, request: HttpRequest, payload: DesignUpdate) -> SaveOutcome:
+    """save_content, with the update's `pss` (the level the namespace enforces; null: none)
+    set for the lint counts of the save, and put back when nothing is saved."""
+    previous = design.pss_level
+    if "pss" in payload.model_fields_set:
+        design.pss_level = payload.pss or ""
+        design.save(update_fields=["pss_level"])
+    try:
+        outcome = save_content(design, content, request.user, payload.message, payload.base_revision)
+    except StaleRevision as exc:  # a base this design never had, or saves racing past every retry
+        outcome = SaveOutcome("conflict", exc.current)
+    if outcome.kind == "conflict" and design.pss_level != previous:
+        design.pss_level = previous
+        design.save(update_fields=["pss_level"])
+    return outcome
 
 
 def _detail(outcome: SaveOutcome) -> str:
@@ -269,7 +272,7 @@ def design_export(
     annotations: bool = True,
 ) -> Any:
     """The latest revision as any workload kind, YAML or JSON (as /designs/<id>/export.yaml)."""
-    design = _design(request, pk)
+    design = get_design_for_user(request.user, pk)
     revision = design.latest
     if revision is None:  # never: designs are created with their first revision; but not a 500
         raise Http404("This design has no revision to export")
