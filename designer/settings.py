@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes answer before the host check and the HTTPS redirect (views/health.py).
+    "designer.views.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its process_exception sees a view's database failure first (designer/faults.py).
+    "designer.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"
@@ -111,11 +115,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server is refused at once; one that drops packets must not hold a worker
+    # for the kernel's TCP timeout (minutes) before the 503 (designer/faults.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sub-second timeouts and a circuit breaker (designer/cache.py): a hung Redis costs a page
+    # milliseconds, not the 10-20 s of two default socket timeouts per drawing.
+    CACHES = {
+        "default": {
+            "BACKEND": "designer.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -142,8 +158,10 @@ STORAGES = {
     "staticfiles": {
         # Hashed, compressed files once `collectstatic` has run (production); plain files before
         # that (development, tests), so a missing manifest never breaks a page.
+        # DJANGO_STATIC_MANIFEST=1 (the Dockerfile) asks for the hashed files before the first
+        # collectstatic, which is what writes staticfiles.json.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists()
+        if (STATIC_ROOT / "staticfiles.json").exists() or envbool("DJANGO_STATIC_MANIFEST", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -77,3 +77,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database failure raised outside a view (a middleware, a session save) is a 503, not a 500.
+handler500 = "designer.faults.server_error"

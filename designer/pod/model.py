@@ -14,7 +14,6 @@ diagram node and an edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from designer.pod.workloads import pod_spec
@@ -32,13 +31,22 @@ def is_native_sidecar(container: Any) -> bool:
     return isinstance(container, dict) and container.get("restartPolicy") == "Always"
 
 
-@dataclass(frozen=True, eq=False)
 class Slot:
-    """One container and where it lives: its list (group) and its position in that list."""
+    """One container and where it lives: its list (group) and its position in that list.
 
-    group: str
-    index: int
-    container: dict[str, Any]
+    A plain slotted class, not a dataclass: the diagram CLI walks containers, and importing
+    dataclasses costs its start-up a few milliseconds (tests/pod/test_cli_diagram.py).
+    """
+
+    __slots__ = ("container", "group", "index")
+
+    def __init__(self, group: str, index: int, container: dict[str, Any]) -> None:
+        self.group = group
+        self.index = index
+        self.container = container
+
+    def __repr__(self) -> str:
+        return f"Slot({self.group!r}, {self.index}, {self.name!r})"
 
     @property
     def name(self) -> str | None:

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,6 +22,9 @@ ENGINE_ENV = "POD_DESIGNER_GRAPHVIZ"
 ENGINE_NAMES = ("dot", "graphviz-pure")
 FORMATS = ("svg", "png", "dot")
 CACHE_SIZE = 256
+# A drawing that failed (the engine timed out, crashed or is missing) is not tried again for this
+# long: a broken engine would otherwise cost every page view its full timeout.
+FAILURE_SECONDS = 30.0
 SHARED_KEY_PREFIX = "pod-render:"
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -35,6 +39,8 @@ class RenderError(Exception):
 
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
+_failures: OrderedDict[str, tuple[float, str]] = OrderedDict()  # key -> (until, message)
+_clock = time.monotonic
 _shared_get: Callable[[str], bytes | None] | None = None
 _shared_set: Callable[[str, bytes], None] | None = None
 
@@ -51,6 +57,7 @@ def clear_cache() -> None:
     """Forget every render this process remembers."""
     with _cache_lock:
         _cache.clear()
+        _failures.clear()
 
 
 def _which(name: str) -> str | None:
@@ -142,7 +149,14 @@ def render(
         if isinstance(shared, bytes):
             _remember(key, shared)
             return shared
-    output = _run(path, fmt, data, timeout, max_bytes)
+    failure = _recent_failure(key)
+    if failure is not None:
+        raise RenderError(failure)
+    try:
+        output = _run(path, fmt, data, timeout, max_bytes)
+    except RenderError as exc:
+        _remember_failure(key, str(exc))
+        raise
     _remember(key, output)
     if _shared_set is not None:
         try:
@@ -160,23 +174,69 @@ def _remember(key: str, output: bytes) -> None:
             _cache.popitem(last=False)
 
 
+def _recent_failure(key: str) -> str | None:
+    with _cache_lock:
+        failure = _failures.get(key)
+        if failure is None:
+            return None
+        if failure[0] <= _clock():
+            del _failures[key]
+            return None
+        return failure[1]
+
+
+def _remember_failure(key: str, message: str) -> None:
+    with _cache_lock:
+        _failures[key] = (_clock() + FAILURE_SECONDS, message)
+        _failures.move_to_end(key)
+        while len(_failures) > CACHE_SIZE:
+            _failures.popitem(last=False)
+
+
 def _run(path: str, fmt: str, data: bytes, timeout: float, max_bytes: int) -> bytes:
     name = os.path.basename(path)
     try:
-        # subprocess.run kills the child when the timeout expires.
-        result = subprocess.run(
-            [path, f"-T{fmt}"], input=data, capture_output=True, timeout=timeout, check=False
+        # A session (process group) of its own: the timeout kills the engine and anything it
+        # started, where subprocess.run would kill the engine alone and then wait for the pipes
+        # a surviving child still holds open.
+        process = subprocess.Popen(
+            [path, f"-T{fmt}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"{name} took longer than {timeout:g} s to draw the diagram") from None
     except OSError as exc:
         raise RenderError(f"could not run {name}: {exc.strerror or exc}") from None
-    if result.returncode != 0 or not result.stdout:
-        detail = _first_error(result.stderr)
-        raise RenderError(f"{name} could not draw the diagram (exit {result.returncode}): {detail}")
-    if len(result.stdout) > max_bytes:
-        raise RenderError(f"drawing too large ({len(result.stdout)} bytes, limit {max_bytes})")
-    return result.stdout
+    try:
+        stdout, stderr = process.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise RenderError(f"{name} took longer than {timeout:g} s to draw the diagram") from None
+    finally:
+        # Whatever the engine left behind in its group (a helper it forked) goes with it.
+        _kill_group(process, only_leftovers=True)
+    if process.returncode != 0 or not stdout:
+        detail = _first_error(stderr)
+        raise RenderError(f"{name} could not draw the diagram (exit {process.returncode}): {detail}")
+    if len(stdout) > max_bytes:
+        raise RenderError(f"drawing too large ({len(stdout)} bytes, limit {max_bytes})")
+    return stdout
+
+
+def _kill_group(process: subprocess.Popen[bytes], only_leftovers: bool = False) -> None:
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is already gone
+    if not only_leftovers:
+        # Close the pipes without waiting for EOF: only the dead group could have written them.
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        process.wait()
 
 
 def _first_error(stderr: bytes) -> str:

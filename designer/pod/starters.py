@@ -4,6 +4,7 @@ Each starter file opens with one-line comments that describe it, then the manife
   # name: Web app with sidecar
   # description: A web server on port 8080 with a sidecar ...
   # tags: sidecar, classic          (optional)
+  # pss: restricted                 (optional: the PodSecurity level the design is checked at)
 The file name without `.yaml` is the starter's slug.
 """
 
@@ -13,10 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from designer.pod.rules.pss import LEVELS as PSS_LEVELS
+
 # Not imported as a package on purpose: the domain core must not import the Django app package.
 STARTERS_DIR = Path(__file__).resolve().parent.parent / "starters"
 
-_HEADER = re.compile(r"^#\s*(name|description|tags)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(name|description|tags|pss)\s*:\s*(.*?)\s*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
@@ -27,6 +30,7 @@ class Starter:
     description: str
     tags: tuple[str, ...]
     text: str
+    pss: str = ""
 
 
 def parse_starter(slug: str, text: str) -> Starter:
@@ -44,7 +48,10 @@ def parse_starter(slug: str, text: str) -> Starter:
         if not header.get(key):
             raise ValueError(f"starter {slug!r}: missing '# {key}: ...' comment at the top")
     tags = tuple(tag.strip() for tag in header.get("tags", "").split(",") if tag.strip())
-    return Starter(slug, header["name"], header["description"], tags, text)
+    pss = header.get("pss", "")
+    if pss and pss not in PSS_LEVELS:
+        raise ValueError(f"starter {slug!r}: '# pss: {pss}' is not one of {', '.join(PSS_LEVELS)}")
+    return Starter(slug, header["name"], header["description"], tags, text, pss)
 
 
 def list_starters(directory: Path = STARTERS_DIR) -> list[Starter]:

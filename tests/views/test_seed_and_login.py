@@ -24,6 +24,13 @@ def test_it_seeds_every_starter_once() -> None:
     assert set(starters.values_list("visibility", flat=True)) == {"shared"}
 
 
+def test_a_starter_that_names_a_podsecurity_level_is_checked_at_it() -> None:
+    call_command("seed_starters")
+    levels = dict(Design.objects.filter(is_starter=True).values_list("starter_slug", "pss_level"))
+    assert levels == {s.slug: s.pss for s in list_starters()}
+    assert levels["pod-designer-on-kubernetes"] == "restricted"
+
+
 def test_starters_show_as_patterns_to_every_user(client: Any, bob: Any) -> None:
     call_command("seed_starters")
     client.force_login(bob)

@@ -31,9 +31,14 @@ class Command(BaseCommand):
                     starter_slug=starter.slug,
                     visibility=Design.Visibility.SHARED,
                     tags=Design.encode_tags(list(starter.tags)),
+                    pss_level=starter.pss,
                 )
                 created += 1
-            elif design.latest is None or design.latest.document != manifest.document:
+                continue
+            if design.pss_level != starter.pss:
+                design.pss_level = starter.pss
+                design.save(update_fields=["pss_level"])
+            if design.latest is None or design.latest.document != manifest.document:
                 # A changed starter file becomes a new revision: history is never rewritten.
                 save_revision(design, content, None, message="Starter updated")
                 updated += 1
