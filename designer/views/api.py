@@ -129,7 +129,9 @@ class ListQuery(Schema):
     page: Number = 1
 
 
-@router.get("/designs", response={200: DesignPage, 400: Error, 401: Error}, url_name="designs")
+@router.get(
+    "/designs", response={200: DesignPage, 400: Error, 401: Error}, url_name="designs", summary="List designs"
+)
 def design_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
     query = LibraryFilterForm(request.GET).query()
     designs = visible_designs(request.user).select_related("owner", "team")
@@ -144,7 +146,11 @@ def design_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
     }
 
 
-@router.post("/designs", response={201: DesignDetail, 400: ChooseError | Error, 401: Error})
+@router.post(
+    "/designs",
+    response={201: DesignDetail, 400: ChooseError | Error, 401: Error},
+    summary="Create a design from a manifest",
+)
 def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
     try:
         check_limits(payload)
@@ -160,12 +166,18 @@ def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
     return Status(201, design_detail(request, design))
 
 
-@router.get("/designs/{int:pk}", response={200: DesignDetail, **ANSWERS}, url_name="design")
+@router.get(
+    "/designs/{int:pk}", response={200: DesignDetail, **ANSWERS}, url_name="design", summary="Read a design"
+)
 def design_read(request: HttpRequest, pk: DesignId) -> Any:
     return design_detail(request, get_design_for_user(request.user, pk))
 
 
-@router.put("/designs/{int:pk}", response={200: SaveResult, 409: Conflict, **ANSWERS})
+@router.put(
+    "/designs/{int:pk}",
+    response={200: SaveResult, 409: Conflict, **ANSWERS},
+    summary="Save a new revision (merged when base_revision is stale)",
+)
 def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> Any:
     design = get_design_for_user(request.user, pk, need="edit")
     try:
@@ -262,6 +274,7 @@ EXPORT_CONTENT = {
     "/designs/{int:pk}/export",
     response=ANSWERS,
     url_name="export",
+    summary="Export the latest revision as any kind, YAML or JSON",
     openapi_extra={"responses": {200: {"description": "The manifest", "content": EXPORT_CONTENT}}},
 )
 def design_export(

@@ -51,6 +51,7 @@ ANSWERS: dict[int, Any] = {400: ChooseError | Error, 401: Error, 413: Error}
     "/lint",
     response={200: LintResult, **ANSWERS},
     url_name="lint",
+    summary="Lint a manifest (YAML in, findings out)",
     openapi_extra=MANIFEST_BODY,
     exclude_unset=True,
 )
@@ -90,6 +91,7 @@ def lint_manifest(
     "/diagram",
     response={**ANSWERS, 422: Error},
     url_name="diagram",
+    summary="Draw a manifest (YAML in, SVG out)",
     openapi_extra={
         **MANIFEST_BODY,
         "responses": {
