@@ -3,7 +3,8 @@
 `merge(base, theirs, mine)` combines two edits of the same base. Mappings merge key by key;
 lists of named things (containers, volumes, env, ports, mounts) merge item by item, matched by
 their identity (name; a mount by mountPath; an unnamed port by containerPort/protocol); any
-other value (a scalar, an unnamed list such as `args`) merges as a whole. A path changed on one
+other value (a scalar, an unnamed list such as `args`) merges as a whole, except the roles and
+waivers annotations, whose entries merge one by one. A path changed on one
 side takes that side's value; changed on both sides to the same value is no conflict; changed
 on both sides differently (or removed on one side and changed on the other) is a `Conflict`,
 left at mine's value in `merged` until `resolve` applies the user's explicit choice.
@@ -14,7 +15,9 @@ A named list that both sides reordered differently is a conflict at `<path> (ord
 order of init containers matters.
 
 Paths are human readable and stable, e.g. `spec.template.spec.containers[web].image`,
-`metadata.labels[app]`, `companions[v1 ConfigMap app-config].data[key]`, `roles[web]`.
+`metadata.labels[app]`, `companions[v1 ConfigMap app-config].data[key]`, `roles[web]`,
+`metadata.annotations[pod-designer/roles][log]`; `show` prints a value for the UI, with ABSENT
+(a side that holds nothing there) as "(absent)".
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
+
+from designer.pod.roles import ROLES_ANNOTATION
+from designer.pod.rules.waivers import WAIVERS_ANNOTATION
 
 Side = Literal["theirs", "mine"]
 SIDES: tuple[Side, ...] = ("theirs", "mine")
@@ -296,6 +302,68 @@ def _keyed(items: Any, identity: Callable[[dict[str, Any]], str | None]) -> dict
     return keyed
 
 
+# --- annotations that hold a list in a string ------------------------------------------------
+# The editor keeps roles and waivers in pod annotations (roles.ROLES_ANNOTATION, "name=role,...";
+# rules.waivers.WAIVERS_ANNOTATION, a JSON list). Merged as whole strings, two people adding
+# different containers would always conflict there; decoded, their entries merge one by one.
+# A text that does not decode, or does not encode back to itself, merges as a whole string.
+
+
+class _Codec:
+    def __init__(
+        self, decode: Callable[[str], dict[str, Any]], encode: Callable[[dict[str, Any]], str]
+    ) -> None:
+        self.encode = encode
+        self._decode = decode
+
+    def decode(self, text: Any) -> dict[str, Any] | None:
+        if text is ABSENT:
+            return {}
+        if not isinstance(text, str):
+            return None
+        try:
+            entries = self._decode(text)
+        except (ValueError, TypeError, AttributeError):
+            return None
+        return entries if self.encode(entries) == text else None
+
+
+def _decode_roles(text: str) -> dict[str, Any]:
+    entries: dict[str, Any] = {}
+    for item in text.split(",") if text else []:
+        name, sep, role = item.partition("=")
+        # decode_roles strips blanks around names and roles: text with them merges as a whole.
+        if not sep or not name or name in entries or item != item.strip() or "= " in item or " =" in item:
+            raise ValueError(item)
+        entries[name] = role
+    return entries
+
+
+def _encode_roles(entries: dict[str, Any]) -> str:
+    return ",".join(f"{name}={role}" for name, role in entries.items())
+
+
+def _decode_waivers(text: str) -> dict[str, Any]:
+    entries: dict[str, Any] = {}
+    for item in json.loads(text):
+        rule, container = item["rule"], item.get("container")
+        key = f"{rule}@{container}" if container is not None else str(rule)
+        if key in entries:
+            raise ValueError(key)
+        entries[key] = item
+    return entries
+
+
+def _encode_waivers(entries: dict[str, Any]) -> str:
+    return json.dumps(list(entries.values()), separators=(",", ":"))
+
+
+_ENCODED = {
+    ROLES_ANNOTATION: _Codec(_decode_roles, _encode_roles),
+    WAIVERS_ANNOTATION: _Codec(_decode_waivers, _encode_waivers),
+}
+
+
 # --- the merge -------------------------------------------------------------------------------
 
 
@@ -331,6 +399,13 @@ class _Merger:
         lenient = not path.is_item
         if _fits(theirs, dict, lenient) and _fits(mine, dict, lenient) and _fits(base, dict, True):
             return _dropped_if_empty(self.mapping(base or {}, theirs or {}, mine or {}, path), theirs, mine)
+        codec = _ENCODED.get(path.field)
+        if codec is not None and not path.is_item:
+            decoded = [codec.decode(v) for v in (base, theirs, mine)]
+            if decoded[0] is not None and decoded[1] is not None and decoded[2] is not None:
+                merged = self.mapping(decoded[0], decoded[1], decoded[2], path, items=True)
+                emptied = _dropped_if_empty(merged, theirs, mine) is ABSENT
+                return ABSENT if emptied else codec.encode(merged)
         identity = _IDENTITIES.get(path.field)
         if identity is not None and _fits(theirs, list, lenient) and _fits(mine, list, lenient):
             keyed = [_keyed(v, identity) for v in (base, theirs, mine)]
@@ -354,8 +429,15 @@ class _Merger:
                 values[key] = merged
         return values
 
-    def mapping(self, base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any], path: _Path) -> Any:
-        values = self.entries(base, theirs, mine, path.key)
+    def mapping(
+        self,
+        base: dict[str, Any],
+        theirs: dict[str, Any],
+        mine: dict[str, Any],
+        path: _Path,
+        items: bool = False,
+    ) -> Any:
+        values = self.entries(base, theirs, mine, path.item if items else path.key)
         # Key order is the text's, not Kubernetes': both reordering is no conflict, mine's wins.
         prefer_theirs = _reordered(base, theirs) and not _reordered(base, mine)
         order = _order(list(base), list(theirs), list(mine), values, prefer_theirs=prefer_theirs)

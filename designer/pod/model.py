@@ -58,6 +58,11 @@ class Slot:
         """A native sidecar: an init container that keeps running."""
         return self.group == INIT and is_native_sidecar(self.container)
 
+    def path(self, spec_path: str) -> str:
+        """The field path in kube-apiserver's style, e.g. 'spec.initContainers[0]'."""
+        where = f"{spec_path}.{self.group}" if spec_path else self.group
+        return f"{where}[{self.index}]"
+
     @property
     def runs(self) -> bool:
         """Runs beside the app: an app container or a native sidecar."""

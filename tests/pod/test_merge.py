@@ -539,3 +539,70 @@ def test_it_does_not_share_parts_of_its_inputs() -> None:
     merged = merge(base, theirs, mine).merged
     containers(merged)[0]["image"] = "changed"
     assert containers(theirs)[0]["image"] == "web:2"
+
+
+def annotated(roles: str | None, waivers: str | None = None) -> dict[str, Any]:
+    doc = pod()
+    annotations = {"kubectl.kubernetes.io/default-container": "web"}
+    if roles is not None:
+        annotations["pod-designer/roles"] = roles
+    if waivers is not None:
+        annotations["pod-designer/waivers"] = waivers
+    doc["spec"]["template"]["metadata"] = {"annotations": annotations}
+    return doc
+
+
+def annotation(doc: dict[str, Any], key: str) -> Any:
+    return doc["spec"]["template"]["metadata"]["annotations"].get(key, ABSENT)
+
+
+def test_it_merges_the_roles_annotation_entry_by_entry() -> None:
+    # Two people each add a container; the editor writes each one's role into the annotation.
+    result = merge(
+        annotated("log=sidecar"),
+        annotated("log=sidecar,proxy=ambassador"),
+        annotated("log=sidecar,metrics=adapter"),
+    )
+
+    assert result.conflicts == []
+    assert annotation(result.merged, "pod-designer/roles") == "log=sidecar,proxy=ambassador,metrics=adapter"
+
+
+def test_it_reports_one_container_given_two_roles_at_that_containers_entry() -> None:
+    result = merge(annotated("log=sidecar"), annotated("log=adapter"), annotated("log=ambassador"))
+
+    assert result.conflicts == [
+        Conflict(
+            "spec.template.metadata.annotations[pod-designer/roles][log]", "sidecar", "adapter", "ambassador"
+        )
+    ]
+    assert annotation(resolve_all(result, "theirs"), "pod-designer/roles") == "log=adapter"
+
+
+def test_it_drops_the_roles_annotation_that_both_sides_emptied_one_by_removing_it() -> None:
+    result = merge(annotated("log=sidecar,x=init"), annotated(None), annotated("log=sidecar"))
+
+    assert result.conflicts == []
+    assert annotation(result.merged, "pod-designer/roles") is ABSENT
+
+
+def test_it_merges_waivers_added_on_both_sides() -> None:
+    def waivers(*items: tuple[str, str | None]) -> str:
+        return json.dumps(
+            [{"rule": r, "container": c, "reason": "why"} for r, c in items], separators=(",", ":")
+        )
+
+    base = annotated(None, waivers(("LINT-A", "web")))
+    theirs = annotated(None, waivers(("LINT-A", "web"), ("LINT-B", None)))
+    mine = annotated(None, waivers(("LINT-C", "log")))
+
+    result = merge(base, theirs, mine)
+
+    assert result.conflicts == []
+    assert annotation(result.merged, "pod-designer/waivers") == waivers(("LINT-B", None), ("LINT-C", "log"))
+
+
+def test_it_merges_an_annotation_it_cannot_decode_as_a_whole_string() -> None:
+    result = merge(annotated("log=sidecar"), annotated("log = adapter"), annotated("log=sidecar,x=init"))
+
+    assert [c.path for c in result.conflicts] == ["spec.template.metadata.annotations[pod-designer/roles]"]

@@ -193,3 +193,58 @@ def test_it_merges_again_when_a_save_lands_between_its_merge_and_its_write(
     assert outcome.kind == "conflict"
     assert [c.path for c in outcome.merge.conflicts] == [SHIPPER_IMAGE]
     assert Revision.objects.filter(design=design).count() == 3
+
+
+STARTER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  annotations:
+    kubectl.kubernetes.io/default-container: app
+    pod-designer/roles: shipper=sidecar
+spec:
+  containers:
+  - name: app
+    image: web:1
+  - name: shipper
+    image: fluent-bit:3
+"""
+
+
+def test_it_merges_two_users_adding_containers_to_a_design_whose_roles_are_annotated(
+    make_design: Any, alice: Any, bob: Any
+) -> None:
+    from designer.pod.edits import add_container
+    from designer.pod.roles import Role
+
+    design = make_design(STARTER)
+
+    def adding(name: str, role: Role) -> Content:
+        base = Content.of(design.revisions.get(number=1))
+        document, roles = add_container(
+            base.document,
+            {k: Role(v) for k, v in base.roles.items()},
+            {"name": name, "image": f"{name}:1"},
+            role,
+        )
+        return Content(document, base.companions, {k: str(v) for k, v in roles.items()})
+
+    assert save_content(design, adding("proxy", Role.AMBASSADOR), bob, "", base_number=1).kind == "saved"
+    outcome = save_content(design, adding("exporter", Role.ADAPTER), alice, "", base_number=1)
+
+    assert outcome.kind == "merged"
+    assert [c["name"] for c in outcome.revision.document["spec"]["containers"]] == [
+        "app",
+        "shipper",
+        "proxy",
+        "exporter",
+    ]
+    annotations = outcome.revision.document["metadata"]["annotations"]
+    assert annotations["pod-designer/roles"] == "shipper=sidecar,proxy=ambassador,exporter=adapter"
+    assert outcome.revision.roles == {
+        "app": "main",
+        "shipper": "sidecar",
+        "proxy": "ambassador",
+        "exporter": "adapter",
+    }

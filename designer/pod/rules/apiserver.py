@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import ALL_GROUPS, APP, PodView
 from designer.pod.quantity import as_written, quantity_or_none, readable
 from designer.pod.resources import effective_resources
 from designer.pod.rules import fieldpath as fp
@@ -383,12 +384,7 @@ def validate_os(spec: dict[str, Any], path: str) -> list[Finding]:
         return [fp.not_supported(rule, child(path, "os"), name, ["linux", "windows"])]
     out: list[Finding] = []
     pod_sc = as_dict(spec.get("securityContext"))
-    containers = [
-        (ctr, index(child(path, group), i))
-        for group in ("initContainers", "containers", "ephemeralContainers")
-        for i, ctr in enumerate(as_list(spec.get(group)))
-        if isinstance(ctr, dict)
-    ]
+    containers = [(slot.container, slot.path(path)) for slot in PodView(spec).slots(*ALL_GROUPS)]
     if name == "windows":
         msg = "cannot be set for a windows pod"
         out += [
@@ -435,18 +431,19 @@ def validate_host_network_ports(spec: dict[str, Any], path: str) -> list[Finding
     if spec.get("hostNetwork") is not True:
         return []
     out = []
-    for i, ctr in enumerate(as_list(spec.get("containers"))):
-        for j, port in enumerate(as_list(as_dict(ctr).get("ports"))):
+    for slot in PodView(spec).slots(APP):
+        ctr = slot.container
+        for j, port in enumerate(as_list(ctr.get("ports"))):
             port = as_dict(port)
             host, number = as_int(port.get("hostPort")), as_int(port.get("containerPort"))
             if host is not None and number is not None and host != number:
                 out.append(
                     fp.invalid(
                         "K8S-HOSTNET-PORTS",
-                        child(index(child(index(child(path, "containers"), i), "ports"), j), "hostPort"),
+                        child(index(child(slot.path(path), "ports"), j), "hostPort"),
                         host,
                         "must match `containerPort` when `hostNetwork` is true",
-                        container=as_str(as_dict(ctr).get("name")) or None,
+                        container=as_str(ctr.get("name")) or None,
                     )
                 )
     return out
@@ -487,22 +484,17 @@ def validate_windows_host_process(spec: dict[str, Any], path: str) -> list[Findi
     pod_value = pod_value if isinstance(pod_value, bool) else None
     out: list[Finding] = []
     count = host_process = 0
-    for group in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(as_list(spec.get(group))):
-            if not isinstance(ctr, dict):
-                continue
-            count += 1
-            value = as_dict(as_dict(ctr.get("securityContext")).get("windowsOptions")).get("hostProcess")
-            value = value if isinstance(value, bool) else None
-            if pod_value is not None and value is not None and value != pod_value:
-                where = child(
-                    child(child(index(child(path, group), i), "securityContext"), "windowsOptions"),
-                    "hostProcess",
-                )
-                detail = f"pod hostProcess value must be identical if both are specified, was {fp.format_value(pod_value)}"
-                out.append(fp.invalid(rule, where, value, detail, container=as_str(ctr.get("name")) or None))
-            if value is True or (value is None and pod_value is True):
-                host_process += 1
+    for slot in PodView(spec).slots(*ALL_GROUPS):
+        ctr = slot.container
+        count += 1
+        value = as_dict(as_dict(ctr.get("securityContext")).get("windowsOptions")).get("hostProcess")
+        value = value if isinstance(value, bool) else None
+        if pod_value is not None and value is not None and value != pod_value:
+            where = child(child(child(slot.path(path), "securityContext"), "windowsOptions"), "hostProcess")
+            detail = f"pod hostProcess value must be identical if both are specified, was {fp.format_value(pod_value)}"
+            out.append(fp.invalid(rule, where, value, detail, container=as_str(ctr.get("name")) or None))
+        if value is True or (value is None and pod_value is True):
+            host_process += 1
     if host_process:
         if host_process != count:
             out.append(
@@ -570,21 +562,20 @@ def validate_pod_resources(spec: dict[str, Any], path: str, version: tuple[int, 
                     f"{readable(str(name), total)}",
                 )
             )
-    for i, ctr in enumerate(as_list(spec.get("containers"))):
-        for name, raw in as_dict(as_dict(as_dict(ctr).get("resources")).get("limits")).items():
+    for slot in PodView(spec).slots(APP):
+        ctr = slot.container
+        for name, raw in as_dict(as_dict(ctr.get("resources")).get("limits")).items():
             pod_limit = quantity_or_none(limits.get(name)) if name in limits else None
             value = quantity_or_none(raw)
             if value is not None and pod_limit is not None and value > pod_limit:
-                where = fp.key(
-                    child(child(index(child(path, "containers"), i), "resources"), "limits"), str(name)
-                )
+                where = fp.key(child(child(slot.path(path), "resources"), "limits"), str(name))
                 out.append(
                     fp.invalid(
                         rule,
                         where,
                         as_written(raw),
                         f"must be less than or equal to pod limits of {as_written(limits[name])}",
-                        container=as_str(as_dict(ctr).get("name")) or None,
+                        container=as_str(ctr.get("name")) or None,
                     )
                 )
     return out

@@ -27,11 +27,12 @@ import re
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import ALL_GROUPS, PodView
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates
 from designer.pod.rules.apiserver_common import local_descending_path
 from designer.pod.rules.apiserver_scheduling import validate_tolerations
-from designer.pod.rules.fieldpath import as_dict, as_list, as_str, child, index
+from designer.pod.rules.fieldpath import as_dict, as_str, child
 
 RULE = "K8S-POD-ANNOTATIONS"  # the values it parses; the keys are K8S-META-ANNOTATIONS
 MIRROR = "kubernetes.io/config.mirror"
@@ -46,16 +47,6 @@ APPARMOR_LOCALHOST = "localhost/"
 INT32 = (-(2**31), 2**31 - 1)
 # GetDeletionCostFromPodAnnotations: no "+", no leading zero (except "0" itself), then ParseInt.
 _DELETION_COST = re.compile(r"(-[0-9]+|0|[1-9][0-9]*)")
-_ALL_GROUPS = ("initContainers", "containers", "ephemeralContainers")
-
-
-def _containers(spec: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
-    return [
-        (group, i, ctr)
-        for group in _ALL_GROUPS
-        for i, ctr in enumerate(as_list(spec.get(group)))
-        if isinstance(ctr, dict)
-    ]
 
 
 def _deletion_cost_ok(value: str) -> bool:
@@ -112,7 +103,7 @@ def validate_pod_specific_annotations(
         out.append(fp.invalid(RULE, fp.key(path, DELETION_COST), cost, "must be a 32bit integer"))
     if isinstance(annotations.get(SECCOMP_POD), str):
         out += _seccomp_profile(annotations[SECCOMP_POD], child(path, SECCOMP_POD))
-    names = {as_str(ctr.get("name")) for _, _, ctr in _containers(spec)}
+    names = {as_str(ctr.get("name")) for ctr in PodView(spec).containers(*ALL_GROUPS)}
     for key, value in annotations.items():
         if not isinstance(key, str) or not isinstance(value, str):
             continue
@@ -168,7 +159,8 @@ def validate_apparmor_annotations_match_fields(
     pod_profile = pod_profile if isinstance(pod_profile, dict) else None
     rule = "K8S-SC-PROFILES"
     out: list[Finding] = []
-    for group, i, ctr in _containers(spec):
+    for slot in PodView(spec).slots(*ALL_GROUPS):
+        ctr = slot.container
         name = as_str(ctr.get("name"))
         annotation = annotations.get(APPARMOR_PREFIX + name)
         if not isinstance(annotation, str):
@@ -184,7 +176,7 @@ def validate_apparmor_annotations_match_fields(
         profile = own if own is not None else pod_profile
         if profile is None:
             continue
-        at = child(child(index(child(spec_path, group), i), "securityContext"), "appArmorProfile")
+        at = child(child(slot.path(spec_path), "securityContext"), "appArmorProfile")
         kind = profile.get("type")
         if (
             kind == "Unconfined"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import PodView
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates, names
 from designer.pod.rules.apiserver_common import (
@@ -571,12 +572,7 @@ def validate_ephemeral_containers(
     ephemeral: Any, spec: dict[str, Any], path: str, info: PodInfo
 ) -> list[Finding]:
     """validateEphemeralContainers: unique names, an existing target, a restricted field set."""
-    others = {
-        as_str(c.get("name"))
-        for key in ("containers", "initContainers")
-        for c in as_list(spec.get(key))
-        if isinstance(c, dict)
-    }
+    others = {as_str(c.get("name")) for c in PodView(spec).containers()}
     seen: set[str] = set()
     out: list[Finding] = []
     for i, ctr in enumerate(as_list(ephemeral)):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import ALL_GROUPS, PodView
 from designer.pod.quantity import QUANTITY_REGEX_MSG, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.fieldpath import as_dict, as_list, child, index
@@ -53,13 +54,12 @@ def quantity_fields(spec: dict[str, Any], path: str) -> Iterator[tuple[Any, str]
         claim_path = child(child(child(child(at, "ephemeral"), "volumeClaimTemplate"), "spec"), "resources")
         for group in ("requests", "limits"):
             yield from _map(as_dict(claim.get("resources")).get(group), child(claim_path, group))
-    for group in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(as_list(spec.get(group))):
-            for j, env in enumerate(as_list(as_dict(ctr).get("env"))):
-                ref = as_dict(as_dict(as_dict(env).get("valueFrom")).get("resourceFieldRef"))
-                if "divisor" in ref:
-                    where = child(index(child(index(child(path, group), i), "env"), j), "valueFrom")
-                    yield ref["divisor"], child(child(where, "resourceFieldRef"), "divisor")
+    for slot in PodView(spec).slots(*ALL_GROUPS):
+        for j, env in enumerate(as_list(slot.container.get("env"))):
+            ref = as_dict(as_dict(as_dict(env).get("valueFrom")).get("resourceFieldRef"))
+            if "divisor" in ref:
+                where = child(index(child(slot.path(path), "env"), j), "valueFrom")
+                yield ref["divisor"], child(child(where, "resourceFieldRef"), "divisor")
 
 
 def validate_quantities(spec: dict[str, Any], path: str) -> list[Finding]:

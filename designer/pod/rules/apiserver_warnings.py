@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import ALL_GROUPS, PodView
 from designer.pod.quantity import as_written, is_integer, quantity_or_none
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules import gates
@@ -13,12 +14,7 @@ from designer.pod.rules.fieldpath import as_dict, as_int, as_list, as_str, child
 
 
 def _containers_with_paths(spec: dict[str, Any], path: str) -> list[tuple[dict[str, Any], str]]:
-    return [
-        (ctr, index(child(path, group), i))
-        for group in ("initContainers", "containers", "ephemeralContainers")
-        for i, ctr in enumerate(as_list(spec.get(group)))
-        if isinstance(ctr, dict)
-    ]
+    return [(slot.container, slot.path(path)) for slot in PodView(spec).slots(*ALL_GROUPS)]
 
 
 def port_warnings(spec: dict[str, Any], path: str) -> list[Finding]:

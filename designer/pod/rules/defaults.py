@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from designer.pod.model import ALL_GROUPS, PodView
 from designer.pod.workloads import pod_spec
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -125,9 +126,8 @@ def _default_spec(spec: dict[str, Any]) -> None:
     _set(spec, "terminationGracePeriodSeconds", 30)
     _set(spec, "schedulerName", "default-scheduler")
     host_network = spec.get("hostNetwork") is True
-    for group in ("initContainers", "containers", "ephemeralContainers"):
-        for ctr in _dicts(spec.get(group)):
-            _default_container(ctr, host_network)
+    for ctr in PodView(spec).containers(*ALL_GROUPS):
+        _default_container(ctr, host_network)
     for volume in _dicts(spec.get("volumes")):
         _default_volume(volume)
 
@@ -219,7 +219,7 @@ def defaulted_spec(document: dict[str, Any]) -> dict[str, Any]:
     if not spec:
         return spec
     spec = dict(spec)
-    for group in ("initContainers", "containers", "ephemeralContainers"):
+    for group in ALL_GROUPS:  # the lists themselves are copied, so the walk is over their keys
         if isinstance(spec.get(group), list):
             spec[group] = _own_items(spec[group], _own_container)
     if isinstance(spec.get("volumes"), list):

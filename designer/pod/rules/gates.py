@@ -19,6 +19,8 @@ import copy
 import functools
 from typing import Any
 
+from designer.pod.model import ALL_GROUPS, PodView
+
 Version = tuple[int, int]
 
 # gate -> [(first version, default from then on)], oldest first; before the first entry: off.
@@ -97,13 +99,6 @@ def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _containers(spec: dict[str, Any], groups: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [c for g in groups if isinstance(spec.get(g), list) for c in spec[g] if isinstance(c, dict)]
-
-
-_ALL = ("initContainers", "containers", "ephemeralContainers")
-
-
 def drop_disabled_fields(spec: dict[str, Any], version: Version) -> dict[str, Any]:
     """The spec as kube-apiserver validates it: fields of disabled gates cleared (a copy if any).
 
@@ -135,10 +130,10 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
         pop(out, "resources")
     if "DynamicResourceAllocation" in off:
         pop(out, "resourceClaims")
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             pop(ctr.get("resources"), "claims")
     if "InPlacePodVerticalScaling" in off:
-        for ctr in _containers(out, ("initContainers", "containers")):
+        for ctr in PodView(out).containers():
             pop(ctr, "resizePolicy")
     # SidecarContainers off also clears an init container's restartPolicy upstream; the project
     # keeps it and says so instead (K8S-INIT-RESTARTPOLICY-VALUE names the gate and the version),
@@ -150,7 +145,7 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
     if "HostnameOverride" in off:
         pop(out, "hostnameOverride")
     if "PodLifecycleSleepAction" in off:  # dropPodLifecycleSleepAction / adjustLifecycle
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             lifecycle = ctr.get("lifecycle")
             for hook in ("preStop", "postStart"):
                 handler = _mapping(lifecycle).get(hook)
@@ -161,7 +156,7 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
                     ):
                         pop(lifecycle, hook)  # a handler left empty goes too: no error
     if "ContainerStopSignals" in off:
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             pop(ctr.get("lifecycle"), "stopSignal")
     if "SupplementalGroupsPolicy" in off:
         pop(out.get("securityContext"), "supplementalGroupsPolicy")
@@ -169,13 +164,13 @@ def _drop(out: dict[str, Any], off: frozenset[str], apply: bool) -> bool:
         pop(out.get("securityContext"), "seLinuxChangePolicy")
     if "AppArmorFields" in off:
         pop(out.get("securityContext"), "appArmorProfile")
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             pop(ctr.get("securityContext"), "appArmorProfile")
     if "ProcMountType" in off:
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             pop(ctr.get("securityContext"), "procMount")
     if "RecursiveReadOnlyMounts" in off:
-        for ctr in _containers(out, _ALL):
+        for ctr in PodView(out).containers(*ALL_GROUPS):
             for mount in _items(ctr.get("volumeMounts")):
                 pop(mount, "recursiveReadOnly")
     if "ImageVolume" in off and isinstance(out.get("volumes"), list):

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import PodView
 from designer.pod.rules import cron, gates, names, selectors
 from designer.pod.rules import fieldpath as fp
 from designer.pod.rules.context import LATEST_VERSION
@@ -194,11 +195,7 @@ def _validate_indexed(
 
 
 def _container_names(pod_spec: dict[str, Any]) -> set[str]:
-    return {
-        as_str(as_dict(c).get("name"))
-        for key in ("containers", "initContainers")
-        for c in as_list(pod_spec.get(key))
-    }
+    return {as_str(c.get("name")) for c in PodView(pod_spec).containers()}
 
 
 def _validate_pod_failure_policy(

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from designer.pod.findings import Finding, Severity
 from designer.pod.links import Wiring, pod_wiring
+from designer.pod.model import POD_GROUPS, PodView
 from designer.pod.quantity import readable
 from designer.pod.resources import container_quantities, effective_resources
 from designer.pod.roles import DEFAULT_CONTAINER_ANNOTATION, Role, injected_ports
@@ -96,7 +97,7 @@ def native_enabled(ctx: LintContext) -> bool:
     return ctx.version >= NATIVE_SIDECARS_DEFAULT
 
 
-def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "containers")) -> list[Entry]:
+def entries(ctx: LintContext, groups: tuple[str, ...] = POD_GROUPS) -> list[Entry]:
     """Named containers of the pod, init containers first, in document order.
 
     Built once per LintContext and groups (patterns and practices share the entries and so their
@@ -109,30 +110,19 @@ def entries(ctx: LintContext, groups: tuple[str, ...] = ("initContainers", "cont
 
 
 def _entries(ctx: LintContext, groups: tuple[str, ...]) -> list[Entry]:
-    spec = ctx.spec
     enabled = native_enabled(ctx)
-    result = []
-    for group in groups:
-        items = spec.get(group)
-        if not isinstance(items, list):
-            continue
-        for index, container in enumerate(items):
-            if not isinstance(container, dict):
-                continue
-            name = container.get("name")
-            native = enabled and group == "initContainers" and container.get("restartPolicy") == "Always"
-            result.append(
-                Entry(
-                    name=name if isinstance(name, str) else f"#{index}",
-                    container=container,
-                    group=group,
-                    index=index,
-                    path=f"{ctx.spec_path}.{group}[{index}]",
-                    native=native,
-                    context=ctx,
-                )
-            )
-    return result
+    return [
+        Entry(
+            name=slot.name if slot.name is not None else f"#{slot.index}",
+            container=slot.container,
+            group=slot.group,
+            index=slot.index,
+            path=slot.path(ctx.spec_path),
+            native=enabled and slot.native,
+            context=ctx,
+        )
+        for slot in PodView(ctx.spec).slots(*groups)
+    ]
 
 
 def _memoized(function: Callable[[Entry], T]) -> Callable[[Entry], T]:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from designer.pod.findings import Finding
+from designer.pod.model import ALL_GROUPS, PodView
 from designer.pod.rules.context import LintContext
 from designer.pod.rules.fieldpath import as_dict, as_list, child, index, key
 
@@ -103,11 +104,8 @@ class Pod:
 
     def containers(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(path, name, container) of init, regular and ephemeral containers: upstream's visit order."""
-        for group in ("initContainers", "containers", "ephemeralContainers"):
-            for i, container in enumerate(as_list(self.spec.get(group))):
-                if isinstance(container, dict):
-                    name = container.get("name")
-                    yield index(child(self.base, group), i), name if isinstance(name, str) else "", container
+        for slot in PodView(self.spec).slots(*ALL_GROUPS):
+            yield slot.path(self.base), slot.name or "", slot.container
 
     def container_security(self, container: dict[str, Any]) -> dict[str, Any]:
         own = as_dict(container.get("securityContext"))
