@@ -1,4 +1,4 @@
-"""Template context every page needs: whether open sign-up is on (for the sign-in page)."""
+"""Template context every page needs: whether open sign-up and password reset are on (the sign-in page)."""
 
 from __future__ import annotations
 
@@ -9,4 +9,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"signup_open": settings.POD_DESIGNER_SIGNUP}
+    return {"signup_open": settings.POD_DESIGNER_SIGNUP, "reset_open": settings.POD_DESIGNER_PASSWORD_RESET}

@@ -236,3 +236,41 @@ class ApiToken(models.Model):
         secret = "pd_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=secret[:10], token_hash=cls.hash(secret))
         return token, secret
+
+
+class DesignEvent(models.Model):
+    """A change to who owns or sees a design (space, visibility, owner): part of its history,
+    beside the revisions, which record the document only."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.design_id}: {self.message}"
+
+
+class TeamInvitation(models.Model):
+    """A team admin's offer of membership; the user becomes a member only by accepting it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    level = models.CharField(max_length=10, choices=Membership.Level.choices, default=Membership.Level.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.team} ({self.level})"

@@ -1,13 +1,16 @@
 """Settings from environment variables (one file, as healthchecks does).
 
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
-POD_DESIGNER_SIGNUP (open sign-up), POD_DESIGNER_GRAPHVIZ (engine), POD_DESIGNER_MAX_UPLOAD.
+POD_DESIGNER_SIGNUP (open sign-up), POD_DESIGNER_GRAPHVIZ (engine), POD_DESIGNER_MAX_UPLOAD,
+POD_DESIGNER_THROTTLE_LIMIT / _COOLOFF / _PROXY_COUNT (sign-in throttling), EMAIL_HOST and
+friends (password reset mail). The README's configuration table documents each.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",  # the API docs page serves swagger-ui from ninja's static files, not from a CDN
+    "axes",
+    "csp",
     "designer.apps.DesignerConfig",
 ]
 
@@ -78,7 +83,12 @@ MIDDLEWARE = [
     "designer.api_auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "designer.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the response-making middleware, as django-axes asks: it turns a locked-out sign-in
+    # into the 429 page (it has no process_exception, so the fault middleware below keeps its place).
+    "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a view's database failure first (designer/faults.py).
     "designer.faults.DatabaseUnavailableMiddleware",
 ]
@@ -141,6 +151,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after THROTTLE_LIMIT failed sign-ins for one username, or
+# from one address, that username or address gets 429 with Retry-After for THROTTLE_COOLOFF
+# seconds. Sign-up and API token creation count attempts against the same numbers
+# (designer/throttle.py). The first backend asks axes before the password is checked.
+POD_DESIGNER_THROTTLE_LIMIT = envint("POD_DESIGNER_THROTTLE_LIMIT", 5)
+POD_DESIGNER_THROTTLE_COOLOFF = envint("POD_DESIGNER_THROTTLE_COOLOFF", 900)
+AUTHENTICATION_BACKENDS = [
+    "designer.throttle.ThrottledSignInBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = POD_DESIGNER_THROTTLE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=POD_DESIGNER_THROTTLE_COOLOFF)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept (they are the throttle); a row per successful sign-in is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "designer.throttle.locked_out"
+# Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
+# 0 = no proxy, REMOTE_ADDR is the client (a forged X-Forwarded-For is ignored).
+POD_DESIGNER_PROXY_COUNT = envint("POD_DESIGNER_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "designer.throttle.client_address"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "designer:library"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,6 +222,41 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. img-src allows
+# data: for the history page's diagrams, which are SVG data URLs shown through <img>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of the app uses (security_headers.py sends it).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
+
+# Password reset mail. With EMAIL_HOST set, mail goes out through that SMTP server; in DEBUG
+# it is printed on the console; otherwise there is no way to send it and the reset pages are
+# not offered (designer/views/password_reset.py answers 404).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = envint("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pod-designer@localhost")
+POD_DESIGNER_PASSWORD_RESET = bool(EMAIL_HOST) or DEBUG
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,16 @@
-"""Team membership rules: who may manage a team, and changes that keep a team administrable."""
+"""Team membership rules: who may manage a team, invitations, and changes that keep a team
+administrable (it never loses its last admin)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.utils.text import slugify
 
-from designer.models import Membership, Team
+from designer.models import Membership, Team, TeamInvitation
 
 
 class MembershipError(Exception):
@@ -64,3 +66,43 @@ def set_membership(team: Team, user: Any, level: str | None) -> None:
         else:
             current.level = level
             current.save(update_fields=["level"])
+
+
+def invite(team: Team, inviter: Any, username: str, level: str) -> None:
+    """Invite an active user who is not a member yet (a second invitation updates the level).
+
+    Says nothing back: whether the name exists, is a member already or was invited is not the
+    inviter's to learn (the view answers the same for every name).
+    """
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or Membership.objects.filter(team=team, user=user).exists():
+        return
+    TeamInvitation.objects.update_or_create(
+        team=team, user=user, defaults={"level": level, "invited_by": inviter}
+    )
+
+
+def invitation_for(user: Any, invitation_id: int) -> TeamInvitation:
+    """One of the user's own pending invitations; Http404 for anyone else's."""
+    invitation = (
+        TeamInvitation.objects.select_related("team").filter(pk=invitation_id, user=user).first()
+        if invitation_id <= 2**63 - 1  # a larger number names nothing; the database cannot compare it
+        else None
+    )
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
+
+
+def accept(invitation: TeamInvitation) -> Membership:
+    with transaction.atomic():
+        membership, _ = Membership.objects.get_or_create(
+            team=invitation.team, user=invitation.user, defaults={"level": invitation.level}
+        )
+        invitation.delete()
+    return membership
+
+
+def leave(team: Team, user: Any) -> None:
+    """The user leaves the team; MembershipError when they are its last admin."""
+    set_membership(team, user, None)

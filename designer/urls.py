@@ -10,7 +10,9 @@ from designer.views import (
     history,
     library,
     manage,
+    password_reset,
     rules,
+    schemas,
     teams,
 )
 
@@ -42,7 +44,6 @@ designer_patterns += [
     path("designs/<int:pk>/settings/", manage.design_settings, name="settings"),
     path("designs/<int:pk>/rename", manage.rename_design, name="rename"),
     path("designs/<int:pk>/share", manage.share_design, name="share"),
-    path("designs/<int:pk>/move", manage.move_design, name="move"),
     path("designs/<int:pk>/trash", manage.trash_design, name="trash-design"),
     path("designs/<int:pk>/restore", manage.restore_design, name="restore-design"),
     path("designs/<int:pk>/purge", manage.purge_design, name="purge"),
@@ -53,6 +54,19 @@ designer_patterns += [
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path("teams/<int:team_id>/members", teams.add_member, name="team-add-member"),
     path("teams/<int:team_id>/members/<int:user_id>", teams.change_member, name="team-member"),
+    path("teams/<int:team_id>/leave", teams.leave_team, name="team-leave"),
+    path(
+        "teams/invitations/<int:invitation_id>/accept",
+        teams.answer_invitation,
+        {"answer": "accept"},
+        name="invitation-accept",
+    ),
+    path(
+        "teams/invitations/<int:invitation_id>/decline",
+        teams.answer_invitation,
+        {"answer": "decline"},
+        name="invitation-decline",
+    ),
 ]
 
 # The rule reference, public (views/rules.py).
@@ -61,11 +75,21 @@ designer_patterns += [
     path("rules/<str:rule_id>/", rules.rule_detail, name="rule"),
 ]
 
+# The YAML editor's completion schema per Kubernetes version, public (views/schemas.py).
+designer_patterns += [
+    path("schemas/<str:version>.json", schemas.completion, name="completion-schema"),
+]
+
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
     path("profile/", accounts.profile, name="profile"),
     path("profile/tokens", accounts.create_token, name="create-token"),
     path("profile/tokens/<int:token_id>/revoke", accounts.revoke_token, name="revoke-token"),
+    # Before django.contrib.auth.urls, whose reset views would show "sent" for a failed mail.
+    path("password_reset/", password_reset.reset, name="password_reset"),
+    path("password_reset/done/", password_reset.reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", password_reset.reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", password_reset.reset_complete, name="password_reset_complete"),
 ]
 
 urlpatterns = [

@@ -14,6 +14,14 @@ def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: throttle counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def alice(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("alice", "alice@example.com", "alice-password-1")

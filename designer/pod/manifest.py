@@ -476,6 +476,38 @@ def _load_json(text: str, limits: Limits) -> tuple[dict[str, Any], dict[str, tup
     return document, line_map
 
 
+def check_value(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
+    """ManifestError unless an already-parsed value (JSON from a database or a backup) is within
+    the loader's depth and node limits; iterative, so any depth is measured without recursing."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise ManifestError(f"too many values (limit {limits.max_nodes})")
+        if isinstance(item, dict | list):
+            if depth > limits.max_depth:
+                raise ManifestError(f"nesting deeper than {limits.max_depth} levels")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+
+
+def load_json_value(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Any JSON text (not only a manifest) read under the loader's limits: size, depth, values."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise ManifestError(f"input too large: {size} bytes (limit {limits.max_bytes})")
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ManifestError(f"nesting deeper than {limits.max_depth} levels")
+    except ValueError as exc:
+        raise ManifestError(f"not valid JSON: {exc}")
+    check_value(value, limits)
+    return value
+
+
 def load_stream(data: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Every document of a YAML or JSON stream with its line map (v1 Lists flattened)."""
     text = _decode(data, limits)

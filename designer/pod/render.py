@@ -247,9 +247,31 @@ def _first_error(stderr: bytes) -> str:
 
 # --- inline-safe SVG --------------------------------------------------------------------------
 
-_DANGEROUS_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener", "style"}
+# An allowlist: what graphviz draws with, and nothing else. Everything not named here goes,
+# subtree and all (script, style, foreignObject, image, use, set, animate*, any other namespace).
+_SVG_ELEMENTS = frozenset(
+    {
+        "svg", "g", "a", "title", "desc", "polygon", "polyline", "path", "ellipse", "circle", "rect",
+        "line", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop", "clipPath",
+    }
+)  # fmt: skip
+_SVG_ATTRIBUTES = frozenset(
+    {
+        "id", "class", "width", "height", "viewBox", "preserveAspectRatio", "transform", "version",
+        "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "points", "d",
+        "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+        "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "opacity",
+        "font-family", "font-size", "font-weight", "font-style", "text-anchor", "text-decoration",
+        "dominant-baseline", "baseline-shift", "offset", "stop-color", "stop-opacity",
+        "gradientUnits", "gradientTransform", "clip-path", "style", "href", "role", "aria-label",
+        "visibility",
+    }
+)  # fmt: skip
+_XLINK_ATTRIBUTES = frozenset({"href", "title"})
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
 _OUR_ID = re.compile(r"^a_((?:port|container|init|volume)-.*)$")
-_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+# url(...) that is not a reference inside the document, and anything that could run.
+_UNSAFE_VALUE = re.compile(r"url\(\s*['\"]?\s*(?!#)|javascript:|expression\(|@import", re.IGNORECASE)
 
 
 def _local(tag: str) -> str:
@@ -257,7 +279,11 @@ def _local(tag: str) -> str:
 
 
 def sanitize_svg(svg: bytes) -> bytes:
-    """SVG safe to inline in HTML: no scripts, event handlers or external references, no prolog."""
+    """SVG safe to inline in HTML: only known SVG elements and attributes, links only inside it.
+
+    An allowlist (elements and attributes graphviz draws with); `href`/`xlink:href` only to
+    `#...`; no value with an external `url(...)`, `javascript:` or `data:`; no prolog.
+    """
     return _sanitized(svg)
 
 
@@ -271,27 +297,19 @@ def _sanitized(svg: bytes) -> bytes:
         root = ET.fromstring(svg, parser=parser)
     except ET.ParseError as exc:
         raise RenderError(f"the engine produced SVG that is not well-formed: {exc}") from None
-    if _local(root.tag) != "svg":
+    if root.tag != f"{{{SVG_NS}}}svg":
         raise RenderError("the engine output is not an SVG document")
     ids = {el.get("id") for el in root.iter() if el.get("id")}
     stack = [root]
     while stack:
         element = stack.pop()
         for child in list(element):
-            if not isinstance(child.tag, str) or _local(child.tag) in _DANGEROUS_TAGS:
-                element.remove(child)
-            else:
+            if _allowed_element(child):
                 stack.append(child)
+            else:
+                element.remove(child)
         for attr in list(element.attrib):
-            local = _local(attr).lower()
-            value = element.attrib[attr]
-            if (
-                local.startswith("on")
-                or local in ("target", "formaction")
-                or (local == "href" and not value.startswith("#"))
-                or (local == "style" and _EXTERNAL_URL.search(value))
-                or (local not in ("href",) and "javascript:" in value.lower().replace(" ", ""))
-            ):
+            if not _allowed_attribute(attr, element.attrib[attr]):
                 del element.attrib[attr]
         # graphviz prefixes ids of HTML-label cells with "a_"; give them back the ids the DOT set.
         match = _OUR_ID.match(element.get("id", ""))
@@ -299,6 +317,25 @@ def _sanitized(svg: bytes) -> bytes:
             element.set("id", match.group(1))
     _hoist_font_family(root)
     return ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def _allowed_element(element: ET.Element) -> bool:
+    tag = element.tag
+    return isinstance(tag, str) and tag.startswith(f"{{{SVG_NS}}}") and _local(tag) in _SVG_ELEMENTS
+
+
+def _allowed_attribute(name: str, value: str) -> bool:
+    if name.startswith(f"{{{XLINK_NS}}}"):
+        known = _local(name) in _XLINK_ATTRIBUTES
+    elif name.startswith(f"{{{_XML_NS}}}"):
+        known = _local(name) == "space"
+    else:
+        known = name in _SVG_ATTRIBUTES
+    if not known:
+        return False
+    if _local(name) == "href":
+        return value.startswith("#")
+    return not _UNSAFE_VALUE.search(value.replace(" ", ""))
 
 
 def _hoist_font_family(root: ET.Element) -> None:

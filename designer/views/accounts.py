@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from designer import throttle
 from designer.access import AuthedRequest
 from designer.models import ApiToken
 
@@ -30,6 +31,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is closed")
     if request.user.is_authenticated:
         return redirect("designer:library")
+    if request.method == "POST" and (refused := throttle.check(request, "signup")):
+        return refused
     form: UserCreationForm[User] = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -58,6 +61,8 @@ def profile(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def create_token(request: AuthedRequest) -> HttpResponse:
+    if refused := throttle.check(request, "token", f"user:{request.user.pk}"):
+        return refused
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _profile(request, form, status=400)

@@ -32,7 +32,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk)
     revisions = design.revisions.select_related("author").defer("document", "companions", "roles")
     page = Paginator(revisions.order_by("-number"), 50).get_page(ascii_int(request.GET.get("page")))
-    ctx = {"design": design, "page": page, "perms": permissions(request.user, design)}
+    events = design.events.select_related("actor").order_by("-created", "-id")[:200]
+    ctx = {"design": design, "page": page, "events": events, "perms": permissions(request.user, design)}
     return render(request, "designer/history.html", ctx)
 
 

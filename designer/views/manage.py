@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,26 +31,35 @@ class RenameForm(forms.Form):
     )
 
 
-class VisibilityForm(forms.Form):
-    visibility = forms.ChoiceField(
-        label="Visibility", choices=Design.Visibility.choices, widget=forms.RadioSelect
-    )
-
-
 class SpaceForm(forms.Form):
     """Where a design lives: "" = the user's own space, else a team id the user may save into."""
 
     team = forms.TypedChoiceField(label="Space", coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: object, teams: list[Team], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, teams: list[Team], personal: str = "My own designs", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.teams = {t.pk: t for t in teams}
         team = self.fields["team"]
         assert isinstance(team, forms.TypedChoiceField)
-        team.choices = [("", "My own designs")] + [(t.pk, f"Team: {t.name}") for t in teams]
+        team.choices = [("", personal)] + [(t.pk, f"Team: {t.name}") for t in teams]
 
     def chosen_team(self) -> Team | None:
         return self.teams.get(self.cleaned_data.get("team") or 0)
+
+
+class SharingForm(SpaceForm):
+    """Where the design lives and who sees it: one form, so moving into a team and opening it
+    to the team is one step."""
+
+    visibility = forms.ChoiceField(
+        label="Who can see it", choices=Design.Visibility.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label = "Where it lives"
 
 
 class ForkForm(SpaceForm):
@@ -59,7 +70,6 @@ class ForkForm(SpaceForm):
 def _settings_page(
     request: HttpRequest, design: Design, status: int = 200, **forms_: forms.Form
 ) -> HttpResponse:
-    teams = lifecycle.teams_for_saving(request.user)
     ctx = {
         "design": design,
         "perms": {"view", "edit", "admin"},
@@ -73,9 +83,11 @@ def _settings_page(
                 "pss_level": design.pss_level,
             }
         ),
-        "visibility_form": forms_.get("visibility")
-        or VisibilityForm(initial={"visibility": design.visibility}),
-        "space_form": forms_.get("space") or SpaceForm(initial={"team": design.team_id or ""}, teams=teams),
+        "sharing_form": forms_.get("sharing")
+        or SharingForm(
+            initial={"team": design.team_id or "", "visibility": design.visibility},
+            **_sharing_choices(request.user, design),
+        ),
     }
     return render(request, "designer/design_settings.html", ctx, status=status)
 
@@ -105,32 +117,29 @@ def rename_design(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def share_design(request: HttpRequest, pk: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk, need="admin")
-    form = VisibilityForm(request.POST)
+    form = SharingForm(request.POST, **_sharing_choices(request.user, design))
     if form.is_valid():
         try:
-            lifecycle.set_visibility(design, form.cleaned_data["visibility"])
+            lifecycle.change_sharing(
+                design, request.user, form.chosen_team(), form.cleaned_data["visibility"]
+            )
         except lifecycle.NotAllowed as exc:
-            form.add_error("visibility", str(exc))
+            form.add_error(exc.field, str(exc))
     if form.errors:
-        return _settings_page(request, design, status=400, visibility=form)
-    messages.success(request, f"The design is now {design.get_visibility_display().lower()}.")
+        return _settings_page(request, design, status=400, sharing=form)
+    where = f"team {design.team.name}" if design.team else "its owner's personal space"
+    messages.success(request, f"The design is in {where}, {design.get_visibility_display().lower()}.")
     return redirect("designer:settings", design.pk)
 
 
-@login_required
-@require_POST
-def move_design(request: HttpRequest, pk: int) -> HttpResponse:
-    design = get_design_for_user(request.user, pk, need="admin")
-    form = SpaceForm(request.POST, teams=lifecycle.teams_for_saving(request.user))
-    if form.is_valid():
-        try:
-            lifecycle.move_design(design, request.user, form.chosen_team())
-        except lifecycle.NotAllowed as exc:
-            form.add_error("team", str(exc))
-    if form.errors:
-        return _settings_page(request, design, status=400, space=form)
-    messages.success(request, "Moved the design.")
-    return redirect("designer:settings", design.pk)
+def _sharing_choices(user: Any, design: Design) -> dict[str, Any]:
+    """The spaces this user may put the design in: its owner's personal space, the teams the
+    user saves into, and the team it is in now (so it can stay there)."""
+    teams = lifecycle.teams_for_saving(user)
+    if design.team is not None and design.team.pk not in {t.pk for t in teams}:
+        teams.append(design.team)
+    owner = design.owner.get_username() if design.owner else user.get_username()
+    return {"teams": teams, "personal": f"Personal space of {owner}"}
 
 
 @login_required
@@ -196,7 +205,7 @@ def fork_design(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             design = lifecycle.fork(origin, request.user, form.cleaned_data["name"], form.chosen_team())
         except lifecycle.NotAllowed as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, f"Forked “{origin.name}” into “{design.name}”.")
             return redirect(design)

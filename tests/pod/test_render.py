@@ -198,3 +198,47 @@ def test_one_font_family_on_the_root_instead_of_on_every_text() -> None:
         b'"Helvetica,sans-Serif">b', b'"Courier">b'
     )
     assert sanitize_svg(mixed).decode().count("font-family") == 2  # different families stay as drawn
+
+
+def test_the_sanitiser_is_an_allowlist() -> None:
+    """Animation that rewrites an href, styles, images, unknown elements and attributes all go."""
+    hostile = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+ xmlns:h="http://www.w3.org/1999/xhtml" width="10pt" viewBox="0 0 10 10">
+<style>@import url(https://evil.example/x.css);</style>
+<g id="node1" class="node" data-x="1" formaction="x" style="fill:url(https://evil.example/f)">
+<title>c0</title>
+<a id="link" xlink:href="#container-a" xlink:show="new" xlink:title="main a">
+<set attributeName="href" to="javascript:alert(1)"/>
+<animate attributeName="xlink:href" values="javascript:alert(2)"/>
+<animateTransform attributeName="transform"/>
+<text x="1" y="2" font-size="9">a</text></a>
+<a href="https://evil.example/"><text>external</text></a>
+<a href=" #spaced"><text>spaced</text></a>
+<use xlink:href="#link"/>
+<image href="data:image/svg+xml;base64,PHN2Zz4="/>
+<h:iframe src="https://evil.example/"/>
+<polygon points="0,0 1,1" fill="url(#grad)" stroke="url(javascript:alert(3))"/>
+<discard/><feImage/><unknown-element><text>gone</text></unknown-element>
+</g></svg>"""
+    text = sanitize_svg(hostile).decode()
+    root = ET.fromstring(text)
+    tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}
+    assert tags == {"svg", "g", "title", "a", "text", "polygon"}
+    assert "evil.example" not in text and "javascript" not in text and "data:" not in text
+    assert "<style" not in text and "formaction" not in text and "data-x" not in text and "show=" not in text
+    assert "gone" not in text
+    hrefs = [v for el in root.iter() for k, v in el.attrib.items() if k.endswith("href")]
+    assert hrefs == ["#container-a"]
+    polygon = next(el for el in root.iter() if el.tag.endswith("polygon"))
+    assert polygon.get("fill") == "url(#grad)" and polygon.get("stroke") is None
+    group = next(el for el in root.iter() if el.get("id") == "node1")
+    assert group.get("style") is None and group.get("class") == "node"
+    assert root.get("viewBox") == "0 0 10 10"
+    assert 'xlink:title="main a"' in text
+
+
+def test_the_sanitiser_refuses_a_root_that_is_not_svg() -> None:
+    with pytest.raises(RenderError, match="not an SVG"):
+        sanitize_svg(b'<html xmlns="http://www.w3.org/1999/xhtml"><svg/></html>')
+    with pytest.raises(RenderError, match="not an SVG"):
+        sanitize_svg(b"<svg><g/></svg>")  # no SVG namespace: not what an engine writes

@@ -467,8 +467,8 @@ def test_it_renames_and_forks_with_hostile_values(alice_client: Any, make_design
 def test_it_answers_junk_share_and_move_values(alice_client: Any, make_design: Any, value: str) -> None:
     client = _client(alice_client)
     design = make_design()
-    _assert_clean(client.post(f"/designs/{design.pk}/share", {"visibility": value}))
-    _assert_clean(client.post(f"/designs/{design.pk}/move", {"team": value}))
+    _assert_clean(client.post(f"/designs/{design.pk}/share", {"team": "", "visibility": value}))
+    _assert_clean(client.post(f"/designs/{design.pk}/share", {"team": value, "visibility": "team"}))
     design.refresh_from_db()
     assert design.visibility == "private" and design.team_id is None
     _assert_clean(client.post(f"/designs/{design.pk}/purge", {"confirm_name": value}))
@@ -585,7 +585,7 @@ def test_it_answers_404_to_others_on_every_design_url(client: Any, make_design: 
     ]
     for url in urls:
         assert client.get(f"/designs/{design.pk}/{url}").status_code == 404, url
-    for url in ["", "preview", "rename", "share", "move", "trash", "fork", "revisions/1/restore"]:
+    for url in ["", "preview", "rename", "share", "trash", "fork", "revisions/1/restore"]:
         assert client.post(f"/designs/{design.pk}/{url}", {"name": "x"}).status_code == 404, url
     assert client.get(f"/api/v1/designs/{design.pk}").status_code == 404
     update = json.dumps({"base_revision": 1, "document": design.latest.document})

@@ -60,10 +60,9 @@ def test_it_changes_name_visibility_and_space(alice_client: Any, alice: Any, mak
     design = make_design(name="web")
     data = {"name": "checkout", "description": "d", "tags": "Mesh, logging", "k8s_version": "1.30"}
     assert alice_client.post(f"/designs/{design.pk}/rename", data).status_code == 302
-    refused = alice_client.post(f"/designs/{design.pk}/share", {"visibility": "team"})
-    assert refused.status_code == 400  # no team yet
-    alice_client.post(f"/designs/{design.pk}/move", {"team": str(team.pk)})
-    alice_client.post(f"/designs/{design.pk}/share", {"visibility": "shared"})
+    refused = alice_client.post(f"/designs/{design.pk}/share", {"team": "", "visibility": "team"})
+    assert refused.status_code == 400  # no team chosen
+    alice_client.post(f"/designs/{design.pk}/share", {"team": str(team.pk), "visibility": "shared"})
     design.refresh_from_db()
     assert (design.name, design.tags, design.k8s_version) == ("checkout", ",logging,mesh,", "1.30")
     assert (design.team, design.visibility) == (team, "shared")

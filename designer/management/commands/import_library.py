@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from designer.library_backup import import_library
+from designer.library_backup import BackupError, import_library
 
 
 class Command(BaseCommand):
-    help = "Import designs, revisions and teams from an export_library DIR; existing revisions are kept."
+    help = "Import accounts, tokens, teams, designs and revisions from an export_library DIR; what exists is kept."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
@@ -20,5 +20,8 @@ class Command(BaseCommand):
         root = options["directory"]
         if not (root / "designs").is_dir() or not (root / "users.json").is_file():
             raise CommandError(f"{root} is not an export_library directory")
-        designs, revisions = import_library(root)
+        try:
+            designs, revisions = import_library(root)
+        except BackupError as exc:
+            raise CommandError(f"nothing imported: {exc}") from exc
         self.stdout.write(f"imported {designs} new designs and {revisions} new revisions from {root}")
