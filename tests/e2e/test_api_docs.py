@@ -24,6 +24,8 @@ def test_the_docs_page_works_offline(page: Any, live_server: Any, screenshot: An
     page.route("**/*", only_this_host)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The Content-Security-Policy allows no inline script and nothing from elsewhere.
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(f"{live_server.url}/api/v1/docs")
     page.locator(".opblock-summary-path", has_text="/api/v1/designs/{pk}").first.wait_for()
     assert page.locator(".opblock").count() == 7
