@@ -165,6 +165,9 @@ class SaveResult(Schema):
 
     outcome: Literal["saved", "merged", "unchanged"]
     detail: str
+    normalised: bool = Field(
+        description="the stored text is the canonical dump: the given or patched text no longer matched"
+    )
     merged_paths: list[str]
     changes: list[Change]
     design: DesignSummary

@@ -41,7 +41,15 @@ from designer.pod.manifest import (
     check_json_limits,
     load_manifest,
 )
-from designer.revisions import Content, SaveOutcome, StaleRevision, create_design, save_content
+from designer.revisions import (
+    NORMALISED_MESSAGE,
+    Content,
+    SaveOutcome,
+    StaleRevision,
+    create_design,
+    save_content,
+)
+from designer.views.designs import imported_content
 
 router = Router()
 # The design's id; a number no database integer holds is refused (400), not an overflow.
@@ -161,8 +169,7 @@ def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
     fields: dict[str, Any] = {"pss_level": payload.pss or ""}
     if payload.k8s_version:
         fields["k8s_version"] = payload.k8s_version
-    content = Content(manifest.document, list(manifest.companions), {}, manifest.position)
-    design = create_design(request.user, name, content, **fields)
+    design = create_design(request.user, name, imported_content(manifest, payload.manifest), **fields)
     return Status(201, design_detail(request, design))
 
 
@@ -195,6 +202,7 @@ def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> 
     return {
         "outcome": outcome.kind,
         "detail": _detail(outcome),
+        "normalised": outcome.normalised,
         "merged_paths": [c.path for c in changes],
         "changes": [{"path": c.path, "side": c.side} for c in changes],
         "design": design_summary(request, design),
@@ -223,9 +231,8 @@ def _detail(outcome: SaveOutcome) -> str:
     number = outcome.revision.number
     if outcome.kind == "unchanged":
         return f"Nothing changed: revision {number} stays the latest and no revision was created."
-    if outcome.kind == "merged":
-        return f"Merged with the revisions saved since the base and saved as revision {number}."
-    return f"Saved revision {number}."
+    saved = f"Saved revision {number}." if outcome.kind == "saved" else f"Merged and saved revision {number}."
+    return f"{saved} {NORMALISED_MESSAGE}" if outcome.normalised else saved
 
 
 def _conflict(outcome: SaveOutcome, base: int) -> dict[str, Any]:
@@ -247,13 +254,15 @@ def _conflict(outcome: SaveOutcome, base: int) -> dict[str, Any]:
 def _content(payload: DesignUpdate) -> Content | str:
     """The content of an update: a `manifest` text, or a `document`; or an error message."""
     roles = dict(payload.roles or {})
-    if payload.manifest is not None:
-        manifest = load_manifest(payload.manifest, choose=payload.choose)
-        return Content(manifest.document, list(manifest.companions), roles, manifest.position)
+    if payload.manifest is not None:  # the text is kept as written (DESIGN.md §2)
+        content = imported_content(load_manifest(payload.manifest, choose=payload.choose), payload.manifest)
+        content.roles = roles
+        return content
     if payload.document is None:
         return "Send `document` (a Kubernetes object) or `manifest` (YAML or JSON text)."
     if not isinstance(payload.document.get("kind"), str):
         return "The document needs a kind."
+    # No text: the new text is the latest revision's with the document's changes patched in.
     return Content(payload.document, list(payload.companions or []), roles)
 
 

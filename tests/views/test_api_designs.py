@@ -308,3 +308,40 @@ def test_it_exports_any_kind_and_format(
         client.get(f"/api/v1/designs/{design.pk}/export?kind=Service", headers=bearer(token)).status_code
         == 400
     )
+
+
+COMMENTED = """\
+# The web pod, as the team keeps it in git.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web   # the pod's name
+spec:
+  containers:
+  - name: app
+    image: "nginx:1.27"   # pinned
+"""
+
+
+def test_the_text_given_is_kept_and_a_document_update_patches_it(client: Any, token: str) -> None:
+    created = client.post(
+        "/api/v1/designs",
+        json.dumps({"manifest": COMMENTED}),
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert created.status_code == 201
+    design = Design.objects.get(pk=created.json()["id"])
+    assert design.latest is not None and design.latest.source_text == COMMENTED
+    document = _with_images(created.json()["latest"]["document"], app="nginx:1.28")
+    updated = _put(client, design, token, {"base_revision": 1, "document": document})
+    assert updated.status_code == 200
+    assert updated.json()["normalised"] is False
+    latest = Design.objects.get(pk=design.pk).latest
+    assert latest is not None
+    assert latest.source_text == COMMENTED.replace('"nginx:1.27"', '"nginx:1.28"')
+    text = COMMENTED.replace("# pinned", "# pinned again")
+    again = _put(client, design, token, {"base_revision": 2, "manifest": text, "roles": {"app": "main"}})
+    assert again.status_code == 200, again.content
+    latest = Design.objects.get(pk=design.pk).latest
+    assert latest is not None and latest.number == 3 and latest.source_text == text
