@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from designer.models import K8S_VERSIONS, PSS_CHOICES, Design
+from designer.numbers import AsciiIntegerField
 
 
 class ImportForm(forms.Form):
@@ -21,7 +22,7 @@ class ImportForm(forms.Form):
         strip=False,
     )
     file = forms.FileField(label="…or upload a file", required=False)
-    choose = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    choose = AsciiIntegerField(required=False, widget=forms.HiddenInput)
     k8s_version = forms.ChoiceField(
         label="Target Kubernetes version", choices=[(v, v) for v in K8S_VERSIONS], initial=K8S_VERSIONS[0]
     )

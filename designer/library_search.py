@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from designer.models import K8S_VERSIONS, Design
+from designer.numbers import AsciiIntegerField
 from designer.pod.roles import Role
 
 SORTS = {
@@ -32,7 +33,7 @@ class LibraryFilterForm(forms.Form):
     tag = forms.CharField(label="Tag", required=False, max_length=50)
     owner = forms.CharField(label="Owner (username, or “me”)", required=False, max_length=150)
     # Bounded: a huge number must be an invalid (dropped) filter, not a database overflow.
-    team = forms.IntegerField(
+    team = AsciiIntegerField(
         label="Team", required=False, min_value=1, max_value=2**63 - 1, widget=forms.Select
     )
     version = forms.ChoiceField(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",  # the API docs page serves swagger-ui from ninja's static files, not from a CDN
     "axes",
     "csp",
     "designer.apps.DesignerConfig",

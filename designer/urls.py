@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from designer.api import api, api_not_found
 from designer.editor import views as editor
 from designer.views import (
     accounts,
-    api,
-    api_tools,
     designs,
     diagrams,
     history,
@@ -82,13 +81,6 @@ designer_patterns += [
     path("schemas/<str:version>.json", schemas.completion, name="completion-schema"),
 ]
 
-api_patterns = [
-    path("designs", api.design_list, name="designs"),
-    path("designs/<int:pk>", api.design_item, name="design"),
-    path("lint", api_tools.lint_manifest, name="lint"),
-    path("diagram", api_tools.diagram_manifest, name="diagram"),
-]
-
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
     path("profile/", accounts.profile, name="profile"),
@@ -103,7 +95,9 @@ account_patterns = [
 
 urlpatterns = [
     path("", include((designer_patterns, "designer"))),
-    path("api/v1/", include((api_patterns, "api"))),
+    path("api/v1/", api.urls),
+    # Anything else under /api/ (an unknown path, `/designs/-1`): a JSON 404, not the HTML page.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -552,6 +552,61 @@ def load_stream(data: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     return Loaded(documents, line_maps)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_json_limits(value: Any, limits: Limits = DEFAULT_LIMITS, name: str = "value") -> None:
+    """Raise ManifestError unless a decoded JSON value keeps the loader's limits.
+
+    For values that arrive as JSON rather than as text (the API's document, companions and
+    roles; drafts; backups): nesting at most max_depth, at most max_nodes values, at most
+    max_bytes once encoded, finite numbers, and no lone surrogate in a key or a string (no
+    UTF-8 text can hold one, so nothing could store or export it). One walk, no recursion, so
+    a value nested far deeper than the limit is refused, never a RecursionError.
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    nodes = 0
+    size = 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise ManifestError(f"{name} too large: more than {limits.max_nodes} values")
+        if isinstance(item, str):
+            size += len(item) + 2
+            if _SURROGATE.search(item):
+                raise ManifestError(f"{name} holds a lone surrogate (not valid Unicode text)")
+        elif isinstance(item, dict | list):
+            if depth >= limits.max_depth:
+                raise ManifestError(f"{name} nests deeper than {limits.max_depth} levels")
+            size += 2
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if not isinstance(key, str):
+                        raise ManifestError(f"{name}: object keys must be strings")
+                    if _SURROGATE.search(key):
+                        raise ManifestError(f"{name} holds a lone surrogate (not valid Unicode text)")
+                    size += len(key) + 4
+                    stack.append((child, depth + 1))
+            else:
+                size += len(item)
+                stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ManifestError(f"{name} holds {item!r}, which JSON cannot carry")
+            size += len(repr(item))
+        elif item is None or isinstance(item, bool):
+            size += 5
+        elif isinstance(item, int):
+            size += item.bit_length() // 3 + 2  # about its decimal digits, without str() of a huge int
+        else:
+            raise ManifestError(f"{name} holds a {type(item).__name__}, which is not JSON")
+        # Characters, not bytes: a string of multi-byte characters counts less than it weighs,
+        # which stays within the bound the request body limit already sets on its bytes.
+        if size > limits.max_bytes:
+            raise ManifestError(f"{name} too large (limit {limits.max_bytes} bytes)")
+
+
 def compose_roots(text: str, limits: Limits = DEFAULT_LIMITS) -> list[MappingNode]:
     """The composed root mapping of every non-empty document, with their marks (source.py)."""
     text = _decode(text, limits)

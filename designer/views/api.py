@@ -1,28 +1,61 @@
-"""JSON API /api/v1/ for CI and scripts: list/filter designs, read one, save a new revision.
+"""/api/v1/designs: list and filter, read, create from a manifest, update with a merge, export.
 
-Auth: a bearer token (designer.api_auth) or the browser session. No access answers 404, as in
-the pages; a save from a stale base revision answers 409 with the revision that won.
+Auth and the error shape: designer.api. No access answers 404, as in the pages. An update
+names the revision it started from (`base_revision`); when someone saved since, the change is
+merged three ways: changes to different paths land (200, `merged_paths`), the same path changed
+differently on both sides answers 409 with each conflict's base/theirs/mine values.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from ninja import Path, Query, Router, Schema, Status
 
 from designer.access import get_design_for_user, permissions, visible_designs
-from designer.api_auth import api_login_required
+from designer.api_schemas import (
+    ChooseError,
+    Conflict,
+    DesignCreate,
+    DesignDetail,
+    DesignPage,
+    DesignUpdate,
+    Error,
+    Format,
+    Kind,
+    Number,
+    SaveResult,
+)
+from designer.documents import export_filename, revision_text
 from designer.library_search import LibraryFilterForm, filter_designs
 from designer.models import Design, Revision
-from designer.pod.manifest import ManifestError, load_manifest
-from designer.pod.rules.pss import LEVELS as PSS_LEVELS
-from designer.revisions import Content, StaleRevision, save_revision
+from designer.numbers import MAX_NUMBER
+from designer.pod.manifest import (
+    DEFAULT_LIMITS,
+    Manifest,
+    ManifestError,
+    MultipleWorkloads,
+    check_json_limits,
+    load_manifest,
+)
+from designer.revisions import (
+    NORMALISED_MESSAGE,
+    Content,
+    SaveOutcome,
+    StaleRevision,
+    create_design,
+    save_content,
+)
+from designer.views.designs import imported_content
 
+router = Router()
+# The design's id; a number no database integer holds is refused (400), not an overflow.
+DesignId = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
 PAGE_SIZE = 50
+ANSWERS: dict[int, Any] = {400: Error, 401: Error, 404: Error}
 
 
 def design_summary(request: HttpRequest, design: Design) -> dict[str, Any]:
@@ -43,7 +76,7 @@ def design_summary(request: HttpRequest, design: Design) -> dict[str, Any]:
         "warnings": design.warning_count,
         "is_starter": design.is_starter,
         "forked_from": design.forked_from_id,
-        "updated": design.updated.isoformat(),
+        "updated": design.updated,
         "url": request.build_absolute_uri(design.get_absolute_url()),
         "api_url": request.build_absolute_uri(reverse("api:design", args=[design.pk])),
     }
@@ -54,7 +87,7 @@ def revision_data(revision: Revision) -> dict[str, Any]:
         "number": revision.number,
         "author": revision.author.get_username() if revision.author else None,
         "message": revision.message,
-        "created": revision.created.isoformat(),
+        "created": revision.created,
         "parent": revision.parent_number,
         "errors": revision.error_count,
         "warnings": revision.warning_count,
@@ -64,85 +97,209 @@ def revision_data(revision: Revision) -> dict[str, Any]:
     }
 
 
-def _error(message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+def design_detail(request: HttpRequest, design: Design) -> dict[str, Any]:
+    return {
+        **design_summary(request, design),
+        "permissions": sorted(permissions(request.user, design)),
+        "latest": revision_data(design.latest) if design.latest else None,
+    }
 
 
-@api_login_required
-@require_GET
-def design_list(request: HttpRequest) -> HttpResponse:
+def manifest_error(exc: ManifestError) -> Status[dict[str, Any]]:
+    """400 with the loader's message (and where), or the workloads to choose from."""
+    if isinstance(exc, MultipleWorkloads):
+        candidates = [{"index": i, "kind": k, "name": n} for i, k, n in exc.candidates]
+        return Status(400, {"error": f"{exc}: set `choose`", "candidates": candidates})
+    return Status(400, {"error": str(exc), "line": exc.line, "column": exc.column})
+
+
+def check_limits(payload: Schema) -> None:
+    """Every JSON value of a body within the loader's limits (ManifestError otherwise)."""
+    for name, value in payload:
+        check_json_limits(value, name=name)
+    companions = getattr(payload, "companions", None) or []
+    if len(companions) >= DEFAULT_LIMITS.max_documents:
+        raise ManifestError(f"too many companions: at most {DEFAULT_LIMITS.max_documents - 1}")
+
+
+class ListQuery(Schema):
+    """The library's filters (an invalid filter is dropped, as in the library: it is a search)."""
+
+    q: str | None = None
+    role: str | None = None
+    tag: str | None = None
+    owner: str | None = None
+    team: Number | None = None
+    version: str | None = None
+    has_errors: bool = False
+    sort: str | None = None
+    patterns: bool = False
+    page: Number = 1
+
+
+@router.get(
+    "/designs", response={200: DesignPage, 400: Error, 401: Error}, url_name="designs", summary="List designs"
+)
+def design_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
     query = LibraryFilterForm(request.GET).query()
     designs = visible_designs(request.user).select_related("owner", "team")
-    if request.GET.get("patterns") not in ("1", "true"):
+    if not filters.patterns:
         designs = designs.filter(is_starter=False)
-    page = Paginator(filter_designs(designs, query, request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return JsonResponse(
-        {
-            "count": page.paginator.count,
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "results": [design_summary(request, d) for d in page.object_list],
-        }
-    )
+    page = Paginator(filter_designs(designs, query, request.user), PAGE_SIZE).get_page(filters.page)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [design_summary(request, d) for d in page.object_list],
+    }
 
 
-@api_login_required
-@require_http_methods(["GET", "PUT", "POST"])
-def design_item(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "GET":
-        design = get_design_for_user(request.user, pk)
-        data = design_summary(request, design)
-        data["permissions"] = sorted(permissions(request.user, design))
-        data["latest"] = revision_data(design.latest) if design.latest else None
-        return JsonResponse(data)
+@router.post(
+    "/designs",
+    response={201: DesignDetail, 400: ChooseError | Error, 401: Error},
+    summary="Create a design from a manifest",
+)
+def design_create(request: HttpRequest, payload: DesignCreate) -> Any:
+    try:
+        check_limits(payload)
+        manifest = load_manifest(payload.manifest, choose=payload.choose)
+    except ManifestError as exc:
+        return manifest_error(exc)
+    name = payload.name or _workload_name(manifest) or "imported design"
+    fields: dict[str, Any] = {"pss_level": payload.pss or ""}
+    if payload.k8s_version:
+        fields["k8s_version"] = payload.k8s_version
+    design = create_design(request.user, name, imported_content(manifest, payload.manifest), **fields)
+    return Status(201, design_detail(request, design))
+
+
+@router.get(
+    "/designs/{int:pk}", response={200: DesignDetail, **ANSWERS}, url_name="design", summary="Read a design"
+)
+def design_read(request: HttpRequest, pk: DesignId) -> Any:
+    return design_detail(request, get_design_for_user(request.user, pk))
+
+
+@router.put(
+    "/designs/{int:pk}",
+    response={200: SaveResult, 409: Conflict, **ANSWERS},
+    summary="Save a new revision (merged when base_revision is stale)",
+)
+def design_update(request: HttpRequest, pk: DesignId, payload: DesignUpdate) -> Any:
     design = get_design_for_user(request.user, pk, need="edit")
     try:
-        body = json.loads(request.body or b"{}")
-        if not isinstance(body, dict):
-            raise ValueError
-    except (ValueError, RecursionError):  # RecursionError: nesting deeper than json can decode
-        return _error("The body must be a JSON object.", 400)
-    base = body.get("base_revision")
-    if not isinstance(base, int) or isinstance(base, bool):
-        return _error("base_revision (the revision number the edit started from) is required.", 400)
-    content = _content_from(body)
+        check_limits(payload)
+        content = _content(payload)
+    except ManifestError as exc:
+        return manifest_error(exc)
     if isinstance(content, str):
-        return _error(content, 400)
-    if "pss" in body:  # the PodSecurity level the namespace enforces: a level, or null for none
-        if body["pss"] not in (None, "", *PSS_LEVELS):
-            return _error(f"pss must be one of {', '.join(PSS_LEVELS)} or null.", 400)
-        design.pss_level = body["pss"] or ""
+        return Status(400, {"error": content})
+    outcome = _save(design, content, request, payload)
+    if outcome.kind == "conflict":
+        return Status(409, _conflict(outcome, payload.base_revision))
+    design.refresh_from_db()
+    changes = outcome.merge.changes if outcome.merge else []
+    return {
+        "outcome": outcome.kind,
+        "detail": _detail(outcome),
+        "normalised": outcome.normalised,
+        "merged_paths": [c.path for c in changes],
+        "changes": [{"path": c.path, "side": c.side} for c in changes],
+        "design": design_summary(request, design),
+        "revision": revision_data(outcome.revision),
+    }
+
+
+def _save(design: Design, content: Content, request: HttpRequest, payload: DesignUpdate) -> SaveOutcome:
+    """save_content, with the update's `pss` (the level the namespace enforces; null: none)
+    set for the lint counts of the save, and put back when nothing is saved."""
+    previous = design.pss_level
+    if "pss" in payload.model_fields_set:
+        design.pss_level = payload.pss or ""
         design.save(update_fields=["pss_level"])
     try:
-        revision = save_revision(
-            design, content, request.user, str(body.get("message") or ""), base_number=base
-        )
-    except StaleRevision as exc:
-        return _error(
-            f"Revision {exc.current.number} was saved since revision {base}.",
-            409,
-            current_revision=revision_data(exc.current),
-        )
-    return JsonResponse({"design": design_summary(request, design), "revision": revision_data(revision)})
+        outcome = save_content(design, content, request.user, payload.message, payload.base_revision)
+    except StaleRevision as exc:  # a base this design never had, or saves racing past every retry
+        outcome = SaveOutcome("conflict", exc.current)
+    if outcome.kind == "conflict" and design.pss_level != previous:
+        design.pss_level = previous
+        design.save(update_fields=["pss_level"])
+    return outcome
 
 
-def _content_from(body: dict[str, Any]) -> Content | str:
-    """The content of an update: a `document` object or a `manifest` text; or an error message."""
-    roles = body.get("roles") or {}
-    if not isinstance(roles, dict):
-        return "roles must be an object {container: role}."
-    if isinstance(body.get("manifest"), str):
-        try:
-            manifest = load_manifest(body["manifest"])
-        except ManifestError as exc:
-            return f"The manifest could not be read: {exc}"
-        return Content(manifest.document, list(manifest.companions), roles, manifest.position)
-    document = body.get("document")
-    companions = body.get("companions") or []
-    if not isinstance(document, dict) or not isinstance(companions, list):
+def _detail(outcome: SaveOutcome) -> str:
+    number = outcome.revision.number
+    if outcome.kind == "unchanged":
+        return f"Nothing changed: revision {number} stays the latest and no revision was created."
+    saved = f"Saved revision {number}." if outcome.kind == "saved" else f"Merged and saved revision {number}."
+    return f"{saved} {NORMALISED_MESSAGE}" if outcome.normalised else saved
+
+
+def _conflict(outcome: SaveOutcome, base: int) -> dict[str, Any]:
+    latest = outcome.revision
+    conflicts = outcome.merge.conflicts if outcome.merge else []
+    if conflicts:
+        error = f"Revision {latest.number} changed the same fields since revision {base}; nothing was saved."
+    elif outcome.base is None and base > latest.number:
+        error = f"Revision {base} does not exist; the latest is revision {latest.number}."
+    else:
+        error = f"Revision {latest.number} was saved since revision {base}; nothing was saved."
+    return {
+        "error": error,
+        "conflicts": [c.as_dict() for c in conflicts],
+        "current_revision": revision_data(latest),
+    }
+
+
+def _content(payload: DesignUpdate) -> Content | str:
+    """The content of an update: a `manifest` text, or a `document`; or an error message."""
+    roles = dict(payload.roles or {})
+    if payload.manifest is not None:  # the text is kept as written (DESIGN.md §2)
+        content = imported_content(load_manifest(payload.manifest, choose=payload.choose), payload.manifest)
+        content.roles = roles
+        return content
+    if payload.document is None:
         return "Send `document` (a Kubernetes object) or `manifest` (YAML or JSON text)."
-    if not isinstance(document.get("kind"), str):
+    if not isinstance(payload.document.get("kind"), str):
         return "The document needs a kind."
-    return Content(document, companions, roles)
+    # No text: the new text is the latest revision's with the document's changes patched in.
+    return Content(payload.document, list(payload.companions or []), roles)
+
+
+def _workload_name(manifest: Manifest) -> str:
+    meta = manifest.document.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return name[:200] if isinstance(name, str) else ""
+
+
+EXPORT_CONTENT = {
+    # No schema: a YAML stream of one or more documents (the user's text) is not one JSON value.
+    "application/yaml": {},
+    "application/json": {"schema": {"type": "object", "description": "one object, or a v1 List"}},
+}
+
+
+@router.get(
+    "/designs/{int:pk}/export",
+    response=ANSWERS,
+    url_name="export",
+    summary="Export the latest revision as any kind, YAML or JSON",
+    openapi_extra={"responses": {200: {"description": "The manifest", "content": EXPORT_CONTENT}}},
+)
+def design_export(
+    request: HttpRequest,
+    pk: DesignId,
+    kind: Kind | None = None,
+    format: Format = "yaml",
+    annotations: bool = True,
+) -> Any:
+    """The latest revision as any workload kind, YAML or JSON (as /designs/<id>/export.yaml)."""
+    design = get_design_for_user(request.user, pk)
+    revision = design.latest
+    if revision is None:  # never: designs are created with their first revision; but not a 500
+        raise Http404("This design has no revision to export")
+    kind = kind or str(revision.document.get("kind") or "Pod")
+    text = revision_text(revision, kind=kind, fmt=format, annotations=annotations)
+    response = HttpResponse(text, content_type=f"application/{format}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(design, kind, format)}"'
+    return response

@@ -58,7 +58,7 @@ def new_design(request: HttpRequest) -> HttpResponse:
                 design = create_design(
                     request.user,
                     name,
-                    _imported(manifest, data["source"]),
+                    imported_content(manifest, data["source"]),
                     k8s_version=data["k8s_version"],
                     pss_level=data["pss_level"],
                 )
@@ -108,14 +108,14 @@ def start_from_starter(request: HttpRequest, slug: str) -> HttpResponse:
     design = create_design(
         request.user,
         starter.name,
-        _imported(manifest, starter.text),
+        imported_content(manifest, starter.text),
         description=starter.description,
     )
     messages.success(request, f"Started from the “{starter.name}” pattern.")
     return redirect(design)
 
 
-def _imported(manifest: Manifest, source: str | bytes) -> Content:
+def imported_content(manifest: Manifest, source: str | bytes) -> Content:
     """What an import saves: the documents, and the text as the user gave it (DESIGN.md §2)."""
     documents = stream_documents(manifest.document, manifest.companions, manifest.position)
     if isinstance(source, str):

@@ -7,7 +7,7 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +15,7 @@ from designer.access import get_design_for_user, permissions
 from designer.diffs import diff_html
 from designer.documents import revision_text, role_map
 from designer.models import Design, Revision
+from designer.numbers import ascii_int
 from designer.revisions import Content, StaleRevision, save_revision
 
 
@@ -30,7 +31,7 @@ def _revision(design: Design, number: int) -> Revision:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk)
     revisions = design.revisions.select_related("author").defer("document", "companions", "roles")
-    page = Paginator(revisions.order_by("-number"), 50).get_page(request.GET.get("page"))
+    page = Paginator(revisions.order_by("-number"), 50).get_page(ascii_int(request.GET.get("page")))
     events = design.events.select_related("actor").order_by("-created", "-id")[:200]
     ctx = {"design": design, "page": page, "events": events, "perms": permissions(request.user, design)}
     return render(request, "designer/history.html", ctx)
@@ -41,11 +42,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """The history page's plain GET form picks two numbers; the diff lives at a stable URL."""
     design = get_design_for_user(request.user, pk)
-    try:
-        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
-        return redirect("designer:history", design.pk)
-    if min(a, b) < 0:  # the diff URL takes revision numbers, which are never negative
+    a, b = ascii_int(request.GET.get("a")), ascii_int(request.GET.get("b"))
+    if a is None or b is None:  # the diff URL takes revision numbers: ASCII digits, never negative
         return redirect("designer:history", design.pk)
     return redirect("designer:diff", design.pk, min(a, b), max(a, b))
 
@@ -85,14 +83,12 @@ def diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
 def restore_revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     design = get_design_for_user(request.user, pk, need="edit")
     old = _revision(design, number)
-    base = request.POST.get("base_revision", "")
+    base = ascii_int(request.POST.get("base_revision"))
+    if base is None:  # without the revision the page showed, a restore could undo a newer save
+        return HttpResponseBadRequest("base_revision must be a revision number", content_type="text/plain")
     try:
         save_revision(
-            design,
-            Content.of(old),
-            request.user,
-            message=f"Restored revision {old.number}",
-            base_number=int(base) if base.isascii() and base.isdigit() else None,
+            design, Content.of(old), request.user, f"Restored revision {old.number}", base_number=base
         )
     except StaleRevision as exc:
         messages.error(request, f"Revision {exc.current.number} was saved meanwhile; nothing was restored.")

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from designer.access import AuthedRequest, visible_designs
 from designer.library_search import LibraryFilterForm, filter_designs
 from designer.models import Team
+from designer.numbers import ascii_int
 
 PAGE_SIZE = 25
 
@@ -25,7 +26,7 @@ def library(request: AuthedRequest) -> HttpResponse:
     query = form.query()
     visible = visible_designs(request.user).select_related("owner", "team")
     designs = filter_designs(visible.filter(is_starter=False), query, request.user)
-    page = Paginator(designs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(designs, PAGE_SIZE).get_page(ascii_int(request.GET.get("page")))
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {

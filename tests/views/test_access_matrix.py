@@ -29,6 +29,12 @@ PUBLIC = {
     "password_reset_complete",
     "rules",  # the rule reference: documentation that CI output links to (views/rules.py)
     "rule",
+    # The API's description: its OpenAPI schema, the docs page, and ninja's root (a 404 that
+    # points at the docs). No data; tokens are tried by the API's operations themselves.
+    "openapi-json",
+    "openapi-view",
+    "api-root",
+    "api-not-found",  # a JSON 404 for any other path under /api/
     "completion-schema",  # the editor's completion schema: the Kubernetes API's own docs (views/schemas.py)
 }
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff-only sign-in

@@ -547,17 +547,18 @@ def test_it_restores_no_missing_revision(alice_client: Any, make_design: Any, nu
     assert _revisions(design) == 1
 
 
-@pytest.mark.parametrize("base", ["²", "٣", "1e0"])
-def test_it_restores_with_a_base_that_only_looks_like_a_number(
+@pytest.mark.parametrize("base", ["²", "٣", "1e0", ""])
+def test_it_refuses_a_restore_with_a_base_that_only_looks_like_a_number(
     alice_client: Any, make_design: Any, base: str
 ) -> None:
     # '²' and '٣' are str.isdigit(); int() refuses the first and reads the second as 3. Neither
-    # is a revision number: the restore goes ahead without a staleness check.
+    # is a revision number, and a restore without one would skip the staleness check: 400.
     client = _client(alice_client)
     design = make_design()
     response = client.post(f"/designs/{design.pk}/revisions/1/restore", {"base_revision": base})
     _assert_clean(response)
-    assert _revisions(design) == 2
+    assert response.status_code == 400
+    assert _revisions(design) == 1
 
 
 # --- access, CSRF, error pages ------------------------------------------------------------------
@@ -587,9 +588,14 @@ def test_it_answers_404_to_others_on_every_design_url(client: Any, make_design: 
     for url in ["", "preview", "rename", "share", "trash", "fork", "revisions/1/restore"]:
         assert client.post(f"/designs/{design.pk}/{url}", {"name": "x"}).status_code == 404, url
     assert client.get(f"/api/v1/designs/{design.pk}").status_code == 404
+    update = json.dumps({"base_revision": 1, "document": design.latest.document})
     assert (
-        client.put(f"/api/v1/designs/{design.pk}", "{}", content_type="application/json").status_code == 404
+        client.put(f"/api/v1/designs/{design.pk}", update, content_type="application/json").status_code == 404
     )
+    # A body that does not validate is refused before any design is looked up: the same 400
+    # for a design that exists and one that does not, so nothing is discovered either way.
+    for pk in (design.pk, 987_654):
+        assert client.put(f"/api/v1/designs/{pk}", "{}", content_type="application/json").status_code == 400
     assert _revisions(design) == 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,24 @@ def parse_version(text: str | None) -> tuple[int, int]:
     except (IndexError, ValueError):
         raise ValueError(f"not a Kubernetes version: {text!r} (expected e.g. 1.33)") from None
     return max(OLDEST_VERSION, min(LATEST_VERSION, version))
+
+
+_VERSION_RE = re.compile(r"v?([0-9]{1,3})\.([0-9]{1,3})(?:\.[0-9]{1,6})?")
+
+
+def parse_supported_version(text: str | None) -> tuple[int, int]:
+    """'1.33', 'v1.33.2' -> (1, 33); None/'' -> the newest; ValueError when not a version of
+    ASCII digits or outside the supported range (input from the API: refused, not clamped)."""
+    if not text:
+        return LATEST_VERSION
+    match = _VERSION_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a Kubernetes version: {text!r} (expected e.g. 1.33)")
+    version = (int(match.group(1)), int(match.group(2)))
+    if not OLDEST_VERSION <= version <= LATEST_VERSION:
+        oldest, latest = (f"{v[0]}.{v[1]}" for v in (OLDEST_VERSION, LATEST_VERSION))
+        raise ValueError(f"Kubernetes {version[0]}.{version[1]} is not supported (from {oldest} to {latest})")
+    return version
 
 
 @dataclass
