@@ -601,7 +601,7 @@ def build_dot(
     for item in items:
         edges += _mount_edges(item, volume_node, missing, marks)
 
-    # Volumes, in rows under the containers.
+    # Volumes, in rows of up to four under the containers.
     bottom = app_rows[-1]
     if volumes or missing:
         out += [
@@ -619,7 +619,7 @@ def build_dot(
                 "not declared in spec.volumes>];"
             )
         volume_nodes = [f"v{i}" for i in range(len(volumes))] + list(missing.values())
-        volume_rows = _rows(volume_nodes, _columns(len(volume_nodes), widest=5))
+        volume_rows = _rows(volume_nodes, _columns(len(volume_nodes)))
         out += _grid_lines(volume_rows, "      ")
         out.append("    }")
         out.append(f'    {bottom[0]} -> {volume_rows[0][0]} [style="invis"];')
