@@ -378,8 +378,8 @@ def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Findi
     )
 
 
-def _legend(roles: set[str]) -> list[str]:
-    """The key, as a wide short table (it sits under the pod): three entries a row."""
+def _legend(roles: set[str], per_row: int = 4) -> list[str]:
+    """The key, as a table under the pod: `per_row` entries a row, as wide as the pod's rows."""
     shapes = {
         "main": "double border",
         "sidecar": "rounded",
@@ -403,9 +403,8 @@ def _legend(roles: set[str]) -> list[str]:
         ("(X) (!)", "error / warning findings"),
     ):
         entries.append(f'<TD>{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
-    per_row = 3
-    rows = ['<TR><TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD></TR>']
-    rows += ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
+    entries.insert(0, '<TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD>')
+    rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
     label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
     return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];']
 
@@ -529,14 +528,18 @@ def build_dot(
             else:
                 step_node[item.node] = item.node
                 out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step, pss))
-        out.append("    }")
-    out.append(
+    start = (
         '    start [id="pod-start" shape="circle" style="filled" fillcolor="#343a40" fontcolor="white" '
         'width="0.5" fixedsize="true" label="start"];'
     )
-    # The lane runs left to right in rows of five, the start circle closing its last row.
-    lane_rows = _rows([step_node[item.node] for item in inits] + ["start"], LANE_ROW)
-    out += [f"    {{rank=same; {'; '.join(row)}}}" for row in lane_rows if len(row) > 1]
+    if inits:
+        # The start circle closes the lane's last row (inside its frame, so it stays at the end).
+        lane_rows = _rows([step_node[item.node] for item in inits] + ["start"], LANE_ROW)
+        out.append("  " + start)
+        out += _grid_lines(lane_rows, "      ")
+        out.append("    }")
+    else:
+        out.append(start)
 
     # The shared network namespace with everything that keeps running in it.
     served = []
@@ -586,10 +589,11 @@ def build_dot(
     link_nodes, link_edges = _links(running, _wiring(spec, companions), places)
     out += link_nodes
     if link_nodes:
-        # "Nothing listens" markers close the last row of containers, not off in an empty corner.
+        # "Nothing listens" markers end the shortest row of containers, not off in an empty corner.
         dangling = [line.split()[0] for line in link_nodes]
-        out.append("      {rank=same; " + "; ".join([app_rows[-1][-1], *dangling]) + "}")
-        out.append("      " + " -> ".join([app_rows[-1][-1], *dangling]) + ' [style="invis"];')
+        row = min([*native_rows, *app_rows], key=len)
+        out.append("      {rank=same; " + "; ".join([*row, *dangling]) + "}")
+        out.append("      " + " -> ".join([row[-1], *dangling]) + ' [style="invis"];')
     out.append("    }")
     for above in above_apps[:1]:
         out.append(f'    {above} -> {app_rows[0][0]} [style="invis"];')
@@ -601,7 +605,7 @@ def build_dot(
     for item in items:
         edges += _mount_edges(item, volume_node, missing, marks)
 
-    # Volumes, in rows of up to four under the containers.
+    # Volumes, in rows of up to five under the containers.
     bottom = app_rows[-1]
     if volumes or missing:
         out += [
@@ -619,14 +623,16 @@ def build_dot(
                 "not declared in spec.volumes>];"
             )
         volume_nodes = [f"v{i}" for i in range(len(volumes))] + list(missing.values())
-        volume_rows = _rows(volume_nodes, _columns(len(volume_nodes)))
+        volume_rows = _rows(volume_nodes, _columns(len(volume_nodes), widest=5))
         out += _grid_lines(volume_rows, "      ")
         out.append("    }")
         out.append(f'    {bottom[0]} -> {volume_rows[0][0]} [style="invis"];')
         bottom = volume_rows[-1]
     out.append("  }")
-    out += _legend({item.role for item in items})
-    out.append(f'  {bottom[0]} -> legend [style="invis"];')
+    widest = max(len(row) for row in [*native_rows, *app_rows])
+    out += _legend({item.role for item in items}, min(4, max(2, widest)))
+    # From the middle of the last row: the legend sits centred under the drawing.
+    out.append(f'  {bottom[len(bottom) // 2]} -> legend [style="invis"];')
 
     # Edges. Run order through the lane, into the start of the app containers.
     chain = [step_node[item.node] for item in inits]
