@@ -489,7 +489,7 @@ def build_dot(
     out = [
         "digraph pod {",
         f'  graph [id="pod-diagram" rankdir="TB" compound="true" newrank="true" fontname="{FONT}" '
-        f'fontsize="11" nodesep="0.15" ranksep="0.3" splines="true" bgcolor="white" forcelabels="true" '
+        f'fontsize="11" nodesep="0.12" ranksep="0.25" splines="true" bgcolor="white" forcelabels="true" '
         # One pass of crossing reduction, not repeated per cluster: the rows keep document order.
         'remincross="false" mclimit="0.1"];',
         f'  node [fontname="{FONT}" fontsize="{MIN_FONT}"];',
@@ -503,7 +503,7 @@ def build_dot(
         )
     out += [
         "  subgraph cluster_pod {",
-        f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" style="rounded" '
+        f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" margin="4" style="rounded" '
         f'color="#343a40" penwidth="1.5" fontsize="12";',
     ]
 
@@ -513,7 +513,7 @@ def build_dot(
     if inits:
         out += [
             "    subgraph cluster_init {",
-            '      id="lane-init" label="init containers | run one after another" labeljust="l" '
+            '      id="lane-init" label="init containers | run one after another" labeljust="l" margin="4" '
             'style="dashed,rounded" color="#6c757d" fontsize="10";',
         ]
         for step, item in enumerate(inits, start=1):
@@ -555,7 +555,7 @@ def build_dot(
         "    subgraph cluster_localhost {",
         '      id="localhost" label=<shared network namespace <B>localhost</B>> '
         f"tooltip={_q('localhost serves ' + served_text, 1000)} "
-        'labeljust="l" style="rounded,filled" fillcolor="#f8f9fa" color="#0d6efd" fontsize="10";',
+        'labeljust="l" margin="4" style="rounded,filled" fillcolor="#f8f9fa" color="#0d6efd" fontsize="10";',
     ]
     above_apps: list[str] = []  # the lowest row drawn above the app containers
     native_rows: list[list[str]] = []
@@ -563,7 +563,7 @@ def build_dot(
         out += [
             "      subgraph cluster_native {",
             '        id="native-sidecars" label="native sidecars | started in order, stay up beside the app" '
-            'labeljust="l" style="dashed,rounded" color="#0f5132" fontsize="10";',
+            'labeljust="l" margin="4" style="dashed,rounded" color="#0f5132" fontsize="10";',
         ]
         out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in natives]
         native_rows = _rows([item.node for item in natives], _columns(len(natives)))
@@ -572,11 +572,14 @@ def build_dot(
         out.append("      }")
     out += [
         "      subgraph cluster_app {",
-        '        id="app-containers" label="app containers | start together" labeljust="l" '
+        '        id="app-containers" label="app containers | start together" labeljust="l" margin="4" '
         'style="rounded" color="#6c757d" fontsize="10";',
     ]
     out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in apps]
-    app_rows = _rows([item.node for item in apps], _columns(len(apps))) if apps else [["noapp"]]
+    # Containers that mount volumes go in the lower rows, next to the volumes: their mount edges
+    # then leave the frame downwards instead of running round its sides (which widens it).
+    by_mounts = sorted(apps, key=lambda item: bool(_dicts(item.container.get("volumeMounts"))))
+    app_rows = _rows([item.node for item in by_mounts], _columns(len(apps))) if apps else [["noapp"]]
     out += _grid_lines(app_rows, "        ")
     if not apps:
         out.append('        noapp [id="no-containers" shape="box" style="dashed" label="no containers"];')
@@ -610,7 +613,7 @@ def build_dot(
     if volumes or missing:
         out += [
             "    subgraph cluster_volumes {",
-            '      id="volumes" label="volumes" labeljust="l" style="rounded" color="#adb5bd" fontsize="10";',
+            '      id="volumes" label="volumes" labeljust="l" margin="4" style="rounded" color="#adb5bd" fontsize="10";',
         ]
         out += [
             "  " + _volume_node(f"v{i}", volume_names[i], volume, marks.nodes.get(f"v{i}", []))
@@ -640,7 +643,8 @@ def build_dot(
         out.append(f'  {before} -> {after} [id="order-{before}-{after}" color="#6c757d"];')
     if chain:
         out.append(f'  {chain[-1]} -> start [id="order-{chain[-1]}-start" color="#6c757d"];')
-    first_app = apps[0].node if apps else "noapp"
+    # Into the app frame's first row at its right end, under the start circle (which closes the lane).
+    first_app = app_rows[0][-1]
     out.append(
         f'  start -> {first_app} [id="start-app" lhead="cluster_app" color="#343a40" penwidth="1.5" '
         'tooltip="the app containers start together"];'
@@ -789,7 +793,7 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
     start_at = len(out)
     out += [
         "  subgraph cluster_start {",
-        '    id="lifecycle-start" label="start sequence" labeljust="l" style="rounded" color="#198754";',
+        '    id="lifecycle-start" label="start sequence" labeljust="l" margin="4" style="rounded" color="#198754";',
         '    begin [id="lifecycle-begin" shape="circle" fillcolor="#198754" fontcolor="white" '
         'width="0.5" fixedsize="true" label="pod"];',
     ]
@@ -817,7 +821,7 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
 
     out += [
         "  subgraph cluster_stop {",
-        '    id="lifecycle-stop" label="stop sequence" labeljust="l" style="rounded" color="#b02a37";',
+        '    id="lifecycle-stop" label="stop sequence" labeljust="l" margin="4" style="rounded" color="#b02a37";',
         "    subgraph cluster_app_stop {",
         '      id="lifecycle-app-stop" label="app containers stop first" style="rounded" color="#6c757d";',
     ]
