@@ -397,10 +397,10 @@ def _legend(roles: set[str], per_row: int = 4) -> list[str]:
             f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}">{badge}</TD><TD ALIGN="LEFT">{shapes[role]}</TD>'
         )
     for sample, text in (
-        ("-- /path rw --&gt;", "volume mount (ro: dashed)"),
-        ("== localhost:N ==&gt;", "points at a port on localhost"),
-        ("- - red - -&gt;", "nothing listens on that port"),
-        ("(X) (!)", "error / warning findings"),
+        ("-- /path rw --&gt;", "mount (ro: dashed)"),
+        ("== localhost:N ==&gt;", "uses that port"),
+        ("- - red - -&gt;", "nothing listens"),
+        ("(X) (!)", "error / warning"),
     ):
         entries.append(f'<TD>{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
     entries.insert(0, '<TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD>')
@@ -489,7 +489,7 @@ def build_dot(
     out = [
         "digraph pod {",
         f'  graph [id="pod-diagram" rankdir="TB" compound="true" newrank="true" fontname="{FONT}" '
-        f'fontsize="11" nodesep="0.12" ranksep="0.25" splines="true" bgcolor="white" forcelabels="true" '
+        f'fontsize="11" nodesep="0.12" ranksep="0.18" splines="true" bgcolor="white" forcelabels="true" '
         # One pass of crossing reduction, not repeated per cluster: the rows keep document order.
         'remincross="false" mclimit="0.1"];',
         f'  node [fontname="{FONT}" fontsize="{MIN_FONT}"];',
@@ -530,7 +530,7 @@ def build_dot(
                 out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step, pss))
     start = (
         '    start [id="pod-start" shape="circle" style="filled" fillcolor="#343a40" fontcolor="white" '
-        'width="0.5" fixedsize="true" label="start"];'
+        'width="0.42" fixedsize="true" label="start"];'
     )
     if inits:
         # The start circle closes the lane's last row (inside its frame, so it stays at the end).
