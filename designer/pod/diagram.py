@@ -397,14 +397,15 @@ def _legend(roles: set[str], per_row: int = 4) -> list[str]:
             f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}">{badge}</TD><TD ALIGN="LEFT">{shapes[role]}</TD>'
         )
     for sample, text in (
-        ("-- /path rw --&gt;", "mount (ro: dashed)"),
-        ("== localhost:N ==&gt;", "uses that port"),
-        ("- - red - -&gt;", "nothing listens"),
-        ("(X) (!)", "error / warning"),
+        ("/path rw --&gt;", "mount, ro dashed"),
+        ("localhost:N ==&gt;", "uses the port"),
+        ("red - -&gt;", "nothing listens"),
+        ("(X) (!)", "error, warning"),
     ):
         entries.append(f'<TD>{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
-    entries.insert(0, '<TD ALIGN="LEFT" COLSPAN="2"><B>Legend</B></TD>')
+    # The title stands to the left of the entries, as tall as their rows.
     rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
+    rows[0] = f'<TR><TD ROWSPAN="{len(rows)}" VALIGN="TOP"><B>Legend</B></TD>' + rows[0][4:]
     label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
     return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];']
 
@@ -633,7 +634,7 @@ def build_dot(
         bottom = volume_rows[-1]
     out.append("  }")
     widest = max(len(row) for row in [*native_rows, *app_rows])
-    out += _legend({item.role for item in items}, min(4, max(2, widest)))
+    out += _legend({item.role for item in items}, min(5, max(2, widest + 1)))
     # From the middle of the last row: the legend sits centred under the drawing.
     out.append(f'  {bottom[len(bottom) // 2]} -> legend [style="invis"];')
 
