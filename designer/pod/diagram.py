@@ -406,7 +406,7 @@ def _legend(roles: set[str], per_row: int = 4) -> list[str]:
     # The title stands to the left of the entries, as tall as their rows.
     rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
     rows[0] = f'<TR><TD ROWSPAN="{len(rows)}" VALIGN="TOP"><B>Legend</B></TD>' + rows[0][4:]
-    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
     return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];']
 
 
@@ -490,7 +490,7 @@ def build_dot(
     out = [
         "digraph pod {",
         f'  graph [id="pod-diagram" rankdir="TB" compound="true" newrank="true" fontname="{FONT}" '
-        f'fontsize="11" nodesep="0.12" ranksep="0.18" splines="true" bgcolor="white" forcelabels="true" '
+        f'fontsize="11" nodesep="0.08" ranksep="0.12" splines="true" bgcolor="white" forcelabels="true" '
         # One pass of crossing reduction, not repeated per cluster: the rows keep document order.
         'remincross="false" mclimit="0.1"];',
         f'  node [fontname="{FONT}" fontsize="{MIN_FONT}"];',
