@@ -359,13 +359,10 @@ def volume_kind(volume: dict[str, Any]) -> tuple[str, bool]:
 
 def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Finding]) -> str:
     kind, risky = volume_kind(volume)
-    rows = [f'<TR><TD ALIGN="LEFT"><B>{_h(name, 40)}</B></TD></TR>']
+    # The risk shares the name's line: a volume is two lines, whatever its kind.
+    risk = f' <FONT COLOR="{DANGER}"><B>(!) RISK: host files</B></FONT>' if risky else ""
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{_h(name, 40)}</B>{risk}</TD></TR>']
     rows.append(f'<TR><TD ALIGN="LEFT">{_h(kind)}</TD></TR>')
-    if risky:
-        rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DANGER}"><B>(!) RISK: host files</B>'
-            "</FONT></TD></TR>"
-        )
     rows.append(_badge_row(found))
     colour = _marked(found) or (DANGER if risky else "#6c757d")
     fill = "#f8d7da" if risky else ("#fff8e1" if "memory" in kind else "#f8f9fa")
@@ -505,7 +502,7 @@ def build_dot(
     out += [
         "  subgraph cluster_pod {",
         f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" margin="4" style="rounded" '
-        f'color="#343a40" penwidth="1.5" fontsize="12";',
+        f'color="#343a40" penwidth="1.5" fontsize="11";',
     ]
 
     # Init lane: every init container in run order; native sidecars appear as a numbered
@@ -593,11 +590,11 @@ def build_dot(
     link_nodes, link_edges = _links(running, _wiring(spec, companions), places)
     out += link_nodes
     if link_nodes:
-        # "Nothing listens" markers end the shortest row of containers, not off in an empty corner.
+        # "Nothing listens" markers open the shortest row of containers, not off in an empty corner.
         dangling = [line.split()[0] for line in link_nodes]
         row = min([*native_rows, *app_rows], key=len)
-        out.append("      {rank=same; " + "; ".join([*row, *dangling]) + "}")
-        out.append("      " + " -> ".join([row[-1], *dangling]) + ' [style="invis"];')
+        out.append("      {rank=same; " + "; ".join([*dangling, *row]) + "}")
+        out.append("      " + " -> ".join([*dangling, row[0]]) + ' [style="invis"];')
     out.append("    }")
     for above in above_apps[:1]:
         out.append(f'    {above} -> {app_rows[0][0]} [style="invis"];')
