@@ -232,7 +232,7 @@ def _badge_row(found: list[Finding], colspan: int = 1) -> str:
     rules = ", ".join(sorted({_text(f.rule, 20) for f in found}))
     return (
         f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT">{"  ".join(parts)}'
-        f'<BR/>{_h(rules, 80)}</TD></TR>'
+        f"<BR/>{_h(rules, 80)}</TD></TR>"
     )
 
 
@@ -404,7 +404,9 @@ def _legend(roles: set[str], per_row: int = 4) -> list[str]:
     rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
     rows[0] = f'<TR><TD ROWSPAN="{len(rows)}" VALIGN="TOP"><B>Legend</B></TD>' + rows[0][4:]
     label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
-    return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];']
+    return [
+        f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];'
+    ]
 
 
 def _columns(count: int, widest: int = 4) -> int:
@@ -715,7 +717,9 @@ def _links(
             and source_place[0] == target_place[0]
             and source_place[1] > target_place[1]
         )
-        ends, direction = (f"{head} -> {item.node}", ' dir="back"') if backward else (f"{item.node} -> {head}", "")
+        ends, direction = (
+            (f"{head} -> {item.node}", ' dir="back"') if backward else (f"{item.node} -> {head}", "")
+        )
         edges.append(
             f'  {ends} [id={link_id} color="{colour}" fontcolor="{colour}" '
             f'penwidth="2" constraint="false"{direction} xlabel="{text}"];'

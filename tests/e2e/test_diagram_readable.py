@@ -82,7 +82,9 @@ def test_text_at_fit_in_the_wide_panel(page: Any, live_server: Any, screenshot: 
     assert smallest >= 9.0, (smallest, text)
 
 
-def test_a_small_pod_fills_its_panel_without_growing_huge(page: Any, live_server: Any, screenshot: Any) -> None:
+def test_a_small_pod_fills_its_panel_without_growing_huge(
+    page: Any, live_server: Any, screenshot: Any
+) -> None:
     document = {
         "apiVersion": "v1",
         "kind": "Pod",
