@@ -4,6 +4,12 @@ Run: .venv/bin/python bench/manifest.py
 Prints, for each input, the best-of-N time of load_stream + dump_yaml, of yaml.safe_load_all +
 yaml.safe_dump_all (PyYAML's defaults, pure Python), and of the same with the libyaml C
 loader/dumper; the ratio against each (goal: <= 1.5x safe_*), and peak traced memory.
+
+Then the cost of keeping the user's text (designer/pod/source.py), each against a baseline
+measured in the same run, interleaved: the tree the patches are made on (compose_roots) and
+ruamel.yaml's round-trip tree against the plain load on the 1 MiB stream; one patched edit (an
+image changed) against the canonical dump it replaces, on the stream and on one manifest; and
+what that does to a live preview's core (lint + text; goal: at most 20% slower).
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from designer.pod.manifest import dump_json, dump_yaml, load_stream  # noqa: E402
+from designer.pod.manifest import compose_roots, dump_json, dump_yaml, load_stream  # noqa: E402
+from designer.pod.source import patch_text  # noqa: E402
+from designer.pod.workloads import WORKLOAD_KINDS, pod_spec  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
 
@@ -128,11 +136,132 @@ CANDIDATES: dict[str, Callable[[str], Any]] = {
 }
 
 
+def interleaved(candidates: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Best of `repeat` rounds of each candidate, taken in turn so drift hits all of them alike."""
+    times = dict.fromkeys(candidates, float("inf"))
+    for _ in range(repeat):
+        for name, func in candidates.items():
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            times[name] = min(times[name], time.perf_counter() - start)
+    return times
+
+
+def _print_ratios(times: dict[str, float], baseline: str) -> None:
+    for name, seconds in times.items():
+        ratio = "" if name == baseline else f"   {seconds / times[baseline]:5.2f}x {baseline}"
+        print(f"  {name:40} {seconds * 1000:8.1f} ms{ratio}")
+
+
+def edited(documents: list[dict[str, Any]], suffix: str = "-edited") -> list[dict[str, Any]]:
+    """The documents with the first workload's first image changed, as one form edit does."""
+    import copy
+
+    new = copy.deepcopy(documents)
+    workload = next(d for d in new if d.get("kind") in WORKLOAD_KINDS)
+    container = pod_spec(workload)["containers"][0]
+    container["image"] = str(container.get("image", "x")) + suffix
+    return new
+
+
+def source_report(text: str, manifest_text: str, repeat: int) -> None:
+    from ruamel.yaml import YAML
+
+    limits = _limits(text)
+    documents = load_stream(text, limits).documents
+    print(
+        f"\nkeeping the user's text, ~1 MiB stream ({len(text.encode()) / 1024:.0f} KiB, {len(documents)} documents)"
+    )
+    rt = YAML(typ="rt")
+    times = interleaved(
+        {
+            "load_stream (plain load)": lambda: load_stream(text, limits),
+            "compose_roots (tree the patches use)": lambda: compose_roots(text, limits),
+            "ruamel.yaml round-trip load_all": lambda: list(rt.load_all(text)),
+        },
+        max(2, repeat // 2),
+    )
+    _print_ratios(times, "load_stream (plain load)")
+    new = edited(documents)
+    assert not patch_text(text, documents, new, limits).normalised
+    times = interleaved(
+        {
+            "dump_yaml (canonical text)": lambda: dump_yaml(new),
+            "patch_text (one edit, checked)": lambda: patch_text(text, documents, new, limits),
+        },
+        repeat,
+    )
+    _print_ratios(times, "dump_yaml (canonical text)")
+
+    single = load_stream(manifest_text).documents
+    new_single = edited(single)
+    assert not patch_text(manifest_text, single, new_single).normalised
+    print(f"\none manifest ({len(manifest_text.encode()) / 1024:.1f} KiB)")
+    times = interleaved(
+        {
+            "dump_yaml": lambda: dump_yaml(new_single),
+            "patch_text": lambda: patch_text(manifest_text, single, new_single),
+        },
+        repeat * 4,
+    )
+    _print_ratios(times, "dump_yaml")
+    preview_report(manifest_text, single, repeat)
+
+
+def preview_report(manifest_text: str, documents: list[dict[str, Any]], repeat: int) -> None:
+    """A live preview's core (lint, diagram, text) with the canonical dump and with the patch."""
+    from designer.pod.diagram import build_dot
+    from designer.pod.render import render
+    from designer.pod.rules.lint import lint
+
+    edits = iter(range(10**9))
+
+    def preview(text_of: Callable[[list[dict[str, Any]]], Any]) -> None:
+        # A new image every time, so the diagram differs and the render cache hides nothing.
+        new = edited(documents, f"-{next(edits)}")
+        workload = next(d for d in new if d.get("kind") in WORKLOAD_KINDS)
+        findings = lint(workload)
+        try:
+            render(build_dot(workload, None, findings), "svg")
+        except Exception:  # noqa: BLE001 - no graphviz here: the preview without its drawing
+            pass
+        text_of(new)
+
+    # The drawing (a graphviz process) varies by tens of ms from run to run: medians of many
+    # interleaved rounds, and the text step's own cost as a share of the whole.
+    rounds = repeat * 8
+    samples: dict[str, list[float]] = {"dump": [], "patch": []}
+    for _ in range(rounds):
+        for name, text_of in (
+            ("dump", dump_yaml),
+            ("patch", lambda new: patch_text(manifest_text, documents, new)),
+        ):
+            gc.collect()
+            start = time.perf_counter()
+            preview(text_of)
+            samples[name].append(time.perf_counter() - start)
+    before, now = (sorted(samples[k])[rounds // 2] for k in ("dump", "patch"))
+    print(f"  a preview's core (lint + diagram + text), median of {rounds} interleaved rounds")
+    print(f"  {'with dump_yaml (before)':40} {before * 1000:8.1f} ms")
+    print(f"  {'with patch_text (now)':40} {now * 1000:8.1f} ms   {now / before:5.2f}x before")
+    new = edited(documents)
+    text_times = interleaved(
+        {"dump": lambda: dump_yaml(new), "patch": lambda: patch_text(manifest_text, documents, new)}, rounds
+    )
+    share = (text_times["patch"] - text_times["dump"]) / before
+    verdict = "OK" if share <= 0.2 else "OVER GOAL"
+    print(f"  the patch adds {share * 100:.1f}% to the preview's median (goal <= 20%: {verdict})")
+
+
 def main() -> None:
     print(f"PyYAML {yaml.__version__}, libyaml: {yaml.__with_libyaml__}, Python {sys.version.split()[0]}")
-    report("~1 MiB multi-document stream", stream_of(1_000_000), repeat=5)
+    stream = stream_of(1_000_000)
+    report("~1 MiB multi-document stream", stream, repeat=5)
     if FIXTURES.is_dir():
         report("fixture corpus (tests/fixtures/manifests)", corpus(), repeat=20)
+        manifest_text = (FIXTURES / "istio-injected-deployment.yaml").read_text(encoding="utf-8")
+        source_report(stream, manifest_text, repeat=5)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ transaction on SQLite takes the write lock at BEGIN), the base revision number i
 the latest, and only then is revision latest+1 written. Two simultaneous saves from the same
 base: one lands, the other gets StaleRevision with the revision that won.
 
+Texts: a revision keeps the source text the user gave or typed beside its document (DESIGN.md
+§2). kept_text decides what is stored: a given text once it loads to exactly the documents, or
+the latest revision's text patched from its documents to the new ones (source.patch_text);
+the canonical dump (stored as "") when neither holds, with Content.normalised set.
+
 save_content is the save of a draft: no revision when nothing changed, and a stale base merged
 three ways (designer.pod.merge) with the latest; only overlapping changes come back as a
 conflict, which save_resolution then saves with the user's per-field choices.
@@ -22,6 +27,7 @@ from django.utils import timezone
 
 from designer.models import Design, Revision
 from designer.pod.findings import count_by_severity
+from designer.pod.manifest import ManifestError
 from designer.pod.merge import (
     MergeResult,
     Parts,
@@ -33,6 +39,8 @@ from designer.pod.merge import (
 )
 from designer.pod.model import PodView
 from designer.pod.roles import Role, container_names, roles_for
+from designer.pod.source import canonical as canonical_text
+from designer.pod.source import check, is_json, patch_text, refuse_oversized, stream_documents
 
 
 class StaleRevision(Exception):
@@ -52,12 +60,54 @@ class Content:
     roles: dict[str, str]
     # The workload's place among its companions in the stream; None keeps the latest revision's.
     position: int | None = None
+    # The text the user gave or typed (DESIGN.md §2); None derives it from the latest revision's
+    # text with a minimal patch. Set by save_revision: whether the text had to be replaced by the
+    # canonical dump (the caller tells the user in one line).
+    source_text: str | None = None
+    normalised: bool = False
 
     @classmethod
     def of(cls, revision: Revision) -> Content:
         return cls(
-            revision.document, list(revision.companions or []), dict(revision.roles or {}), revision.position
+            revision.document,
+            list(revision.companions or []),
+            dict(revision.roles or {}),
+            revision.position,
+            revision.source_text or None,
         )
+
+
+NORMALISED_MESSAGE = (
+    "The formatting of this manifest was normalised: its text no longer matched the document."
+)
+
+
+def kept_text(content: Content, position: int, current: Revision | None) -> tuple[str, bool]:
+    """The source text a new revision stores, and whether it is the canonical dump instead.
+
+    "" stands for the canonical dump (as for revisions saved before texts were kept). A given
+    text must load to exactly the documents (source.check) and not outgrow them by more than
+    the loader's limit; otherwise the canonical dump replaces it.
+    """
+    documents = stream_documents(content.document, content.companions, position)
+    if content.source_text is not None:
+        try:
+            refuse_oversized(content.source_text, documents)
+        except ManifestError:
+            return "", True
+        if check(content.source_text, documents):
+            return _stored(content.source_text, documents), False
+        return "", True
+    if current is None or not current.source_text:
+        return "", False
+    old = stream_documents(current.document, list(current.companions or []), current.position)
+    patched = patch_text(current.source_text, old, documents)
+    return _stored(patched.text, documents), patched.normalised
+
+
+def _stored(text: str, documents: list[dict[str, Any]]) -> str:
+    """ "" when the text is the canonical dump anyway: old and new revisions read alike."""
+    return "" if text == canonical_text(documents, is_json(text)) else text
 
 
 def normalise_roles(document: dict[str, Any], roles: dict[str, Any] | None) -> dict[str, str]:
@@ -116,13 +166,16 @@ def save_revision(
         if current is not None and base_number is not None and base_number != current.number:
             raise StaleRevision(current)
         number = (current.number if current else 0) + 1
+        position = _position(content, current)
+        source_text, content.normalised = kept_text(content, position, current)
         revision = Revision.objects.create(
             design=locked,
             number=number,
             document=content.document,
             companions=content.companions,
             roles=content.roles,
-            position=_position(content, current),
+            position=position,
+            source_text=db_text(source_text),
             author=author if getattr(author, "is_authenticated", False) else None,
             message=db_text(message)[:500],
             parent_number=current.number if current else None,
@@ -184,6 +237,8 @@ class SaveOutcome:
     merge: MergeResult[Parts] | None = None
     base: Revision | None = None
     mine: Content | None = None
+    # The saved text is the canonical dump: the draft's no longer loaded to its document.
+    normalised: bool = False
 
 
 def save_content(
@@ -223,7 +278,8 @@ def _save_merging(
     for _attempt in range(SAVE_ATTEMPTS):
         current = Design.objects.select_related("latest").get(pk=design.pk).latest
         if current is None:
-            return SaveOutcome("saved", save_revision(design, content, author, _noted(message, notes)))
+            revision = save_revision(design, content, author, _noted(message, notes))
+            return SaveOutcome("saved", revision, normalised=content.normalised)
         latest: Revision = current
         if base_number is None or base_number == latest.number:
             mine = _normalised(content, latest)
@@ -251,7 +307,7 @@ def _save_merging(
             )
         except StaleRevision:
             continue
-        return SaveOutcome(kind, revision, result, None, mine)
+        return SaveOutcome(kind, revision, result, None, mine, to_save.normalised)
     raise StaleRevision(latest)
 
 
@@ -269,9 +325,8 @@ def _revision(design: Design, number: int) -> Revision:
 def _normalised(content: Content, base: Revision) -> Content:
     """Roles for exactly the document's containers, and the position the edit started from."""
     position = content.position if content.position is not None else base.position
-    return Content(
-        content.document, content.companions, normalise_roles(content.document, content.roles), position
-    )
+    roles = normalise_roles(content.document, content.roles)
+    return Content(content.document, content.companions, roles, position, content.source_text)
 
 
 def _parts(content: Content) -> Parts:
@@ -288,7 +343,15 @@ def _same_content(a: Content, b: Content) -> bool:
     def key(c: Content) -> str:
         return json.dumps([c.document, c.companions, c.roles, c.position or 0])
 
-    return key(a) == key(b)
+    return key(a) == key(b) and _same_text(a, b)
+
+
+def _same_text(mine: Content, saved: Content) -> bool:
+    """Whether a text typed in the draft (None: none typed) is the saved one: comments count."""
+    if mine.source_text is None:
+        return True
+    documents = stream_documents(saved.document, saved.companions, saved.position or 0)
+    return mine.source_text == (saved.source_text or canonical_text(documents))
 
 
 def _since(design: Design, base: Revision, latest: Revision) -> str:

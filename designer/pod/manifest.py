@@ -5,6 +5,9 @@ YAML is read the way kubectl reads it (go-yaml v2 resolution: `yes`/`on`/`y` are
 field of every document gets its (line, column) in a line map keyed by kube-apiserver style
 field paths, so findings can point at the text the user wrote. Hard limits keep hostile input
 (alias bombs, deep nesting, huge or binary files) from crashing, hanging or eating memory.
+
+The dump here is the canonical form; the text a user wrote is kept and patched by source.py,
+which reads the same composed nodes (compose_roots) and quotes with the same needs_quotes.
 """
 
 from __future__ import annotations
@@ -549,6 +552,31 @@ def load_stream(data: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     return Loaded(documents, line_maps)
 
 
+def compose_roots(text: str, limits: Limits = DEFAULT_LIMITS) -> list[MappingNode]:
+    """The composed root mapping of every non-empty document, with their marks (source.py)."""
+    text = _decode(text, limits)
+    roots: list[MappingNode] = []
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            root = loader.get_node()
+            if root is None or (isinstance(root, ScalarNode) and root.tag == _PLAIN and root.value == ""):
+                continue
+            if not isinstance(root, MappingNode):
+                raise _fail("the root must be a mapping", root)
+            roots.append(root)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc)
+    finally:
+        loader.dispose()
+    return roots
+
+
+def mapping_key(node: Any) -> Any:
+    """A mapping key as load_stream reads it (a str, or the merge key `<<`)."""
+    return _Builder(DEFAULT_LIMITS).key(node)
+
+
 def workload_candidates(loaded: Loaded) -> list[tuple[int, str, str]]:
     """(index in stream, kind, name) of every document whose kind holds a pod template."""
     result = []
@@ -668,10 +696,19 @@ def dump_json(documents: list[dict[str, Any]]) -> str:
         obj: Any = documents[0]
     else:
         obj = {"apiVersion": "v1", "kind": "List", "items": documents}
-    text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
     # Characters YAML may not hold raw (DEL, C1 controls) only occur inside JSON strings: escape
     # them so that YAML tools (kubectl included) read the file too.
-    return _json_escape().sub(lambda m: "".join(f"\\u{u:04x}" for u in _utf16(m.group())), text)
+    return escape_for_yaml(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def escape_for_yaml(json_text: str) -> str:
+    """JSON text that YAML tools read too: characters YAML may not hold raw escaped."""
+    return _json_escape().sub(lambda m: "".join(f"\\u{u:04x}" for u in _utf16(m.group())), json_text)
+
+
+def double_quoted(text: str) -> str:
+    """A string as a YAML double-quoted scalar (a JSON string is one)."""
+    return escape_for_yaml(json.dumps(text, ensure_ascii=False))
 
 
 def _utf16(char: str) -> list[int]:

@@ -15,7 +15,8 @@ from designer.access import get_design_for_user
 from designer.documents import BLANK_POD, export_filename, revision_text
 from designer.forms import BlankDesignForm, ImportForm
 from designer.models import Design
-from designer.pod.manifest import ManifestError, MultipleWorkloads, load_manifest
+from designer.pod.manifest import Manifest, ManifestError, MultipleWorkloads, load_manifest
+from designer.pod.source import stream_documents, text_for_import
 from designer.pod.starters import get_starter, list_starters
 from designer.pod.workloads import WORKLOAD_KINDS
 from designer.revisions import Content, create_design
@@ -57,7 +58,7 @@ def new_design(request: HttpRequest) -> HttpResponse:
                 design = create_design(
                     request.user,
                     name,
-                    Content(manifest.document, manifest.companions, {}, manifest.position),
+                    _imported(manifest, data["source"]),
                     k8s_version=data["k8s_version"],
                     pss_level=data["pss_level"],
                 )
@@ -107,11 +108,24 @@ def start_from_starter(request: HttpRequest, slug: str) -> HttpResponse:
     design = create_design(
         request.user,
         starter.name,
-        Content(manifest.document, manifest.companions, {}, manifest.position),
+        _imported(manifest, starter.text),
         description=starter.description,
     )
     messages.success(request, f"Started from the “{starter.name}” pattern.")
     return redirect(design)
+
+
+def _imported(manifest: Manifest, source: str | bytes) -> Content:
+    """What an import saves: the documents, and the text as the user gave it (DESIGN.md §2)."""
+    documents = stream_documents(manifest.document, manifest.companions, manifest.position)
+    if isinstance(source, str):
+        # A browser sends a textarea's line breaks as CRLF whatever the user pasted.
+        source = source.replace("\r\n", "\n")
+    try:
+        text: str | None = text_for_import(source, documents)
+    except (ManifestError, UnicodeDecodeError):
+        text = None  # the canonical dump stands in
+    return Content(manifest.document, manifest.companions, {}, manifest.position, source_text=text)
 
 
 def _workload_name(document: dict[str, Any]) -> str:

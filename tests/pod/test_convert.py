@@ -57,15 +57,45 @@ def test_it_writes_json(tmp_path: Path, capsys: Any) -> None:
     assert doc["spec"]["schedule"] == "5 4 * * *"
 
 
-def test_it_chooses_among_several_workloads(tmp_path: Path, capsys: Any) -> None:
-    path = write(tmp_path, POD + "---\n" + POD.replace("name: web", "name: other"))
-    code, out, err = run([path], capsys)
+def test_it_chooses_among_several_workloads_to_convert_and_passes_them_through_otherwise(
+    tmp_path: Path, capsys: Any
+) -> None:
+    stream = "# two pods\n" + POD + "---\n" + POD.replace("name: web", "name: other") + "...\n"
+    path = write(tmp_path, stream)
+    assert run([path], capsys) == (0, stream, "")
+    assert run([path, "--choose", "1"], capsys) == (0, stream, "")
+    code, out, err = run([path, "--to", "Job"], capsys)
     assert (code, out) == (2, "")
     assert err.startswith(f"{path}: 2 workloads")
     assert "--choose" in err
-    code, out, _ = run([path, "--choose", "1"], capsys)
+    code, out, _ = run([path, "--choose", "1", "--to", "Job"], capsys)
     assert code == 0
-    assert load_stream(out).documents[0]["metadata"]["name"] == "other"
+    assert [d["metadata"]["name"] for d in load_stream(out).documents] == ["web", "other"]
+    assert [d["kind"] for d in load_stream(out).documents] == ["Pod", "Job"]
+
+
+MANIFESTS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "manifests").glob("*.*"))
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_it_writes_every_fixture_back_byte_for_byte(path: Path, capsys: Any) -> None:
+    code, out, err = run([str(path)], capsys)
+    assert (code, err) == (0, "")
+    assert out.encode() == path.read_bytes()
+
+
+def test_it_writes_json_and_other_kinds_canonically(tmp_path: Path, capsys: Any) -> None:
+    commented = "# a pod\n" + POD.replace("image: nginx", "image: nginx  # pinned")
+    path = write(tmp_path, commented)
+    code, out, _ = run([path, "--format", "yaml"], capsys)
+    assert (code, out) == (0, commented)
+    code, out, _ = run([path, "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["spec"]["containers"][0]["image"] == "nginx"
+    code, out, _ = run([path, "--to", "Deployment"], capsys)
+    assert code == 0 and "#" not in out and load_stream(out).documents[0]["kind"] == "Deployment"
+    json_path = write(tmp_path, json.dumps(load_stream(POD).documents[0], indent=4) + "\n", "pod.json")
+    code, out, _ = run([json_path, "--format", "yaml"], capsys)
+    assert (code, out) == (0, POD)
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,8 @@ def library(alice: Any, bob: Any, make_design: Any) -> None:
     document["spec"]["containers"][0]["image"] = "registry.example.com/web:2"
     save_revision(web, Content(document, [], {"app": "main", "shipper": "sidecar"}), bob, "Bump to 2")
     cafe = make_design(WITH_COMPANION, name="Café ☕", owner=bob)
+    kept = "# the café, as its owner wrote it\r\n" + WITH_COMPANION.replace("\n", "\r\n")
+    save_revision(cafe, Content(**{**vars(Content.of(cafe.latest)), "source_text": kept}), bob, "Comment")
     fork(web, bob, "web copy")
     trash(cafe)
     make_design(name="pattern", owner=None, is_starter=True, starter_slug="p", visibility="shared")
@@ -86,6 +88,9 @@ def test_it_round_trips_through_an_empty_database(library: None, tmp_path: Path)
     assert f"designs/{web}/revisions/0002.yaml" in before
     assert b"Bump to 2" in before[f"designs/{web}/revisions/0002.json"]
     assert b"kind: ConfigMap" in before[f"designs/{cafe}/revisions/0001.yaml"]
+    kept = json.loads(before[f"designs/{cafe}/revisions/0002.json"])["source_text"]
+    assert kept.startswith("# the café, as its owner wrote it\r\n")
+    assert json.loads(before[f"designs/{cafe}/revisions/0001.json"])["source_text"] == ""  # canonical
     _empty_database()
     assert Design.objects.count() == 0
     call_command("import_library", str(first))

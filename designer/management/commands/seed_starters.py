@@ -19,7 +19,7 @@ class Command(BaseCommand):
         created = updated = 0
         for starter in list_starters():
             manifest = load_manifest(starter.text)
-            content = Content(manifest.document, manifest.companions, {})
+            content = Content(manifest.document, manifest.companions, {}, manifest.position, starter.text)
             design = Design.objects.filter(is_starter=True, starter_slug=starter.slug).first()
             if design is None:
                 create_design(
