@@ -300,16 +300,40 @@ def _port_cells(item: _Item) -> str:
     )
 
 
+def _hover_cell(text: str, cell_id: str, hover: str, attributes: str = "") -> str:
+    """A cell with its own hover text (graphviz writes a TD's tooltip only with an href)."""
+    return (
+        f'<TD{attributes} ID="{_h(cell_id, 200)}" HREF="#{_h(_percent(cell_id), 400)}" '
+        f'TOOLTIP="{_h(hover, 200)}">{text}</TD>'
+    )
+
+
 def _container_node(
     item: _Item, found: list[Finding], step: int | None = None, pss: str | None = None
 ) -> str:
     fill, border, shape, style, badge = ROLE_STYLE[item.role]
     heading = f"{step}. " if step is not None else ""
     image = item.container.get("image")
+    badge_text = f'<FONT COLOR="{border}">{badge}</FONT>'
+    if item.native:  # what a native sidecar is, on hover over its badge
+        badge_cell = _hover_cell(
+            badge_text,
+            f"native-{item.name}",
+            f"{item.name} starts before the app, keeps running, stops after it",
+            ' ALIGN="RIGHT"',
+        )
+    else:
+        badge_cell = f'<TD ALIGN="RIGHT">{badge_text}</TD>'
+    shown = short_image(image) if image else "(no image)"
+    if image and shown != _text(image, 400):  # the whole reference, on hover over the short one
+        image_cell = _hover_cell(
+            _h(shown), f"image-{item.name}", _text(image, 200), ' COLSPAN="2" ALIGN="LEFT"'
+        )
+    else:
+        image_cell = f'<TD COLSPAN="2" ALIGN="LEFT">{_h(shown)}</TD>'
     rows = [
-        f'<TR><TD ALIGN="LEFT"><B>{heading}{_h(item.name, 32)}</B></TD>'
-        f'<TD ALIGN="RIGHT"><FONT COLOR="{border}">{badge}</FONT></TD></TR>',
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_h(short_image(image) if image else "(no image)")}</TD></TR>',
+        f'<TR><TD ALIGN="LEFT"><B>{heading}{_h(item.name, 32)}</B></TD>{badge_cell}</TR>',
+        f"<TR>{image_cell}</TR>",
         _port_cells(item),
         _pss_row(found, pss),
         _badge_row(found, 2),
@@ -318,13 +342,10 @@ def _container_node(
     penwidth = "2.5" if found else ("2" if item.role == "main" else "1")
     peripheries = ' peripheries="2"' if item.role == "main" else ""
     label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
-    tooltip = f"{badge.lower()} {item.name}"
-    if item.native:
-        tooltip += " (starts before the app, keeps running, stops after it)"
     return (
         f'  {item.node} [id={_q(item.id)} shape="{shape}" style="{style}" fillcolor="{fill}" '
         f'color="{colour}" penwidth="{penwidth}"{peripheries} margin="0.06,0.03" '
-        f"tooltip={_q(tooltip + (': ' + _text(image, 150) if image else ''))} label={label}];"
+        f"tooltip={_q(f'{badge.lower()} {item.name}')} label={label}];"
     )
 
 

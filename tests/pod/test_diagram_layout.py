@@ -86,7 +86,10 @@ def test_images_lose_the_registry_host_and_long_ones_keep_name_and_tag() -> None
 def test_the_full_image_and_every_port_stay_in_the_node() -> None:
     nodes = node_lines(build_dot(shop(), version="1.33"))
     api = nodes["container-shop-api"]
-    assert "europe-west1-docker.pkg.dev/acme-prod/apps/shop-api:2.3.1" in api  # in the tooltip
+    # The whole reference is the short one's hover text; the node is still named "main shop-api".
+    assert 'TOOLTIP="europe-west1-docker.pkg.dev/acme-prod/apps/shop-api:2.3.1"' in api
+    assert 'tooltip="main shop-api"' in api
+    assert "starts before the app, keeps running, stops after it" in nodes["init-log-agent"]
     assert 'ID="port-shop-api-8080"' in api and 'ID="port-shop-api-8081"' in api
     statsd = nodes["container-statsd-exporter"]
     assert ":9125 statsd/UDP" in statsd and ":9102 metrics<" in statsd  # TCP goes without saying
