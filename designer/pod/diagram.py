@@ -420,7 +420,8 @@ def _legend(roles: set[str], per_row: int = 4) -> list[str]:
         ("red - -&gt;", "nothing listens"),
         ("(X) (!)", "error, warning"),
     ):
-        entries.append(f'<TD>{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
+        # Framed like the role swatches, so that a row of samples does not read as one line.
+        entries.append(f'<TD BORDER="1" COLOR="#dee2e6">{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
     # The title stands to the left of the entries, as tall as their rows.
     rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
     rows[0] = f'<TR><TD ROWSPAN="{len(rows)}" VALIGN="TOP"><B>Legend</B></TD>' + rows[0][4:]
