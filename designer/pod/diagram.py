@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # at run time only _Marks needs it, and only when there are f
 
 FONT = "Helvetica"
 MAX_TEXT = 60  # characters of one user string shown in a label; the rest is elided
+IMAGE_TEXT = 30  # characters of an image reference in a node (the tooltip has all of it)
+# No text in the drawing is smaller than this (points): at "fit" in the editor's panel it must
+# stay readable (issue 14), so a big pod is wrapped into rows rather than drawn small.
+MIN_FONT = 10
+LANE_ROW = 5  # init steps in one row of the lane
 
 # role -> (fill colour, border colour, node shape, extra style, badge word)
 # Colour is never the only signal: shape and the badge word differ too.
@@ -230,7 +235,7 @@ def _badge_row(found: list[Finding], colspan: int = 1) -> str:
     rules = ", ".join(sorted({_text(f.rule, 20) for f in found}))
     return (
         f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT">{"  ".join(parts)}'
-        f'<BR/><FONT POINT-SIZE="8">{_h(rules, 80)}</FONT></TD></TR>'
+        f"<BR/>{_h(rules, 80)}</TD></TR>"
     )
 
 
@@ -245,7 +250,7 @@ def _pss_row(found: list[Finding], level: str | None, colspan: int = 2) -> str:
     title = f"violates PodSecurity {_h(level, 20)}" if level else "violates PodSecurity"
     return (
         f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#f8d7da">'
-        f'<FONT COLOR="{DANGER}" POINT-SIZE="9"><B>[PSS] {title}</B><BR/>{_h(", ".join(checks), 120)}'
+        f'<FONT COLOR="{DANGER}"><B>[PSS] {title}</B><BR/>{_h(", ".join(checks), 120)}'
         "</FONT></TD></TR>"
     )
 
@@ -259,38 +264,90 @@ def _marked(found: list[Finding]) -> str:
 # --- nodes ----------------------------------------------------------------------------------
 
 
+def short_image(image: Any, limit: int = IMAGE_TEXT) -> str:
+    """An image reference as the drawing shows it: no registry host, at most `limit` characters.
+
+    "europe-west1-docker.pkg.dev/acme/apps/api:2.3" -> "acme/apps/api:2.3"; past the limit only
+    the last path part (name and tag) is kept, then its middle is elided. The full reference is in
+    the node's tooltip.
+    """
+    text = _text(image, 400)
+    parts = text.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        text = "/".join(parts[1:])
+    if len(text) > limit:
+        text = text.rsplit("/", 1)[-1]
+    if len(text) > limit:
+        keep = limit - 3
+        text = text[: keep // 2] + "..." + text[len(text) - (keep - keep // 2) :]
+    return text
+
+
+def _port_cells(item: _Item) -> str:
+    """The container's ports side by side, each its own cell (a link target with an id)."""
+    cells = []
+    for number, detail in _ports(item.container):
+        port_id = f"port-{item.name}-{number}"
+        name, _, proto = detail.rpartition(" ") if " " in detail else ("", "", detail)
+        shown = f":{number}" + (f" {name}" if name else "") + ("" if proto == "TCP" else f"/{proto}")
+        cells.append(
+            f'<TD ALIGN="LEFT" PORT="p{number}" ID="{_h(port_id, 200)}" HREF="#{_h(_percent(port_id), 400)}" '
+            f'TOOLTIP="{_h(f"{item.name} listens on :{number} {detail}", 200)}">{_h(shown, 24)}</TD>'
+        )
+    # Two ports a line: a container with many ports grows down, not sideways.
+    lines = ["".join(cells[i : i + 2]) for i in range(0, len(cells), 2)]
+    return "".join(
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        f"<TR>{line}</TR></TABLE></TD></TR>"
+        for line in lines
+    )
+
+
+def _hover_cell(text: str, cell_id: str, hover: str, attributes: str = "") -> str:
+    """A cell with its own hover text (graphviz writes a TD's tooltip only with an href)."""
+    return (
+        f'<TD{attributes} ID="{_h(cell_id, 200)}" HREF="#{_h(_percent(cell_id), 400)}" '
+        f'TOOLTIP="{_h(hover, 200)}">{text}</TD>'
+    )
+
+
 def _container_node(
     item: _Item, found: list[Finding], step: int | None = None, pss: str | None = None
 ) -> str:
     fill, border, shape, style, badge = ROLE_STYLE[item.role]
     heading = f"{step}. " if step is not None else ""
+    image = item.container.get("image")
+    badge_text = f'<FONT COLOR="{border}">{badge}</FONT>'
+    if item.native:  # what a native sidecar is, on hover over its badge
+        badge_cell = _hover_cell(
+            badge_text,
+            f"native-{item.name}",
+            f"{item.name} starts before the app, keeps running, stops after it",
+            ' ALIGN="RIGHT"',
+        )
+    else:
+        badge_cell = f'<TD ALIGN="RIGHT">{badge_text}</TD>'
+    shown = short_image(image) if image else "(no image)"
+    if image and shown != _text(image, 400):  # the whole reference, on hover over the short one
+        image_cell = _hover_cell(
+            _h(shown), f"image-{item.name}", _text(image, 200), ' COLSPAN="2" ALIGN="LEFT"'
+        )
+    else:
+        image_cell = f'<TD COLSPAN="2" ALIGN="LEFT">{_h(shown)}</TD>'
     rows = [
-        f'<TR><TD ALIGN="LEFT"><B>{heading}{_h(item.name, 40)}</B></TD>'
-        f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="8" COLOR="{border}"><B>{badge}</B></FONT></TD></TR>',
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(item.container.get("image") or "(no image)")}'
-        "</FONT></TD></TR>",
+        f'<TR><TD ALIGN="LEFT"><B>{heading}{_h(item.name, 32)}</B></TD>{badge_cell}</TR>',
+        f"<TR>{image_cell}</TR>",
+        _port_cells(item),
+        _pss_row(found, pss),
+        _badge_row(found, 2),
     ]
-    if item.native:
-        rows.append(
-            '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8"><I>starts before the app, '
-            "keeps running, stops after it</I></FONT></TD></TR>"
-        )
-    for number, detail in _ports(item.container):
-        port_id = f"port-{item.name}-{number}"
-        rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT" PORT="p{number}" ID="{_h(port_id, 200)}" '
-            f'HREF="#{_h(_percent(port_id), 400)}" TOOLTIP="{_h(f"{item.name} listens on :{number}", 200)}">'
-            f'<FONT POINT-SIZE="9">:{number} {_h(detail, 30)}</FONT></TD></TR>'
-        )
-    rows.append(_pss_row(found, pss))
-    rows.append(_badge_row(found, 2))
     colour = _marked(found) or border
     penwidth = "2.5" if found else ("2" if item.role == "main" else "1")
     peripheries = ' peripheries="2"' if item.role == "main" else ""
-    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
     return (
         f'  {item.node} [id={_q(item.id)} shape="{shape}" style="{style}" fillcolor="{fill}" '
-        f'color="{colour}" penwidth="{penwidth}"{peripheries} margin="0.08,0.04" '
+        f'color="{colour}" penwidth="{penwidth}"{peripheries} margin="0.06,0.03" '
         f'URL="#{_percent(item.form)}" tooltip={_q(f"{badge.lower()} {item.name}")} label={label}];'
     )
 
@@ -326,13 +383,10 @@ def volume_kind(volume: dict[str, Any]) -> tuple[str, bool]:
 
 def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Finding]) -> str:
     kind, risky = volume_kind(volume)
-    rows = [f'<TR><TD ALIGN="LEFT"><B>{_h(name, 40)}</B></TD></TR>']
-    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(kind)}</FONT></TD></TR>')
-    if risky:
-        rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{DANGER}"><B>(!) RISK: host filesystem</B>'
-            "</FONT></TD></TR>"
-        )
+    # The risk shares the name's line: a volume is two lines, whatever its kind.
+    risk = f' <FONT COLOR="{DANGER}"><B>(!) RISK: host files</B></FONT>' if risky else ""
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{_h(name, 40)}</B>{risk}</TD></TR>']
+    rows.append(f'<TR><TD ALIGN="LEFT">{_h(kind)}</TD></TR>')
     rows.append(_badge_row(found))
     colour = _marked(found) or (DANGER if risky else "#6c757d")
     fill = "#f8d7da" if risky else ("#fff8e1" if "memory" in kind else "#f8f9fa")
@@ -345,8 +399,8 @@ def _volume_node(node: str, name: str, volume: dict[str, Any], found: list[Findi
     )
 
 
-def _legend(roles: set[str]) -> list[str]:
-    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
+def _legend(roles: set[str], per_row: int = 4) -> list[str]:
+    """The key, as a table under the pod: `per_row` entries a row, as wide as the pod's rows."""
     shapes = {
         "main": "double border",
         "sidecar": "rounded",
@@ -356,25 +410,52 @@ def _legend(roles: set[str]) -> list[str]:
         "mesh-proxy": "octagon, dashed",
         "init": "numbered lane",
     }
+    entries = []
     for role, (fill, border, _shape, _style, badge) in ROLE_STYLE.items():
         if role == "mesh-proxy" and role not in roles:
             continue  # only meshed pods need it in their key
-        rows.append(
-            f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"><FONT POINT-SIZE="8"><B>{badge}</B></FONT>'
-            f'</TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{shapes[role]}</FONT></TD></TR>'
+        entries.append(
+            f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}">{badge}</TD><TD ALIGN="LEFT">{shapes[role]}</TD>'
         )
     for sample, text in (
-        ("-- /path rw --&gt;", "volume mount (ro: dashed, read-only)"),
-        ("== localhost:N ==&gt;", "points at a port on localhost"),
-        ("- - red - -&gt;", "nothing listens on that port"),
-        ("(X) (!)", "error / warning findings"),
+        ("/path rw --&gt;", "mount, ro dashed"),
+        ("localhost:N ==&gt;", "uses the port"),
+        ("red - -&gt;", "nothing listens"),
+        ("(X) (!)", "error, warning"),
     ):
-        rows.append(
-            f'<TR><TD><FONT POINT-SIZE="8">{sample}</FONT></TD>'
-            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8">{text}</FONT></TD></TR>'
-        )
-    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
-    return [f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" label={label}];']
+        # Framed like the role swatches, so that a row of samples does not read as one line.
+        entries.append(f'<TD BORDER="1" COLOR="#dee2e6">{sample}</TD><TD ALIGN="LEFT">{text}</TD>')
+    # The title stands to the left of the entries, as tall as their rows.
+    rows = ["<TR>" + "".join(entries[i : i + per_row]) + "</TR>" for i in range(0, len(entries), per_row)]
+    rows[0] = f'<TR><TD ROWSPAN="{len(rows)}" VALIGN="TOP"><B>Legend</B></TD>' + rows[0][4:]
+    label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+    return [
+        f'  legend [id="legend" shape="box" style="rounded" color="#adb5bd" margin="0.05" label={label}];'
+    ]
+
+
+def _columns(count: int, widest: int = 4) -> int:
+    """How many nodes a row holds in a grid of `count`: rows of up to `widest`, as even as can be."""
+    if count <= widest:
+        return max(count, 1)
+    rows = -(-count // widest)
+    return -(-count // rows)
+
+
+def _rows(nodes: list[str], columns: int) -> list[list[str]]:
+    return [nodes[i : i + columns] for i in range(0, len(nodes), columns)]
+
+
+def _grid_lines(rows: list[list[str]], indent: str) -> list[str]:
+    """Each row on one rank, rows stacked in order, columns kept (invisible edges down)."""
+    lines = [f"{indent}{{rank=same; " + "; ".join(row) + "}" for row in rows if len(row) > 1]
+    for row in rows:
+        if len(row) > 1:  # left to right in document order
+            lines.append(f"{indent}" + " -> ".join(row) + ' [style="invis"];')
+    for upper, lower in zip(rows, rows[1:], strict=False):
+        for above, below in zip(upper, lower, strict=False):
+            lines.append(f'{indent}{above} -> {below} [style="invis"];')
+    return lines
 
 
 # --- the drawing ------------------------------------------------------------------------------
@@ -427,12 +508,17 @@ def build_dot(
     volume_names = [_name(volume, f"volumes[{i}]") for i, volume in enumerate(volumes)]
     marks = _Marks(findings, items, volume_names)
 
+    # Top to bottom: the init lane, the native sidecars, the app containers in rows, the volumes
+    # in rows, the legend. Rows (not one long column) keep a big pod close to the shape of the
+    # editor's panel, so that "fit" leaves its text readable (issue 14).
     out = [
         "digraph pod {",
-        f'  graph [id="pod-diagram" rankdir="LR" compound="true" newrank="true" fontname="{FONT}" '
-        'fontsize="11" nodesep="0.25" ranksep="0.5" splines="true" bgcolor="white"];',
-        f'  node [fontname="{FONT}" fontsize="10"];',
-        f'  edge [fontname="{FONT}" fontsize="9" arrowsize="0.7"];',
+        f'  graph [id="pod-diagram" rankdir="TB" compound="true" newrank="true" fontname="{FONT}" '
+        f'fontsize="11" nodesep="0.08" ranksep="0.12" splines="true" bgcolor="white" forcelabels="true" '
+        # One pass of crossing reduction, not repeated per cluster: the rows keep document order.
+        'remincross="false" mclimit="0.1"];',
+        f'  node [fontname="{FONT}" fontsize="{MIN_FONT}"];',
+        f'  edge [fontname="{FONT}" fontsize="{MIN_FONT}" arrowsize="0.7"];',
     ]
     pod_badge = ""
     if marks.pod:
@@ -442,8 +528,8 @@ def build_dot(
         )
     out += [
         "  subgraph cluster_pod {",
-        f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" style="rounded" '
-        f'color="#343a40" penwidth="1.5" fontsize="12";',
+        f'    id="pod" label=<{_header(document, version, pss)}{pod_badge}> labeljust="l" margin="4" style="rounded" '
+        f'color="#343a40" penwidth="1.5" fontsize="11";',
     ]
 
     # Init lane: every init container in run order; native sidecars appear as a numbered
@@ -452,7 +538,7 @@ def build_dot(
     if inits:
         out += [
             "    subgraph cluster_init {",
-            '      id="lane-init" label="init containers | run one after another" labeljust="l" '
+            '      id="lane-init" label="init containers | run one after another" labeljust="l" margin="4" '
             'style="dashed,rounded" color="#6c757d" fontsize="10";',
         ]
         for step, item in enumerate(inits, start=1):
@@ -460,63 +546,85 @@ def build_dot(
                 step_node[item.node] = f"s{item.index}"
                 out.append(
                     f'      s{item.index} [id={_q("init-start-" + item.name)} shape="box" style="rounded,dashed" '
-                    f'color="{ROLE_STYLE["native"][1]}" fontsize="9" '
-                    f"label=<{step}. start <B>{_h(item.name, 40)}</B><BR/>"
-                    '<FONT POINT-SIZE="8">native sidecar, keeps running</FONT>>];'
+                    f'color="{ROLE_STYLE["native"][1]}" tooltip={_q("native sidecar " + item.name + " starts")} '
+                    f"label=<{step}. start <B>{_h(item.name, 32)}</B><BR/>"
+                    "native sidecar, keeps running>];"
                 )
             else:
                 step_node[item.node] = item.node
                 out.append("  " + _container_node(item, marks.nodes.get(item.node, []), step, pss))
-        out.append("    }")
-    out.append(
+    start = (
         '    start [id="pod-start" shape="circle" style="filled" fillcolor="#343a40" fontcolor="white" '
-        'fontsize="8" width="0.5" fixedsize="true" label="start"];'
+        'width="0.42" fixedsize="true" label="start"];'
     )
+    if inits:
+        # The start circle closes the lane's last row (inside its frame, so it stays at the end).
+        lane_rows = _rows([step_node[item.node] for item in inits] + ["start"], LANE_ROW)
+        out.append("  " + start)
+        out += _grid_lines(lane_rows, "      ")
+        out.append("    }")
+    else:
+        out.append(start)
 
     # The shared network namespace with everything that keeps running in it.
     served = []
     for item in running:
         for number, _detail in _ports(item.container):
-            served.append(f":{number} ({_h(item.name, 20)})")
+            served.append(f":{number} ({_text(item.name, 20)})")
     served_text = (
-        "serves " + ", ".join(served[:16]) + (" ..." if len(served) > 16 else "")
+        f"{len(served)} port{'s' if len(served) != 1 else ''}: " + ", ".join(served[:24])
         if served
-        else "serves no ports"
+        else "no ports"
     )
     out += [
         "    subgraph cluster_localhost {",
-        f'      id="localhost" label=<shared network namespace <B>localhost</B> | {served_text}> '
-        'labeljust="l" style="rounded,filled" fillcolor="#f8f9fa" color="#0d6efd" fontsize="10";',
+        '      id="localhost" label=<shared network namespace <B>localhost</B>> '
+        f"tooltip={_q('localhost serves ' + served_text, 1000)} "
+        'labeljust="l" margin="4" style="rounded,filled" fillcolor="#f8f9fa" color="#0d6efd" fontsize="10";',
     ]
+    above_apps: list[str] = []  # the lowest row drawn above the app containers
+    native_rows: list[list[str]] = []
     if natives:
         out += [
             "      subgraph cluster_native {",
             '        id="native-sidecars" label="native sidecars | started in order, stay up beside the app" '
-            'labeljust="l" style="dashed,rounded" color="#0f5132" fontsize="9";',
+            'labeljust="l" margin="4" style="dashed,rounded" color="#0f5132" fontsize="10";',
         ]
         out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in natives]
-        if len(natives) > 1:
-            out.append("        {rank=same; " + "; ".join(item.node for item in natives) + "}")
+        native_rows = _rows([item.node for item in natives], _columns(len(natives)))
+        out += _grid_lines(native_rows, "        ")
+        above_apps = native_rows[-1]
         out.append("      }")
     out += [
         "      subgraph cluster_app {",
-        '        id="app-containers" label="app containers | start together" labeljust="l" '
-        'style="rounded" color="#6c757d" fontsize="9";',
+        '        id="app-containers" label="app containers | start together" labeljust="l" margin="4" '
+        'style="rounded" color="#6c757d" fontsize="10";',
     ]
     out += ["    " + _container_node(item, marks.nodes.get(item.node, []), pss=pss) for item in apps]
-    if len(apps) > 1:
-        # One column of app containers: they start together, and volumes line up beside them.
-        out.append("        {rank=same; " + "; ".join(item.node for item in apps) + "}")
+    # Containers that mount volumes go in the lower rows, next to the volumes: their mount edges
+    # then leave the frame downwards instead of running round its sides (which widens it).
+    by_mounts = sorted(apps, key=lambda item: bool(_dicts(item.container.get("volumeMounts"))))
+    app_rows = _rows([item.node for item in by_mounts], _columns(len(apps))) if apps else [["noapp"]]
+    out += _grid_lines(app_rows, "        ")
     if not apps:
         out.append('        noapp [id="no-containers" shape="box" style="dashed" label="no containers"];')
     out.append("      }")
-    link_nodes, link_edges = _links(running, _wiring(spec, companions))
+    places = {
+        node: (row_index, column)
+        for row_index, row in enumerate([*native_rows, *app_rows])
+        for column, node in enumerate(row)
+    }
+    link_nodes, link_edges = _links(running, _wiring(spec, companions), places)
     out += link_nodes
-    if link_nodes and apps:
-        # "Nothing listens" markers sit in the containers' column, not off in an empty corner.
+    if link_nodes:
+        # "Nothing listens" markers open the shortest row of containers, not off in an empty corner.
         dangling = [line.split()[0] for line in link_nodes]
-        out.append("      {rank=same; " + "; ".join([apps[0].node, *dangling]) + "}")
+        row = min([*native_rows, *app_rows], key=len)
+        out.append("      {rank=same; " + "; ".join([*dangling, *row]) + "}")
+        out.append("      " + " -> ".join([*dangling, row[0]]) + ' [style="invis"];')
     out.append("    }")
+    for above in above_apps[:1]:
+        out.append(f'    {above} -> {app_rows[0][0]} [style="invis"];')
 
     # Mounts (computed first: a mount of an undeclared volume gets a node among the volumes).
     volume_node = {name: f"v{i}" for i, name in reversed(list(enumerate(volume_names)))}
@@ -525,11 +633,12 @@ def build_dot(
     for item in items:
         edges += _mount_edges(item, volume_node, missing, marks)
 
-    # Volumes, in their own column.
+    # Volumes, in rows of up to five under the containers.
+    bottom = app_rows[-1]
     if volumes or missing:
         out += [
             "    subgraph cluster_volumes {",
-            '      id="volumes" label="volumes" labeljust="l" style="rounded" color="#adb5bd" fontsize="10";',
+            '      id="volumes" label="volumes" labeljust="l" margin="4" style="rounded" color="#adb5bd" fontsize="10";',
         ]
         out += [
             "  " + _volume_node(f"v{i}", volume_names[i], volume, marks.nodes.get(f"v{i}", []))
@@ -539,11 +648,19 @@ def build_dot(
             out.append(
                 f'      {node} [id={_q("volume-missing-" + name)} shape="note" style="filled,dashed" '
                 f'fillcolor="#f8d7da" color="{DANGER}" label=<<B>{_h(name, 40)}</B><BR/>'
-                '<FONT POINT-SIZE="9">not declared in spec.volumes</FONT>>];'
+                "not declared in spec.volumes>];"
             )
+        volume_nodes = [f"v{i}" for i in range(len(volumes))] + list(missing.values())
+        volume_rows = _rows(volume_nodes, _columns(len(volume_nodes), widest=5))
+        out += _grid_lines(volume_rows, "      ")
         out.append("    }")
+        out.append(f'    {bottom[0]} -> {volume_rows[0][0]} [style="invis"];')
+        bottom = volume_rows[-1]
     out.append("  }")
-    out += _legend({item.role for item in items})
+    widest = max(len(row) for row in [*native_rows, *app_rows])
+    out += _legend({item.role for item in items}, min(5, max(2, widest + 1)))
+    # From the middle of the last row: the legend sits centred under the drawing.
+    out.append(f'  {bottom[len(bottom) // 2]} -> legend [style="invis"];')
 
     # Edges. Run order through the lane, into the start of the app containers.
     chain = [step_node[item.node] for item in inits]
@@ -551,7 +668,8 @@ def build_dot(
         out.append(f'  {before} -> {after} [id="order-{before}-{after}" color="#6c757d"];')
     if chain:
         out.append(f'  {chain[-1]} -> start [id="order-{chain[-1]}-start" color="#6c757d"];')
-    first_app = apps[0].node if apps else "noapp"
+    # Into the app frame's first row at its right end, under the start circle (which closes the lane).
+    first_app = app_rows[0][-1]
     out.append(
         f'  start -> {first_app} [id="start-app" lhead="cluster_app" color="#343a40" penwidth="1.5" '
         'tooltip="the app containers start together"];'
@@ -575,9 +693,13 @@ def _wiring(spec: dict[str, Any], companions: list[Any] | None) -> Wiring:
         return Wiring()
 
 
-def _links(running: list[_Item], wiring: Wiring) -> tuple[list[str], list[str]]:
+def _links(
+    running: list[_Item], wiring: Wiring, places: dict[str, tuple[int, int]]
+) -> tuple[list[str], list[str]]:
     """localhost links (designer/pod/links.py, as the pattern rules see them): whoever points at
-    localhost:<port> -> whoever listens there, declared or by its flags (nodes, edges)."""
+    localhost:<port> -> whoever listens there, declared or by its flags (nodes, edges).
+
+    places: node -> (row, column) in the drawing's grids."""
     by_name = {item.name: item for item in running}
     nodes: list[str] = []
     edges: list[str] = []
@@ -595,7 +717,7 @@ def _links(running: list[_Item], wiring: Wiring) -> tuple[list[str], list[str]]:
             if not any(line.startswith(f"      {node} ") for line in nodes):
                 nodes.append(
                     f'      {node} [id="dangling-{number}" shape="box" style="dashed,filled" '
-                    f'fillcolor="#f8d7da" color="{DANGER}" fontcolor="{DANGER}" fontsize="9" '
+                    f'fillcolor="#f8d7da" color="{DANGER}" fontcolor="{DANGER}" '
                     f'label="nothing listens on :{number}"];'
                 )
             edges.append(
@@ -611,9 +733,21 @@ def _links(running: list[_Item], wiring: Wiring) -> tuple[list[str], list[str]]:
             head, text = f"{target.node}:p{number}", f"localhost:{number}"
         else:  # it listens (per its flags or config) without declaring the port: draw it, say so
             head, text = target.node, f"localhost:{number} (port not declared)"
+        # An edge that points leftwards within a row is written the other way round (dir=back):
+        # dot orders a row by its edges, and a backward one would turn the row around.
+        source_place, target_place = places.get(item.node), places.get(target.node)
+        backward = (
+            source_place is not None
+            and target_place is not None
+            and source_place[0] == target_place[0]
+            and source_place[1] > target_place[1]
+        )
+        ends, direction = (
+            (f"{head} -> {item.node}", ' dir="back"') if backward else (f"{item.node} -> {head}", "")
+        )
         edges.append(
-            f'  {item.node} -> {head} [id={link_id} color="{colour}" fontcolor="{colour}" '
-            f'penwidth="2" constraint="false" xlabel="{text}"];'
+            f'  {ends} [id={link_id} color="{colour}" fontcolor="{colour}" '
+            f'penwidth="2" constraint="false"{direction} xlabel="{text}"];'
         )
     return nodes, edges
 
@@ -633,12 +767,15 @@ def _mount_edges(
         found = marks.mounts.get((item.node, j), [])
         colour = _marked(found) or ("#6c757d" if mode == "ro" else "#495057")
         badge = f' <FONT COLOR="{colour}">{"(X)" if colour == DANGER else "(!)"}</FONT>' if found else ""
+        path = _text(mount.get("mountPath") or "?")
         sub = mount.get("subPath")
         sub_text = f" [{_h(sub, 20)}]" if isinstance(sub, str) and sub else ""
         lines.append(
             f'  {item.node} -> {node} [id={_q(f"mount-{item.name}-{j}")} color="{colour}" '
             f'style="{"dashed" if mode == "ro" else "solid"}" arrowhead="{"onormal" if mode == "ro" else "normal"}" '
-            f"label=<{_h(mount.get('mountPath') or '?', 40)}{sub_text} <I>{mode}</I>{badge}>];"
+            f"tooltip={_q(f'{item.name} mounts {name} at {path} ({mode})')} "
+            # An xlabel is placed after the layout: mount paths take no room between the rows.
+            f"xlabel=<{_h(mount.get('mountPath') or '?', 40)}{sub_text} <I>{mode}</I>{badge}>];"
         )
     return lines
 
@@ -670,21 +807,21 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
         f'  graph [id="lifecycle" rankdir="LR" newrank="true" fontname="{FONT}" fontsize="11" nodesep="0.2" '
         'ranksep="0.35"];',
         f'  node [fontname="{FONT}" fontsize="10" shape="box" style="rounded,filled"];',
-        f'  edge [fontname="{FONT}" fontsize="9" arrowsize="0.7"];',
+        f'  edge [fontname="{FONT}" fontsize="10" arrowsize="0.7"];',
     ]
 
     def node(prefix: str, item: _Item, text: str) -> str:
         fill, border, _shape, _style, badge = ROLE_STYLE[item.role]
         return (
             f'    {prefix}{item.node} [id={_q(f"lifecycle-{prefix}-{item.name}")} fillcolor="{fill}" '
-            f'color="{border}" label=<{text}<B>{_h(item.name, 40)}</B><BR/><FONT POINT-SIZE="8">{badge}</FONT>>];'
+            f'color="{border}" label=<{text}<B>{_h(item.name, 40)}</B><BR/>{badge}>];'
         )
 
     start_at = len(out)
     out += [
         "  subgraph cluster_start {",
-        '    id="lifecycle-start" label="start sequence" labeljust="l" style="rounded" color="#198754";',
-        '    begin [id="lifecycle-begin" shape="circle" fillcolor="#198754" fontcolor="white" fontsize="8" '
+        '    id="lifecycle-start" label="start sequence" labeljust="l" margin="4" style="rounded" color="#198754";',
+        '    begin [id="lifecycle-begin" shape="circle" fillcolor="#198754" fontcolor="white" '
         'width="0.5" fixedsize="true" label="pod"];',
     ]
     previous, label = "begin", ""
@@ -711,7 +848,7 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
 
     out += [
         "  subgraph cluster_stop {",
-        '    id="lifecycle-stop" label="stop sequence" labeljust="l" style="rounded" color="#b02a37";',
+        '    id="lifecycle-stop" label="stop sequence" labeljust="l" margin="4" style="rounded" color="#b02a37";',
         "    subgraph cluster_app_stop {",
         '      id="lifecycle-app-stop" label="app containers stop first" style="rounded" color="#6c757d";',
     ]
@@ -727,7 +864,7 @@ def build_lifecycle_dot(document: object, roles: dict[str, Any] | None = None) -
         out.append(f"    {previous} -> down{item.node} [{tail.strip()}];")
         previous, tail = f"down{item.node}", ""
     out.append(
-        '    end [id="lifecycle-end" shape="doublecircle" fillcolor="#b02a37" fontcolor="white" fontsize="8" '
+        '    end [id="lifecycle-end" shape="doublecircle" fillcolor="#b02a37" fontcolor="white" '
         'width="0.45" fixedsize="true" label="gone"];'
     )
     out.append(f"    {previous} -> end [{tail.strip()}];")

@@ -130,7 +130,8 @@ def node_lines(dot: str) -> dict[str, str]:
 
 
 def edges(dot: str) -> list[str]:
-    return [line.strip() for line in dot.splitlines() if " -> " in line]
+    """The drawn edges (the invisible ones only place the grid's rows)."""
+    return [line.strip() for line in dot.splitlines() if " -> " in line and 'style="invis"' not in line]
 
 
 def edge_between(dot: str, source_id: str, target_id: str) -> str:
@@ -138,6 +139,10 @@ def edge_between(dot: str, source_id: str, target_id: str) -> str:
     source = nodes[source_id].split()[0]
     target = nodes[target_id].split()[0]
     found = [e for e in edges(dot) if re.match(rf"{source}(:\w+)? -> {target}(:\w+)? ", e)]
+    # An edge pointing leftwards within a row is written the other way round, with dir=back.
+    found += [
+        e for e in edges(dot) if re.match(rf"{target}(:\w+)? -> {source}(:\w+)? ", e) and 'dir="back"' in e
+    ]
     assert found, f"no edge {source_id} -> {target_id}"
     return found[0]
 
@@ -236,7 +241,12 @@ def test_it_draws_twelve_containers_four_inits_and_ten_volumes() -> None:
     assert sum(1 for key in nodes if key.startswith("init-")) == 4
     assert sum(1 for key in nodes if key.startswith("volume-")) == 10
     assert sum(1 for e in edges(dot) if "mount-" in e) == 16
-    assert "{rank=same; c0; c1;" in dot
+    # Rows of four app containers and of five volumes: the drawing keeps near the panel's shape.
+    assert "{rank=same; c0; c1; c2; c3}" in dot and "{rank=same; c8; c9; c10; c11}" in dot
+    assert "{rank=same; v0; v1; v2; v3; v4}" in dot and "{rank=same; v5; v6; v7; v8; v9}" in dot
+    assert not re.findall(r'(?i)(?:POINT-SIZE|fontsize)="([0-9.]+)"', dot.replace('fontsize="1', "")), (
+        "every font is at least 10 points"
+    )
 
 
 def test_it_marks_findings_on_the_node_and_mount_they_concern() -> None:
