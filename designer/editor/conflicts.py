@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from designer.editor import drafts, editing, saving
 from designer.editor.state import WorkingCopy, yaml_of
 from designer.models import Design
+from designer.numbers import ascii_int
 from designer.pod.merge import SIDES, Side, UnresolvedConflicts, show
 from designer.revisions import Content, SaveOutcome, StaleRevision
 
@@ -67,9 +68,8 @@ def resolve(request: HttpRequest, design: Design, tab: str, action: str) -> Http
         return redirect(design)
     message = request.POST.get("message", "").strip()
     state.message = message
-    try:
-        theirs_number = int(request.POST.get("theirs_number", ""))
-    except ValueError:
+    theirs_number = ascii_int(request.POST.get("theirs_number", ""))
+    if theirs_number is None:
         theirs_number = -1
     settings_changed = (state.version, state.pss) != (design.k8s_version, design.pss_level)
     # Where the conflicts stand now: someone may have saved again since the screen was drawn.

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from designer.editor.state import WorkingCopy
 from designer.models import Design, Draft, DraftStep, Revision
+from designer.numbers import ascii_int
 from designer.revisions import Content
 
 # Undo reaches this many steps back; older steps are dropped as new ones come.
@@ -85,12 +86,9 @@ def load(design: Design, draft: Draft | None, base: Any = None) -> Snapshot:
     the latest revision."""
     if draft is None:
         revision = design.latest
-        if (
-            base not in (None, "")
-            and str(base).isdigit()
-            and (revision is None or int(base) != revision.number)
-        ):
-            revision = design.revisions.filter(number=int(base)).first() or revision
+        number = ascii_int(str(base)) if base not in (None, "") else None
+        if number is not None and (revision is None or number != revision.number):
+            revision = design.revisions.filter(number=number).first() or revision
         return Snapshot(revision_working(revision), design.k8s_version, design.pss_level)
     working = WorkingCopy(
         draft.document,
