@@ -16,6 +16,7 @@ from designer.pod import edits, source
 from designer.pod.findings import Finding, count_by_severity
 from designer.pod.manifest import ManifestError, dump_yaml_mapped, load_manifest, load_stream
 from designer.pod.roles import (
+    DEFAULT_CONTAINER_ANNOTATION,
     Role,
     Roles,
     apply_role_annotations,
@@ -23,7 +24,7 @@ from designer.pod.roles import (
     roles_for,
     strip_role_annotations,
 )
-from designer.pod.workloads import pod_spec
+from designer.pod.workloads import pod_metadata, pod_spec
 from designer.revisions import NORMALISED_MESSAGE, Content, normalise_roles
 
 # Fresh things the structural actions add; every name is made unique in the pod.
@@ -187,7 +188,7 @@ def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
     normalised = False
     if declared is not None:
         roles = {name: role.value for name, role in roles_for(document, manifest.companions).items()}
-        document = strip_role_annotations(document)
+        document = _without_added_default(strip_role_annotations(document), working.document, roles)
         stripped = source.stream_documents(document, list(manifest.companions), position)
         patched = source.patch_text(text, typed, stripped)
         text, normalised = patched.text, patched.normalised
@@ -195,6 +196,27 @@ def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
         roles = dict(working.roles)
     result = WorkingCopy(document, list(manifest.companions), roles, working.base, position, text, normalised)
     result.normalise()
+    return result
+
+
+def _without_added_default(
+    document: dict[str, Any], before: dict[str, Any], roles: dict[str, str]
+) -> dict[str, Any]:
+    """The document without the default-container annotation the YAML tab showed beside the
+    roles (exported() adds it for the main), unless the document had it already."""
+    if DEFAULT_CONTAINER_ANNOTATION in (pod_metadata(before).get("annotations") or {}):
+        return document
+    annotations = pod_metadata(document).get("annotations")
+    main = next((name for name, role in roles.items() if role == Role.MAIN.value), None)
+    if not isinstance(annotations, dict) or main is None:
+        return document
+    if annotations.get(DEFAULT_CONTAINER_ANNOTATION) != main:
+        return document
+    result = copy.deepcopy(document)
+    meta = pod_metadata(result)
+    meta["annotations"].pop(DEFAULT_CONTAINER_ANNOTATION)
+    if not meta["annotations"]:
+        meta.pop("annotations")
     return result
 
 
