@@ -96,6 +96,8 @@ def text_differs(working: WorkingCopy, saved_text: str) -> bool:
     called once the documents are known to be equal."""
     if working.source_text == saved_text:
         return False
+    if working.source_text and saved_text:
+        return True
     text = working.source_text or saved_text
     return text != canonical(working.documents(), is_json(text))
 

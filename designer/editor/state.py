@@ -162,11 +162,12 @@ def shown_text(working: WorkingCopy) -> tuple[str, dict[str, tuple[int, int]]]:
     document = exported(working)
     if not working.source_text:
         return dump_yaml_mapped([document, *working.companions])
-    text = working.source_text
+    text, loaded = working.source_text, None
     if document is not working.document:
-        text = source.patch_text(text, working.documents(), working.documents(document)).text
+        patched, loaded = source.patch_loaded(text, working.documents(), working.documents(document))
+        text = patched.text
     try:
-        return text, load_stream(text).line_maps[working.position or 0]
+        return text, (loaded or load_stream(text)).line_maps[working.position or 0]
     except (ManifestError, IndexError):  # not expected: the text loads to the documents
         return text, {}
 
