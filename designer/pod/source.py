@@ -21,8 +21,9 @@ round-trip tree: ruamel keeps comments, but its emitter lays the whole document 
 (one indentation setting for the file, `...` markers, spacing inside flow mappings, long plain
 scalars), so an edit is a one-line diff only for files already in its layout. The nodes'
 positions come from the loader the invariant is checked with, so both see the same structure.
-ruamel's round-trip tree is used where a new document is built from an old one
-(`convert_text`: another kind keeps the comments of the pod template and of the companions).
+ruamel.yaml is therefore not used here (bench/manifest.py measures it as the reference);
+`convert_text` builds another kind from the same splices, so the comments of the pod template
+and of the companions come along.
 """
 
 from __future__ import annotations
