@@ -61,11 +61,11 @@ def upload(client: Any, text: str = COMMENTED) -> Design:
 def export(client: Any, design: Design) -> str:
     response = client.get(f"/designs/{design.pk}/export.yaml?annotations=0")
     assert response.status_code == 200
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def page(client: Any, design: Design, tab: str = "") -> str:
-    return client.get(f"/designs/{design.pk}/" + (f"?tab={tab}" if tab else "")).content.decode()
+    return str(client.get(f"/designs/{design.pk}/" + (f"?tab={tab}" if tab else "")).content.decode())
 
 
 def post(client: Any, design: Design, data: dict[str, str]) -> str:
@@ -163,11 +163,11 @@ def test_finding_lines_point_into_the_text_shown(alice_client: Any) -> None:
     design = upload(alice_client)
     state = open_tab(design, design.owner, "tab-for-lines")
     shown = state.yaml_text.splitlines()
-    located = [f for f in state.analysis.findings if f.line and f.path.startswith("spec.containers[1]")]
-    assert located
-    for finding in located:
+    lines = [f.line for f in state.analysis.findings if f.path.startswith("spec.containers[1]")]
+    assert lines
+    for line in lines:
         # The logs container's lines in the user's text (below its comment), not the dump's.
-        assert shown.index("    - name: logs") < finding.line <= len(shown)
+        assert line is not None and shown.index("    - name: logs") < line <= len(shown)
 
 
 def test_an_edit_the_text_cannot_carry_is_normalised_and_said_in_one_line(alice_client: Any) -> None:
