@@ -40,6 +40,11 @@ def test_a_typed_image_is_one_changed_line_of_the_users_text(
     assert f'image: "{NEW_IMAGE}"   # pinned by the release' in shown  # quotes and comment kept
     assert "# Ships the access log." in shown and 'labels: {app: shop, tier: "front"}' in shown
     screenshot("text-in-page-edited")
+    page.locator("#tab-yaml").click()
+    page.locator("#yaml-panel").wait_for()
+    page.locator("#yaml-panel").screenshot(
+        path=str(screenshot("text-in-page-edited").parent / "text-in-page-yaml.png")
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_selector("text=Saved revision 2")
     exported = page.request.get(f"{live_server.url}/designs/{design.pk}/export.yaml?annotations=0").text()
