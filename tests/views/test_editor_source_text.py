@@ -180,3 +180,19 @@ def test_an_edit_the_text_cannot_carry_is_normalised_and_said_in_one_line(alice_
     assert NORMALISED_MESSAGE in html
     save(alice_client, design, html)
     assert "# pinned by the release" not in export(alice_client, design)
+
+
+def test_a_merged_save_patches_the_latest_text(alice_client: Any) -> None:
+    design = upload(alice_client)
+    first = form_data(page(alice_client, design), action="apply", cc1__image="fluent/fluent-bit:3.1")
+    second = edit(alice_client, design, cc0__image="registry.example.com/shop:1.5.0")
+    save(alice_client, design, second)
+    # The other tab began at revision 1: its save is merged with revision 2, text and all.
+    save(alice_client, design, post(alice_client, design, first))
+    assert design.revision_count == 3
+    assert changes(COMMENTED, export(alice_client, design)) == [
+        '-      image: "registry.example.com/shop:1.4.2"   # pinned by the release',
+        '+      image: "registry.example.com/shop:1.5.0"   # pinned by the release',
+        "-      image: fluent/fluent-bit:3.0",
+        "+      image: fluent/fluent-bit:3.1",
+    ]
