@@ -38,6 +38,8 @@ def accounts(alice: Any, bob: Any, django_user_model: Any, make_design: Any) -> 
     return secret
 
 
+# A real flush (TRUNCATE) cannot run inside the test's transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_every_user_signs_in_as_before_after_a_restore(accounts: str, client: Any, tmp_path: Path) -> None:
     web = Design.objects.get(name="web")
     call_command("export_library", str(tmp_path))

@@ -7,6 +7,7 @@ transactions from settings.py): no "database is locked", every revision accounte
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -80,19 +81,25 @@ def test_it_answers_409_to_the_slower_of_two_api_saves_on_postgresql(make_design
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
     design = make_design()
     secret = ApiToken.issue(alice, "ci")[1]
-    body = json.dumps({"base_revision": 1, "document": design.latest.document, "message": "concurrent"})
 
-    def put() -> int:
+    def body(image: str) -> str:
+        # Both start from revision 1 and change the same field: the slower one overlaps the
+        # faster one's save, so the three-way merge must answer 409, never overwrite.
+        document = copy.deepcopy(design.latest.document)
+        document["spec"]["containers"][0]["image"] = image
+        return json.dumps({"base_revision": 1, "document": document, "message": "concurrent"})
+
+    def put(image: str) -> int:
         response = Client().put(
             f"/api/v1/designs/{design.pk}",
-            body,
+            body(image),
             content_type="application/json",
             headers={"Authorization": f"Bearer {secret}"},
             secure=True,
         )
         return response.status_code
 
-    assert sorted(_race([put, put])) == [200, 409]
+    assert sorted(_race([lambda: put("nginx:1.27"), lambda: put("nginx:1.28")])) == [200, 409]
     assert Design.objects.get(pk=design.pk).revision_count == 2
 
 
