@@ -43,11 +43,6 @@ def test_no_page_breaks_the_policy(signed_in_page: Any, live_server: Any, make_d
     assert errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the editor's hx-trigger filters ([!event.target.closest(...)]) make htmx evaluate "
-    "JavaScript, which the policy refuses; the editor rewrite moves that test into editor.js",
-)
 def test_the_editor_does_not_break_the_policy(
     signed_in_page: Any, live_server: Any, make_design: Any
 ) -> None:
