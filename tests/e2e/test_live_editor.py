@@ -9,9 +9,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import fixture_text
+from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TWELVE = Path(__file__).resolve().parents[1] / "fixtures" / "diagram" / "shop-twelve-containers.yaml"
+
+
+def _view(page: Any, name: str) -> None:
+    """The window as a person sees it (a full-page shot resizes the window, and the diagram with it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def _problems(page: Any) -> list[str]:
@@ -27,11 +34,15 @@ def _open(page: Any, live_server: Any, design: Any) -> Any:
     drawing = page.locator("#diagram .live-diagram-viewport svg")
     drawing.wait_for()
     page.locator("#yaml-panel .cm-editor").wait_for(state="attached")
+    # Drawn and fitted: the scale shows once svg-pan-zoom has the drawing.
+    page.wait_for_function(
+        "() => /[1-9]/.test(document.querySelector('#diagram .live-diagram-scale').textContent)"
+    )
     return drawing
 
 
 def test_the_browser_draws_the_twelve_container_pod_and_nodes_open_forms(
-    signed_in_page: Any, live_server: Any, make_design: Any, screenshot: Any
+    signed_in_page: Any, live_server: Any, make_design: Any
 ) -> None:
     import yaml
 
@@ -43,7 +54,7 @@ def test_the_browser_draws_the_twelve_container_pod_and_nodes_open_forms(
     page.set_viewport_size({"width": 1280, "height": 800})
     drawing = _open(page, live_server, design)
     page.wait_for_load_state("networkidle")
-    screenshot("live-editor-1280x800")
+    _view(page, "live-editor-1280x800")
     box = page.locator("#diagram .live-diagram-viewport").bounding_box()
     print(f"diagram panel at 1280x800: {box['width']:.0f} x {box['height']:.0f} CSS px")
     assert box["width"] >= 600 and box["height"] >= 480
@@ -54,12 +65,12 @@ def test_the_browser_draws_the_twelve_container_pod_and_nodes_open_forms(
 
     # A container past the eager ones: its fields load when the node opens its section.
     last = spec["containers"][-1]["name"]
-    drawing.locator(f'g[id="container-{last}"] a').click()
+    drawing.locator(f'g[id="container-{last}"]').click()
     section = page.locator(f"#form-container-{last}")
     assert section.get_attribute("open") is not None
     section.locator("input[name$='-image']").first.wait_for()
     volume = spec["volumes"][0]["name"]
-    drawing.locator(f'g[id="volume-{volume}"] a').click()
+    drawing.locator(f'g[id="volume-{volume}"]').click()
     assert page.locator(f"#form-volume-{volume}").get_attribute("open") is not None
 
     # Zoom buttons change the scale shown.
@@ -73,7 +84,7 @@ def test_the_browser_draws_the_twelve_container_pod_and_nodes_open_forms(
 
 
 def test_yaml_editor_findings_lines_completion_and_live_preview(
-    signed_in_page: Any, live_server: Any, make_design: Any, screenshot: Any
+    signed_in_page: Any, live_server: Any, make_design: Any
 ) -> None:
     design = make_design(fixture_text("manifests/istio-injected-deployment.yaml"), name="mesh")
     page = signed_in_page
@@ -116,13 +127,11 @@ def test_yaml_editor_findings_lines_completion_and_live_preview(
     assert answer.value.ok
     assert page.locator("#editor-source").input_value() == "yaml"
     page.wait_for_load_state("networkidle")
-    screenshot("live-editor-yaml")
+    _view(page, "live-editor-yaml")
     assert problems == []
 
 
-def test_at_375_px_the_diagram_comes_first(
-    signed_in_page: Any, live_server: Any, make_design: Any, screenshot: Any
-) -> None:
+def test_at_375_px_the_diagram_comes_first(signed_in_page: Any, live_server: Any, make_design: Any) -> None:
     design = make_design(TWELVE.read_text(), name="shop")
     page = signed_in_page
     page.set_viewport_size({"width": 375, "height": 800})
@@ -131,7 +140,7 @@ def test_at_375_px_the_diagram_comes_first(
     forms = page.locator("#form-panel").bounding_box()
     assert diagram["y"] < forms["y"]
     assert diagram["width"] >= 375 - 48
-    screenshot("live-editor-375x800")
+    _view(page, "live-editor-375x800")
 
 
 def test_a_hostile_container_name_is_drawn_as_text(
