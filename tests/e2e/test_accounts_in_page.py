@@ -51,7 +51,7 @@ def test_the_editor_does_not_break_the_policy(
     design = make_design()
     page.goto(f"{live_server.url}/designs/{design.pk}/")
     page.wait_for_load_state("networkidle")
-    page.get_by_label("Image").first.fill("nginx:1.27")
+    page.locator("#form-panel").get_by_label("Image", exact=True).first.fill("nginx:1.27")
     page.wait_for_load_state("networkidle")
     assert errors == []
 
