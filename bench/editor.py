@@ -139,13 +139,14 @@ def main(argv: list[str] | None = None) -> int:
 
         def _server_render(setup: dict[str, Any], size: int, run: int) -> float:
             """Today's preview: the same request, laid out and cleaned up on the server."""
-            editing.analyse = drawn
+            # editing's own name for analyse (it imported it): swapped for this one request.
+            vars(editing)["analyse"] = drawn
             try:
                 start = _cpu()
                 _preview(setup, size, run, "server")
                 return _cpu() - start
             finally:
-                editing.analyse = analyse
+                vars(editing)["analyse"] = analyse
 
         def _preview(setup: dict[str, Any], size: int, run: int, label: str) -> float:
             posted = setup["full"] if label == "full" else setup["typed"]

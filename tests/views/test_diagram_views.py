@@ -75,5 +75,12 @@ def test_the_editor_sends_dot_and_the_draft_drawing_is_svg(alice_client: Any, ma
 def test_others_get_404(client: Any, bob: Any, make_design: Any) -> None:
     design = make_design()
     client.force_login(bob)
-    for path in ("diagram.svg", "diagram.png", "diagram.dot", "lifecycle.svg", "bundle.zip", "draft-diagram.svg"):
+    for path in (
+        "diagram.svg",
+        "diagram.png",
+        "diagram.dot",
+        "lifecycle.svg",
+        "bundle.zip",
+        "draft-diagram.svg",
+    ):
         assert client.get(f"/designs/{design.pk}/{path}").status_code == 404
