@@ -36,7 +36,7 @@ from designer.models import ApiToken, Design, DesignEvent, Membership, Revision,
 from designer.pod.manifest import (
     DEFAULT_LIMITS,
     ManifestError,
-    check_value,
+    check_json_limits,
     dump_yaml,
     load_json_value,
     load_stream,
@@ -130,7 +130,7 @@ def _tokens() -> list[dict[str, Any]]:
 def _revision_problem(rev: Revision) -> str | None:
     """Why the import would refuse this revision (the loader's limits), or None."""
     try:
-        check_value([rev.document, rev.companions or [], rev.roles], BACKUP_LIMITS)
+        check_json_limits([rev.document, rev.companions or [], rev.roles], BACKUP_LIMITS, name="")
     except ManifestError as exc:
         return str(exc)
     return None

@@ -102,7 +102,13 @@ def load(design: Design, draft: Draft | None, base: Any = None) -> Snapshot:
 
 
 def _same(a: WorkingCopy, b: WorkingCopy) -> bool:
-    return (a.document, a.companions, a.roles) == (b.document, b.companions, b.roles)
+    # The text counts on its own: a comment typed in the YAML tab is an edit (and an undo step).
+    return (a.document, a.companions, a.roles, a.source_text) == (
+        b.document,
+        b.companions,
+        b.roles,
+        b.source_text,
+    )
 
 
 def record(

@@ -22,6 +22,7 @@ from designer.models import K8S_VERSIONS, PSS_CHOICES, Design
 from designer.pod import edits
 from designer.pod.manifest import ManifestError
 from designer.pod.roles import is_native_sidecar
+from designer.pod.source import canonical, is_json
 from designer.pod.workloads import pod_spec
 from designer.revisions import normalise_roles
 
@@ -65,6 +66,11 @@ class EditorState:
         return self.snapshot.pss
 
     @property
+    def notice(self) -> str:
+        """One line for the status: the edit normalised the text's formatting."""
+        return self.working.notice
+
+    @property
     def swap_yaml(self) -> bool:
         """Replace the YAML tab unless the user is typing in it (caret kept) and nothing else moved."""
         return self.source == "form" or self.acted
@@ -81,7 +87,19 @@ def is_dirty(design: Design, snapshot: drafts.Snapshot) -> bool:
         or (working.document, working.companions) != (latest.document, list(latest.companions or []))
         or normalise_roles(working.document, working.roles) != normalise_roles(latest.document, latest.roles)
         or (snapshot.version, snapshot.pss) != (design.k8s_version, design.pss_level)
+        or text_differs(working, latest.source_text)
     )
+
+
+def text_differs(working: WorkingCopy, saved_text: str) -> bool:
+    """The draft's text is not the saved one ("" for either standing for the canonical dump);
+    called once the documents are known to be equal."""
+    if working.source_text == saved_text:
+        return False
+    if working.source_text and saved_text:
+        return True
+    text = working.source_text or saved_text
+    return text != canonical(working.documents(), is_json(text))
 
 
 def open_tab(design: Design, user: Any, tab: str) -> EditorState:

@@ -14,7 +14,7 @@ from designer.editor import drafts
 from designer.editor.editing import EditorState
 from designer.models import Design
 from designer.pod.merge import Side, describe_changes
-from designer.revisions import SaveOutcome, save_content, save_resolution
+from designer.revisions import NORMALISED_MESSAGE, SaveOutcome, save_content, save_resolution
 
 
 def save_tab(design: Design, user: Any, state: EditorState, message: str) -> SaveOutcome:
@@ -41,6 +41,11 @@ def _settled(design: Design, user: Any, state: EditorState, outcome: SaveOutcome
 
 def describe(outcome: SaveOutcome, settings_changed: bool = False) -> str:
     """What the user is told after a save that did not end in a conflict."""
+    told = _describe(outcome, settings_changed)
+    return f"{told} {NORMALISED_MESSAGE}" if outcome.normalised else told
+
+
+def _describe(outcome: SaveOutcome, settings_changed: bool) -> str:
     number = outcome.revision.number
     if outcome.kind == "unchanged":
         if settings_changed:

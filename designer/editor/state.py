@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from designer.pod import edits
+from designer.pod import edits, source
 from designer.pod.findings import Finding, count_by_severity
-from designer.pod.manifest import dump_yaml, dump_yaml_mapped, load_manifest
+from designer.pod.manifest import ManifestError, dump_yaml_mapped, load_manifest, load_stream
 from designer.pod.roles import (
+    DEFAULT_CONTAINER_ANNOTATION,
     Role,
     Roles,
     apply_role_annotations,
@@ -23,8 +24,8 @@ from designer.pod.roles import (
     roles_for,
     strip_role_annotations,
 )
-from designer.pod.workloads import pod_spec
-from designer.revisions import Content, normalise_roles
+from designer.pod.workloads import pod_metadata, pod_spec
+from designer.revisions import NORMALISED_MESSAGE, Content, normalise_roles
 
 # Fresh things the structural actions add; every name is made unique in the pod.
 NEW_CONTAINER: dict[str, Any] = {
@@ -62,8 +63,12 @@ class WorkingCopy:
     base: int | None = None
     # The workload's place among its companions; None keeps the latest revision's.
     position: int | None = None
-    # The YAML text the user applied last ("" when the forms or an action changed it since).
+    # The user's text of the stream (DESIGN.md §2), without the role annotations: it loads to
+    # exactly the documents. "" stands for the canonical dump, as for revisions without a text.
     source_text: str = ""
+    # Set by an edit whose patch did not load to the new document: the text became the
+    # canonical dump (the status tells the user in one line). Not stored.
+    normalised: bool = False
 
     @classmethod
     def from_content(cls, content: Content, base: int | None) -> WorkingCopy:
@@ -73,11 +78,22 @@ class WorkingCopy:
             dict(content.roles),
             base,
             content.position,
+            content.source_text or "",
         )
 
-    def replaced(self, document: dict[str, Any], roles: Roles, source_text: str = "") -> WorkingCopy:
-        """The same edit with a new document and roles (roles normalised to its containers)."""
-        result = WorkingCopy(document, self.companions, {}, self.base, self.position, source_text)
+    def documents(self, document: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The stream in the order of the text, with `document` in place of the workload."""
+        workload = self.document if document is None else document
+        return source.stream_documents(workload, self.companions, self.position or 0)
+
+    def replaced(self, document: dict[str, Any], roles: Roles) -> WorkingCopy:
+        """The same edit with a new document and roles (roles normalised to its containers); the
+        text carries the change as a minimal patch (a canonical text stays canonical)."""
+        text, normalised = self.source_text, False
+        if text:
+            patched = source.patch_text(text, self.documents(), self.documents(document))
+            text, normalised = patched.text, patched.normalised
+        result = WorkingCopy(document, self.companions, {}, self.base, self.position, text, normalised)
         result.set_roles(roles)
         result.normalise()
         return result
@@ -96,9 +112,18 @@ class WorkingCopy:
         self.roles = {name: Role(role).value for name, role in roles.items()}
 
     def content(self) -> Content:
+        """What a save of this copy stores: its text too ("" lets the save derive it)."""
         return Content(
-            copy.deepcopy(self.document), copy.deepcopy(self.companions), dict(self.roles), self.position
+            copy.deepcopy(self.document),
+            copy.deepcopy(self.companions),
+            dict(self.roles),
+            self.position,
+            source_text=self.source_text or None,
         )
+
+    @property
+    def notice(self) -> str:
+        return NORMALISED_MESSAGE if self.normalised else ""
 
     def normalise(self) -> None:
         """Roles for exactly the containers present (new ones inferred, removed ones dropped)."""
@@ -129,26 +154,82 @@ def exported(working: WorkingCopy) -> dict[str, Any]:
 
 def yaml_of(working: WorkingCopy) -> str:
     """The manifest as the YAML tab and the downloads show it (roles as annotations)."""
-    return dump_yaml([exported(working), *working.companions])
+    return shown_text(working)[0]
+
+
+def shown_text(working: WorkingCopy) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The YAML tab's text and the (line, column) of each field path of the workload in it.
+
+    The user's text with the role-annotation lines patched in, or the canonical dump (workload
+    first) when the draft has no text of the user's.
+    """
+    document = exported(working)
+    if not working.source_text:
+        return dump_yaml_mapped([document, *working.companions])
+    text, loaded = working.source_text, None
+    if document is not working.document:
+        patched, loaded = source.patch_loaded(text, working.documents(), working.documents(document))
+        text = patched.text
+    try:
+        return text, (loaded or load_stream(text)).line_maps[working.position or 0]
+    except (ManifestError, IndexError):  # not expected: the text loads to the documents
+        return text, {}
 
 
 def apply_yaml(working: WorkingCopy, text: str) -> WorkingCopy:
     """The working copy the YAML tab describes; ManifestError (line, column) when it is invalid.
 
     Role annotations in the YAML decide the roles; without them the current roles are kept for
-    the containers that still exist and inferred for new ones.
+    the containers that still exist and inferred for new ones. The text typed is the draft's
+    text (comments and all), with the role-annotation lines taken out again.
     """
+    text = _same_newlines(text, working.source_text)
     manifest = load_manifest(text)
     document = manifest.document
+    position = manifest.position
+    typed = source.stream_documents(document, list(manifest.companions), position)
+    source.refuse_oversized(text, typed)
     declared = decode_roles(document)
+    normalised = False
     if declared is not None:
         roles = {name: role.value for name, role in roles_for(document, manifest.companions).items()}
-        document = strip_role_annotations(document)
+        document = _without_added_default(strip_role_annotations(document), working.document, roles)
+        stripped = source.stream_documents(document, list(manifest.companions), position)
+        patched = source.patch_text(text, typed, stripped)
+        text, normalised = patched.text, patched.normalised
     else:
         roles = dict(working.roles)
-    result = WorkingCopy(document, list(manifest.companions), roles, working.base, manifest.position, text)
+    result = WorkingCopy(document, list(manifest.companions), roles, working.base, position, text, normalised)
     result.normalise()
     return result
+
+
+def _without_added_default(
+    document: dict[str, Any], before: dict[str, Any], roles: dict[str, str]
+) -> dict[str, Any]:
+    """The document without the default-container annotation the YAML tab showed beside the
+    roles (exported() adds it for the main), unless the document had it already."""
+    if DEFAULT_CONTAINER_ANNOTATION in (pod_metadata(before).get("annotations") or {}):
+        return document
+    annotations = pod_metadata(document).get("annotations")
+    main = next((name for name, role in roles.items() if role == Role.MAIN.value), None)
+    if not isinstance(annotations, dict) or main is None:
+        return document
+    if annotations.get(DEFAULT_CONTAINER_ANNOTATION) != main:
+        return document
+    result = copy.deepcopy(document)
+    meta = pod_metadata(result)
+    meta["annotations"].pop(DEFAULT_CONTAINER_ANNOTATION)
+    if not meta["annotations"]:
+        meta.pop("annotations")
+    return result
+
+
+def _same_newlines(typed: str, text: str) -> str:
+    """The typed text with the line ends of the draft's text: a browser posts a textarea with
+    CRLF, which must not turn every line of an LF file into a change."""
+    typed = typed.replace("\r\n", "\n")
+    return typed.replace("\n", "\r\n") if "\r\n" in text else typed
 
 
 def analyse(working: WorkingCopy, version: str, draw: bool = False, pss: str | None = None) -> Analysis:
@@ -162,7 +243,7 @@ def analyse(working: WorkingCopy, version: str, draw: bool = False, pss: str | N
 
     # Lint what the YAML tab shows, so that paths and lines point into that text.
     document = exported(working)
-    text, line_map = dump_yaml_mapped([document, *working.companions])
+    text, line_map = shown_text(working)
     findings = lint(
         document,
         version=version,

@@ -61,6 +61,8 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _save(request, design, state)
     if action == "fork":
         return _fork(request, design, state)
+    if state.notice:
+        messages.warning(request, state.notice)
     if state.yaml_error or state.edit_error or state.field_errors:
         return _page(request, design, state)  # shown with the errors; the draft has the rest
     shown = ",".join(sorted(state.expanded))

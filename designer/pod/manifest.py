@@ -479,23 +479,6 @@ def _load_json(text: str, limits: Limits) -> tuple[dict[str, Any], dict[str, tup
     return document, line_map
 
 
-def check_value(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
-    """ManifestError unless an already-parsed value (JSON from a database or a backup) is within
-    the loader's depth and node limits; iterative, so any depth is measured without recursing."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    nodes = 0
-    while stack:
-        item, depth = stack.pop()
-        nodes += 1
-        if nodes > limits.max_nodes:
-            raise ManifestError(f"too many values (limit {limits.max_nodes})")
-        if isinstance(item, dict | list):
-            if depth > limits.max_depth:
-                raise ManifestError(f"nesting deeper than {limits.max_depth} levels")
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-
-
 def load_json_value(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Any JSON text (not only a manifest) read under the loader's limits: size, depth, values."""
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -507,7 +490,7 @@ def load_json_value(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise ManifestError(f"nesting deeper than {limits.max_depth} levels")
     except ValueError as exc:
         raise ManifestError(f"not valid JSON: {exc}")
-    check_value(value, limits)
+    check_json_limits(value, limits, name="")
     return value
 
 
@@ -562,8 +545,11 @@ def check_json_limits(value: Any, limits: Limits = DEFAULT_LIMITS, name: str = "
     roles; drafts; backups): nesting at most max_depth, at most max_nodes values, at most
     max_bytes once encoded, finite numbers, and no lone surrogate in a key or a string (no
     UTF-8 text can hold one, so nothing could store or export it). One walk, no recursion, so
-    a value nested far deeper than the limit is refused, never a RecursionError.
+    a value nested far deeper than the limit is refused, never a RecursionError. With name=""
+    the messages start with the problem, for callers that say where the value came from.
     """
+    label = f"{name}: " if name else ""
+    name = name or "the value"
     stack: list[tuple[Any, int]] = [(value, 0)]
     nodes = 0
     size = 0
@@ -571,14 +557,14 @@ def check_json_limits(value: Any, limits: Limits = DEFAULT_LIMITS, name: str = "
         item, depth = stack.pop()
         nodes += 1
         if nodes > limits.max_nodes:
-            raise ManifestError(f"{name} too large: more than {limits.max_nodes} values")
+            raise ManifestError(f"{label}too many values (more than {limits.max_nodes})")
         if isinstance(item, str):
             size += len(item) + 2
             if _SURROGATE.search(item):
                 raise ManifestError(f"{name} holds a lone surrogate (not valid Unicode text)")
         elif isinstance(item, dict | list):
             if depth >= limits.max_depth:
-                raise ManifestError(f"{name} nests deeper than {limits.max_depth} levels")
+                raise ManifestError(f"{label}nesting deeper than {limits.max_depth} levels")
             size += 2
             if isinstance(item, dict):
                 for key, child in item.items():

@@ -21,8 +21,9 @@ round-trip tree: ruamel keeps comments, but its emitter lays the whole document 
 (one indentation setting for the file, `...` markers, spacing inside flow mappings, long plain
 scalars), so an edit is a one-line diff only for files already in its layout. The nodes'
 positions come from the loader the invariant is checked with, so both see the same structure.
-ruamel's round-trip tree is used where a new document is built from an old one
-(`convert_text`: another kind keeps the comments of the pod template and of the companions).
+ruamel.yaml is therefore not used here (bench/manifest.py measures it as the reference);
+`convert_text` builds another kind from the same splices, so the comments of the pod template
+and of the companions come along.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from designer.pod.manifest import (
     DEFAULT_LIMITS,
     Limits,
+    Loaded,
     ManifestError,
     compose_roots,
     double_quoted,
@@ -144,19 +146,35 @@ def patch_text(
 
     `old_text` must load to `old_documents` (None or "" stands for the canonical dump of them).
     """
+    return patch_loaded(old_text, old_documents, new_documents, limits)[0]
+
+
+def patch_loaded(
+    old_text: str | None,
+    old_documents: list[dict[str, Any]],
+    new_documents: list[dict[str, Any]],
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Patched, Loaded | None]:
+    """patch_text, and the load of the patched text when the check made one (its line maps
+    serve the editor, which would otherwise load the text a second time)."""
     json_text = bool(old_text) and is_json(old_text or "")
     if not old_text:
-        return Patched(canonical(new_documents), False)
+        return Patched(canonical(new_documents), False), None
     if same(old_documents, new_documents):
-        return Patched(old_text, False)
+        return Patched(old_text, False), None
     bom = "\ufeff" if old_text.startswith("\ufeff") else ""
     text = _splice(old_text[len(bom) :], old_documents, new_documents, limits)
     text = None if text is None else bom + text
-    if text is not None and check(text, new_documents, limits):
-        return Patched(text, False)
+    if text is not None:
+        try:
+            loaded = load_stream(text, limits)
+        except ManifestError:
+            loaded = None
+        if loaded is not None and same(loaded.documents, new_documents):
+            return Patched(text, False), loaded
     # The old text was already the canonical dump: nothing of the user's layout is lost.
     was_canonical = old_text == canonical(old_documents, json_text)
-    return Patched(canonical(new_documents, json_text), not was_canonical)
+    return Patched(canonical(new_documents, json_text), not was_canonical), None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""check_value / load_json_value: the loader's limits for JSON that did not come through the loader."""
+"""check_json_limits / load_json_value: the loader's limits for JSON that did not come through the loader."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from designer.pod.manifest import DEFAULT_LIMITS, Limits, ManifestError, check_value, load_json_value
+from designer.pod.manifest import DEFAULT_LIMITS, Limits, ManifestError, check_json_limits, load_json_value
 
 
 def _nested(levels: int) -> Any:
@@ -17,19 +17,19 @@ def _nested(levels: int) -> Any:
 
 
 def test_it_accepts_the_deepest_value_the_loader_accepts() -> None:
-    check_value(_nested(DEFAULT_LIMITS.max_depth))
+    check_json_limits(_nested(DEFAULT_LIMITS.max_depth))
 
 
 def test_it_refuses_one_level_more_without_recursing() -> None:
     with pytest.raises(ManifestError, match="nesting deeper than 100 levels"):
-        check_value(_nested(DEFAULT_LIMITS.max_depth + 1))
+        check_json_limits(_nested(DEFAULT_LIMITS.max_depth + 1))
     with pytest.raises(ManifestError, match="nesting deeper than 100 levels"):
-        check_value(_nested(50_000))
+        check_json_limits(_nested(50_000))
 
 
 def test_it_counts_values() -> None:
     with pytest.raises(ManifestError, match="too many values"):
-        check_value({"a": list(range(20))}, Limits(max_nodes=10))
+        check_json_limits({"a": list(range(20))}, Limits(max_nodes=10))
 
 
 def test_it_reads_json_under_the_limits() -> None:

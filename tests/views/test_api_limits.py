@@ -42,7 +42,7 @@ def test_a_document_400_levels_deep_is_refused_and_the_design_stays_readable(
     document["metadata"]["annotations"] = nested(400)
     response = put(client, design, {"base_revision": 1, "document": document}, auth)
     assert response.status_code == 400
-    assert "document nests deeper than 100 levels" in response.json()["error"]
+    assert "document: nesting deeper than 100 levels" in response.json()["error"]
     assert Design.objects.get(pk=design.pk).revision_count == 1
     client.force_login(alice)
     for url in ("", "export.yaml", "export.yaml?format=json", "diagram.svg", "bundle.zip", "history/"):
@@ -62,7 +62,7 @@ def test_a_document_within_the_limit_is_saved(client: Any, auth: dict[str, str],
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("companions", [nested(150)], "companions nests deeper than 100 levels"),
+        ("companions", [nested(150)], "companions: nesting deeper than 100 levels"),
         ("companions", [{"kind": "ConfigMap"}] * 1000, "too many companions"),
         ("roles", {"\ud800": "main"}, "roles holds a lone surrogate"),
         ("message", "saved \udfff", "message"),  # pydantic refuses it as a str already

@@ -4,11 +4,14 @@ examples per operation, hypothesis derandomized, the Django WSGI app called in-p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -29,9 +32,18 @@ EXAMPLES = 30
 
 
 @pytest.fixture
-def schema(db: None) -> Any:
-    # Loaded per test: a request through the WSGI handler touches the database connections.
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+def schema(db: None) -> Iterator[Any]:
+    # The WSGI handler starts and ends each request by closing "old" connections, which on
+    # PostgreSQL is the test's own connection inside its transaction; Django's test Client unhooks
+    # those signals for the same reason, and so do we while schemathesis calls the app in-process.
+    hooks = (signals.request_started, signals.request_finished)
+    for hook in hooks:
+        hook.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        for hook in hooks:
+            hook.connect(close_old_connections)
 
 
 def test_the_schema_describes_every_operation(schema: Any) -> None:
