@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE
 
 # Lets Django's generic classes be subscripted as the type stubs declare them (ModelForm[Design]).
 django_stubs_ext.monkeypatch()
@@ -227,9 +228,15 @@ if not DEBUG:
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. img-src allows
 # data: for the history page's diagrams, which are SVG data URLs shown through <img>.
+# 'wasm-unsafe-eval' lets the editor compile Graphviz (WebAssembly), never eval JavaScript;
+# style-src's nonce is for the style elements CodeMirror adds (request.csp_nonce in the page),
+# not style attributes.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        "script-src": ["'self'", "'wasm-unsafe-eval'"],
+        "style-src": ["'self'", NONCE],
+        "connect-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

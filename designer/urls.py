@@ -28,6 +28,7 @@ designer_patterns = [
 designer_patterns += [
     path("designs/<int:pk>/preview", editor.preview, name="preview"),
     path("designs/<int:pk>/editor-fields", editor.container_fields, name="editor-fields"),
+    path("designs/<int:pk>/draft-diagram.svg", editor.draft_diagram, name="draft-diagram"),
     path("designs/<int:pk>/diagram.<str:fmt>", diagrams.diagram, name="diagram"),
     path("designs/<int:pk>/lifecycle.svg", diagrams.lifecycle, name="lifecycle"),
     path("designs/<int:pk>/bundle.zip", diagrams.bundle, name="bundle"),

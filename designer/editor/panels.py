@@ -308,6 +308,30 @@ def _worst(items: list[dict[str, Any]], order: dict[str, int]) -> int:
     return min((order.get(i["severity"], 3) for i in items if i["waived"] is None), default=3)
 
 
+# Findings sent to the YAML editor as inline diagnostics at most (a huge import has thousands).
+DIAGNOSTICS_LIMIT = 500
+
+
+def yaml_diagnostics(state: Any) -> dict[str, Any]:
+    """The findings at their YAML lines and the YAML error, for the YAML editor's diagnostics.
+
+    While the text does not load, the findings describe the last valid version, whose lines are
+    not the text shown: only the error is sent then.
+    """
+    error = state.yaml_error
+    if error is not None:
+        return {
+            "findings": [],
+            "yaml_error": {"line": error.line, "column": error.column, "message": error.message},
+        }
+    findings = [
+        {"line": f.line, "severity": f.severity, "message": f.message, "rule": f.rule}
+        for f in state.analysis.findings
+        if f.line and f.waived is None
+    ]
+    return {"findings": findings[:DIAGNOSTICS_LIMIT], "yaml_error": None}
+
+
 def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest: str = "") -> dict[str, Any]:
     """What the templates need beyond the state: form sections, findings, choices, action lists.
 
@@ -352,6 +376,7 @@ def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest:
         "volume_types": list(NEW_VOLUMES),
         "kinds": list(WORKLOAD_KINDS),
         "doc_kind": str(state.working.document.get("kind") or "Pod"),
+        "yaml_diagnostics": yaml_diagnostics(state),
     }
 
 

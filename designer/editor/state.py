@@ -137,6 +137,10 @@ class Analysis:
     yaml_text: str
     findings: list[Finding]
     counts: dict[str, int]
+    # The diagrams as DOT: the editor page sends these and the browser lays them out (live_diagram.js).
+    dot: str = ""
+    lifecycle_dot: str = ""
+    # Server renders, only when asked (draw=True): the layout is the costly part of a preview.
     svg: str = ""
     render_error: str = ""
     lifecycle_svg: str = ""
@@ -228,10 +232,11 @@ def _same_newlines(typed: str, text: str) -> str:
     return typed.replace("\n", "\r\n") if "\r\n" in text else typed
 
 
-def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | None = None) -> Analysis:
-    """Lint, draw and dump the working copy: the three live panels of the editor.
+def analyse(working: WorkingCopy, version: str, draw: bool = False, pss: str | None = None) -> Analysis:
+    """Lint, build the diagrams' DOT and dump the working copy: the three live panels of the editor.
 
     pss: the PodSecurity level the design's namespace enforces (None: not checked).
+    draw: also lay the diagrams out on the server (SVG); the editor leaves that to the browser.
     """
     from designer.pod.diagram import build_dot, build_lifecycle_dot
     from designer.pod.rules.lint import lint
@@ -248,14 +253,14 @@ def analyse(working: WorkingCopy, version: str, draw: bool = True, pss: str | No
         companions=working.companions,
     )
     analysis = Analysis(text, findings, count_by_severity(findings))
+    analysis.dot = build_dot(
+        working.document, working.role_map, findings, version, pss=pss, companions=working.companions
+    )
+    analysis.lifecycle_dot = build_lifecycle_dot(working.document, working.role_map)
     if draw:
-        analysis.svg, analysis.render_error = draw_svg(
-            build_dot(
-                working.document, working.role_map, findings, version, pss=pss, companions=working.companions
-            )
-        )
+        analysis.svg, analysis.render_error = draw_svg(analysis.dot)
         # The start/stop order only changes with the containers, so its render is mostly cached.
-        analysis.lifecycle_svg, _ = draw_svg(build_lifecycle_dot(working.document, working.role_map))
+        analysis.lifecycle_svg, _ = draw_svg(analysis.lifecycle_dot)
     return analysis
 
 

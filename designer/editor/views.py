@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from designer.access import get_design_for_user, permissions
 from designer.editor import conflicts, drafts, editing, panels, saving
+from designer.editor.state import analyse, draw_svg
 from designer.models import Design
 from designer.revisions import create_design
 
@@ -99,6 +100,21 @@ def container_fields(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:  # no such container, or one past the form limit (edited in YAML)
         return HttpResponseBadRequest("That container has no form to show.", content_type="text/plain")
     return render(request, "designer/editor.html#container-fields", {"c": item})
+
+
+@never_cache
+@login_required
+@require_GET
+def draft_diagram(request: HttpRequest, pk: int) -> HttpResponse:
+    """This tab's draft drawn by the server (SVG): the diagram of the page without JavaScript,
+    where the browser cannot lay out the DOT the page carries."""
+    design = get_design_for_user(request.user, pk)
+    snapshot = drafts.load(design, drafts.find(design, request.user, _tab(request)))
+    analysis = analyse(snapshot.working, snapshot.version, pss=snapshot.pss or None)
+    svg, error = draw_svg(analysis.dot)
+    if error:
+        return HttpResponse(error, content_type="text/plain; charset=utf-8", status=503)
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 def _save(request: HttpRequest, design: Design, state: editing.EditorState) -> HttpResponse:

@@ -1,7 +1,8 @@
 // The editor page, enhanced where htmx cannot: the tab's draft key kept in the URL, which side
 // was edited last (forms or YAML), opening the form a diagram node or finding links to, open
-// sections kept across morph swaps, Ctrl+Z / Ctrl+Shift+Z, the Findings/YAML tabs, zoom and
-// Copy YAML. The server keeps the working copy (a draft per tab); without this file the page
+// sections kept across morph swaps, the Findings/YAML tabs and Copy YAML. The diagram
+// (live_diagram.js), the YAML editor (yaml_editor.js) and the keyboard (shortcuts.js) are
+// modules of their own; this file keeps morph swaps off what they drew. The server keeps the working copy (a draft per tab); without this file the page
 // still works through full-page posts.
 (function () {
   "use strict";
@@ -20,9 +21,38 @@
   }
 
   // --- morph swaps (idiomorph): the user's open sections stay open -------------------------
+  // A live diagram and the YAML editor own what they put in the page: a swap gives the diagram
+  // its new DOT (it redraws itself) and the textarea its new text (the editor follows), and
+  // leaves the drawing, the CodeMirror view and the person's zoom in place.
   if (window.Idiomorph) {
-    window.Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (name, node) {
-      return !(name === "open" && node.tagName === "DETAILS");
+    const callbacks = window.Idiomorph.defaults.callbacks;
+    callbacks.beforeAttributeUpdated = function (name, node) {
+      if (name === "open" && node.tagName === "DETAILS") return false;
+      // The YAML editor hides the textarea it replaced from the tab order and assistive tools.
+      return !(node.classList && node.classList.contains("yaml-editor-upgraded") && (name === "class" || name === "aria-hidden" || name === "tabindex"));
+    };
+    callbacks.beforeNodeMorphed = function (oldNode, newNode) {
+      if (!(oldNode instanceof Element) || !(newNode instanceof Element)) return true;
+      if (oldNode.hasAttribute("data-live-diagram")) {
+        if (oldNode.dataset.dot !== newNode.dataset.dot) oldNode.dataset.dot = newNode.dataset.dot || "";
+        return false;
+      }
+      if (oldNode.classList.contains("yaml-editor-upgraded")) {
+        const text = newNode.value;
+        Array.from(newNode.attributes).forEach(function (a) {
+          if (!["class", "aria-hidden", "tabindex"].includes(a.name) && oldNode.getAttribute(a.name) !== a.value) oldNode.setAttribute(a.name, a.value);
+        });
+        if (oldNode.value !== text) {
+          oldNode.value = text;
+          const editor = window.PodDesigner && window.PodDesigner.yamlEditor && window.PodDesigner.yamlEditor.get(oldNode);
+          if (editor) editor.refresh();
+        }
+        return false;
+      }
+      return true;
+    };
+    callbacks.beforeNodeRemoved = function (node) {
+      return !(node instanceof Element && node.classList.contains("yaml-editor"));
     };
   }
 
@@ -102,51 +132,16 @@
   document.addEventListener("click", function (event) {
     const link = event.target instanceof Element ? event.target.closest("a") : null;
     if (!link) return;
-    if (link.classList.contains("line-link")) {
+    if (link.hasAttribute("data-yaml-line")) {
+      // yaml_editor.js puts the cursor on the line, once the YAML tab shows.
       event.preventDefault();
       showTab("yaml", false);
-      selectLine(Number(link.dataset.line));
       return;
     }
     const id = fragmentOf(link);
     if (id === "yaml-text") showTab("yaml", false);
     else if (id && openTarget(id)) event.preventDefault();
     else if (link.dataset.section && openTarget(link.dataset.section, link.dataset.field)) event.preventDefault();
-  });
-
-  function selectLine(line) {
-    const area = document.getElementById("yaml-text");
-    if (!area || !line) return;
-    const lines = area.value.split("\n");
-    let start = 0;
-    for (let i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
-    area.focus();
-    area.setSelectionRange(start, start + (lines[line - 1] || "").length);
-    area.scrollTop = Math.max(0, (line - 5) * (area.scrollHeight / Math.max(lines.length, 1)));
-  }
-
-  // Links in the drawing are named by their tooltip ("main app"): a node link says what it opens,
-  // and carries the SVG 2 href beside Graphviz's xlink:href (what assistive tools look for).
-  function nameDiagramLinks() {
-    document.querySelectorAll("#diagram-panel a").forEach(function (link) {
-      if (link.hasAttribute("aria-label")) return;
-      const target = link.getAttributeNS("http://www.w3.org/1999/xlink", "href");
-      if (target && !link.hasAttribute("href")) link.setAttribute("href", target); // SVG 2 spelling
-      const title = (link.getAttributeNS("http://www.w3.org/1999/xlink", "title") || link.getAttribute("title") || link.textContent || "").trim();
-      if (title) link.setAttribute("aria-label", fragmentOf(link).indexOf("form-") === 0 ? "Edit " + title : title);
-    });
-  }
-
-  // --- undo / redo from the keyboard, outside text fields --------------------------------------
-  document.addEventListener("keydown", function (event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
-    const target = event.target;
-    if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) return;
-    const button = document.getElementById(event.shiftKey ? "redo-button" : "undo-button");
-    if (button && !button.disabled) {
-      event.preventDefault();
-      button.click();
-    }
   });
 
   // --- what a preview sends: only the fields typed in since the forms were drawn -------------
@@ -194,7 +189,6 @@
 
   document.body.addEventListener("htmx:afterSettle", function () {
     followRenames();
-    nameDiagramLinks();
     const open = document.getElementById("editor-open");
     if (open) open.value = shownFields(); // a full post (Save) keeps them too
     if (pendingFocus && !document.querySelector("#" + CSS.escape(pendingFocus.section) + " .lazy-fields")) {
@@ -203,31 +197,12 @@
       openTarget(wanted.section, wanted.field);
       return;
     }
-    applyZoom();
     enhanceCopy();
     if (focusedAction !== null && (document.activeElement === document.body || !document.activeElement)) {
       const same = Array.from(form.querySelectorAll("button[name=action]")).find(function (b) { return b.value === focusedAction; });
       (same || document.getElementById("containers-heading") || form).focus();
     }
     focusedAction = null;
-  });
-
-  // --- diagram zoom: fitted to the panel, or at its real size (scrolls) ------------------------
-  let actualSize = false;
-  function applyZoom() {
-    const zoom = document.getElementById("diagram-zoom");
-    const side = document.getElementById("editor-side");
-    if (!zoom || !side) return;
-    zoom.hidden = false;
-    side.classList.toggle("diagram-actual-size", actualSize);
-    zoom.setAttribute("aria-pressed", actualSize ? "true" : "false");
-    zoom.textContent = actualSize ? "Fit to panel" : "Actual size";
-  }
-  document.addEventListener("click", function (event) {
-    if (event.target instanceof Element && event.target.closest("#diagram-zoom")) {
-      actualSize = !actualSize;
-      applyZoom();
-    }
   });
 
   // --- Copy YAML ---------------------------------------------------------------------------
@@ -270,7 +245,5 @@
     });
   }
 
-  nameDiagramLinks();
-  applyZoom();
   enhanceCopy();
 })();

@@ -1,4 +1,5 @@
-"""The design page draws every container and volume, and a click opens the matching form."""
+"""The design page draws every container and volume (the browser lays out the DOT the page
+carries), and a click opens the matching form."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_it_draws_every_container_and_volume(
     spec = pod_spec(load_manifest(text).document)
     page = signed_in_page
     page.goto(f"{live_server.url}/designs/{design.pk}/")
-    drawing = page.locator("#diagram-panel svg").first
+    drawing = page.locator("#diagram .live-diagram-viewport svg")
     drawing.wait_for()
     screenshot("diagram-in-page")
     expected = [f"container-{c['name']}" for c in spec["containers"]]
@@ -55,18 +56,23 @@ def test_it_draws_every_container_and_volume(
 
     # The lifecycle drawing is on the page too (collapsed until asked for).
     page.get_by_text("Start and stop order").click()
-    assert page.locator("#lifecycle-drawing svg").is_visible()
+    lifecycle = page.locator("#lifecycle-drawing .live-diagram-viewport svg")
+    lifecycle.wait_for()
+    assert lifecycle.is_visible()
 
     # A click on a node opens that container's form.
     drawing.locator(f'g[id="container-{main}"]').click()
     form = page.locator(f"#form-container-{main}")
     assert form.get_attribute("open") is not None
 
-    # Large pods draw small in the panel: "Actual size" shows the drawing unscaled.
-    svg = page.locator("#diagram-panel svg").first
-    fitted = svg.bounding_box()["width"]
-    page.get_by_role("button", name="Actual size").click()
-    assert svg.bounding_box()["width"] > fitted
+    # Zoom: "+" draws the nodes larger than "fit" does.
+    node = drawing.locator(f'g[id="container-{main}"]')
+    fitted = node.bounding_box()["width"]
+    page.locator("#diagram").get_by_role("button", name="Zoom in (+)").click()
+    page.wait_for_function(
+        f"w => document.querySelector('#diagram g[id=\"container-{main}\"]').getBoundingClientRect().width > w * 1.1",
+        arg=fitted,
+    )
     page.locator("#diagram-panel").screenshot(
         path=str(screenshot("diagram-actual-size").with_name("diagram-panel.png"))
     )

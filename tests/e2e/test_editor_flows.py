@@ -95,6 +95,16 @@ def test_it_builds_a_pod_with_pattern_actions_and_sees_findings_live(
     assert [f.message for f in lint(manifest.document) if f.severity == "error"] == []
 
 
+def _type_yaml(page: Any, text: str) -> None:
+    """Replace the YAML editor's text as one edit (CodeMirror's own transaction, as a paste is)."""
+    page.locator("#yaml-panel .cm-content").click()
+    page.evaluate(
+        "t => { const v = PodDesigner.yamlEditor.get().view;"
+        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: t}}); }",
+        text,
+    )
+
+
 def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, screenshot: Any) -> None:
     page = signed_in_page
     page.emulate_media(color_scheme="dark")  # Pico follows the system setting
@@ -103,10 +113,10 @@ def test_the_yaml_tab_drives_the_forms(signed_in_page: Any, live_server: Any, sc
     page.get_by_role("tab", name="YAML").click()
     area = page.locator("#yaml-text")
     text = area.input_value()
-    area.fill(text.replace("image: nginx:1.27", "image: nginx:1.29"))
+    _type_yaml(page, text.replace("image: nginx:1.27", "image: nginx:1.29"))
     page.wait_for_function("() => document.querySelector('#f-cc0-image').value === 'nginx:1.29'")
     # Invalid YAML: the error names line and column, the text stays as typed.
-    area.fill(text + "  broken: [\n")
+    _type_yaml(page, text + "  broken: [\n")
     page.wait_for_selector("#yaml-error .field-error")
     assert "Line" in page.locator("#yaml-error").inner_text()
     assert area.input_value().endswith("  broken: [\n")

@@ -54,12 +54,33 @@ def test_a_render_failure_is_a_clear_message(alice_client: Any, make_design: Any
     assert response.content.startswith(b"The diagram could not be drawn")
     archive = zipfile.ZipFile(io.BytesIO(alice_client.get(f"/designs/{design.pk}/bundle.zip").content))
     assert "diagram-error.txt" in archive.namelist() and "findings.json" in archive.namelist()
-    page = alice_client.get(f"/designs/{design.pk}/")
-    assert page.status_code == 200 and b"The diagram could not be drawn" in page.content
+    # The editor page needs no server layout (the browser draws its DOT): it opens all the same,
+    # and the drawing of the draft for pages without JavaScript says what went wrong.
+    page = alice_client.get(f"/designs/{design.pk}/?tab=tab-0001")
+    assert page.status_code == 200 and b"data-dot=" in page.content
+    drawing = alice_client.get(f"/designs/{design.pk}/draft-diagram.svg?tab=tab-0001")
+    assert drawing.status_code == 503 and drawing.content.startswith(b"The diagram could not be drawn")
+
+
+def test_the_editor_sends_dot_and_the_draft_drawing_is_svg(alice_client: Any, make_design: Any) -> None:
+    design = make_design()
+    page = alice_client.get(f"/designs/{design.pk}/?tab=tab-0002")
+    assert b"data-live-diagram" in page.content and b"<svg" not in page.content
+    assert f"/designs/{design.pk}/draft-diagram.svg?tab=tab-0002".encode() in page.content
+    drawing = alice_client.get(f"/designs/{design.pk}/draft-diagram.svg?tab=tab-0002")
+    assert drawing.status_code == 200 and drawing["Content-Type"] == "image/svg+xml"
+    assert b'id="container-' in drawing.content
 
 
 def test_others_get_404(client: Any, bob: Any, make_design: Any) -> None:
     design = make_design()
     client.force_login(bob)
-    for path in ("diagram.svg", "diagram.png", "diagram.dot", "lifecycle.svg", "bundle.zip"):
+    for path in (
+        "diagram.svg",
+        "diagram.png",
+        "diagram.dot",
+        "lifecycle.svg",
+        "bundle.zip",
+        "draft-diagram.svg",
+    ):
         assert client.get(f"/designs/{design.pk}/{path}").status_code == 404

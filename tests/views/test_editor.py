@@ -56,7 +56,8 @@ def test_it_shows_the_forms_diagram_findings_and_yaml(alice_client: Any, make_de
     html = _page(alice_client, design).decode()
     assert 'id="form-container-app"' in html and 'id="form-container-shipper"' in html
     assert 'id="form-volume-logs"' in html
-    assert 'id="container-app"' in html  # the diagram node a click opens the form from
+    # The diagram comes as DOT (the browser lays it out), with the node a click opens the form from.
+    assert "data-live-diagram" in html and "container-app" in html.split("data-dot=", 1)[1]
     assert 'id="findings-panel"' in html and 'id="yaml-text"' in html
     data = form_data(html)
     assert data["base"] == "1" and len(data["tab"]) >= 8 and "working" not in data

@@ -87,16 +87,28 @@ class _Tags(HTMLParser):
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.scripts: list[str] = []
         self._in_script = False
+        self._in_json = False
+        self._json = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {k.lower(): v or "" for k, v in attrs}))
+        names = {k.lower(): v or "" for k, v in attrs}
+        self.tags.append((tag, names))
         self._in_script = tag == "script"
+        # A JSON script element is data the browser never runs (the YAML editor's diagnostics):
+        # it must parse as JSON whole, which it cannot if the input closed the element early.
+        self._in_json = self._in_script and names.get("type") == "application/json"
 
     def handle_endtag(self, tag: str) -> None:
+        if self._in_json:
+            json.loads(self._json)
+            self._json = ""
         self._in_script = False
+        self._in_json = False
 
     def handle_data(self, data: str) -> None:
-        if self._in_script:
+        if self._in_json:
+            self._json += data
+        elif self._in_script:
             self.scripts.append(data)
 
 
