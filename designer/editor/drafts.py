@@ -122,6 +122,16 @@ def record(
     if not changed and not settings_changed:
         return draft
     with transaction.atomic():
+        if draft is not None:
+            # Previews of one tab may overlap (a keystroke posts before the last answer came
+            # back): the row lock orders them, and each numbers its step from the step the
+            # draft holds now, not from the one it read before the lock.
+            current = Draft.objects.select_for_update().filter(pk=draft.pk).values_list("step", flat=True)
+            step = current.first()
+            if step is None:
+                draft = None  # discarded meanwhile (another tab, clean_drafts): start again
+            else:
+                draft.step = step
         if draft is None:
             draft = _create(design, user, tab, before)
         _write(draft, after)

@@ -20,8 +20,9 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from designer.models import ApiToken, Design, Revision
+from designer.models import ApiToken, Design, Draft, Revision
 from designer.revisions import Content, StaleRevision, save_revision
+from tests.views.editor_helpers import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -170,3 +171,35 @@ def test_it_survives_20_concurrent_saves_on_sqlite(tmp_path: Path) -> None:
     assert outcomes["landed"] == 21 and outcomes["stale"] == 19
     assert outcomes["numbers"] == list(range(1, 23))
     assert outcomes["revision_count"] == 22
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_previews_of_one_tab_all_land_on_postgresql(make_design: Any, alice: Any) -> None:
+    """A keystroke may post before the last preview answered: both write the tab's draft, and
+    neither may fail on the step number the other just took (it did: IntegrityError, a 500)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    design = make_design()
+    opener = Client()
+    opener.force_login(alice)
+    tab = form_data(opener.get(f"/designs/{design.pk}/", secure=True).content)["tab"]
+    # The tab's draft exists before the race, as it does after the first keystroke.
+    first = {"tab": tab, "base": "1", "source": "form", "cc1-image": "fluent/fluent-bit:1"}
+    assert (
+        opener.post(f"/designs/{design.pk}/preview", first, HTTP_HX_REQUEST="true", secure=True).status_code
+        == 200
+    )
+
+    def preview(n: int) -> int:
+        client = Client()
+        client.force_login(alice)
+        sent = {**first, "cc1-image": f"fluent/fluent-bit:{n + 2}"}
+        return client.post(
+            f"/designs/{design.pk}/preview", sent, HTTP_HX_REQUEST="true", secure=True
+        ).status_code
+
+    workers = [lambda n=n: preview(n) for n in range(6)]
+    assert _race(workers) == [200] * 6
+    draft = Draft.objects.get(design=design, tab_key=tab)
+    numbers = list(draft.steps.values_list("number", flat=True))
+    assert numbers == list(range(numbers[0], draft.step + 1)) and draft.step == numbers[0] + 7
