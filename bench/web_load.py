@@ -42,44 +42,14 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.pods import pod  # noqa: E402 - needs the project root on the path
+
 HOST = "127.0.0.1"
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-1"
 
 
 # --- the documents ----------------------------------------------------------------------------
-
-
-def pod_document(containers: int, name: str) -> dict[str, Any]:
-    """A main and helpers with ports, env and shared volumes (the editor benchmark's shape)."""
-    spec: dict[str, Any] = {
-        "containers": [
-            {
-                "name": "app",
-                "image": "registry.example.com/app:1.0.0",
-                "ports": [{"containerPort": 8080, "name": "http"}],
-                "env": [{"name": "DB_HOST", "value": "localhost:5432"}],
-                "volumeMounts": [{"name": "logs", "mountPath": "/var/log/app"}],
-                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
-            }
-        ],
-        "volumes": [{"name": "logs", "emptyDir": {}}],
-    }
-    for i in range(1, containers):
-        spec["volumes"].append({"name": f"data-{i}", "emptyDir": {}})
-        spec["containers"].append(
-            {
-                "name": f"helper-{i}",
-                "image": f"registry.example.com/helper-{i}:1.0.0",
-                "ports": [{"containerPort": 9000 + i, "name": f"p{i}"}],
-                "volumeMounts": [
-                    {"name": "logs", "mountPath": "/var/log/app", "readOnly": True},
-                    {"name": f"data-{i}", "mountPath": f"/data/{i}"},
-                ],
-                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "32Mi"}},
-            }
-        )
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
 
 
 # --- the adapters: request shapes that follow the editor and the API ---------------------------
@@ -524,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(args.workers, args.redis_url)
     try:
         stack.manage("migrate", "--noinput")
-        documents = [pod_document(3, f"client-{i}") for i in range(args.clients)]
-        spec = {"password": PASSWORD, "preview": pod_document(12, "preview-12"), "designs": documents}
+        documents = [pod(3, f"client-{i}") for i in range(args.clients)]
+        spec = {"password": PASSWORD, "preview": pod(12, "preview-12"), "designs": documents}
         seeded = run_shell(stack, SEED, json.dumps(spec))
         stack.start()
         print(
