@@ -83,7 +83,9 @@ def change_sharing(design: Design, user: Any, team: Team | None, visibility: str
         )
     events = []
     with transaction.atomic():
-        locked = Design.objects.select_for_update(of=("self",)).select_related("owner", "team").get(pk=design.pk)
+        locked = (
+            Design.objects.select_for_update(of=("self",)).select_related("owner", "team").get(pk=design.pk)
+        )
         if team is None and locked.owner is None:
             events.append(f"{user.get_username()} became the owner (the design had none)")
             locked.owner = user
