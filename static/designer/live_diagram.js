@@ -403,6 +403,11 @@
     if (action === "in") pz.zoomIn();
     else if (action === "out") pz.zoomOut();
     else if (action === "fit") {
+      // A panel with no size (hidden, or a window resized through nothing) would fit the
+      // drawing to zero, and svg-pan-zoom never comes back from a zero zoom: wait for a size.
+      const svg = element.querySelector("svg");
+      const box = svg ? svg.getBoundingClientRect() : null;
+      if (!box || box.width === 0 || box.height === 0) return;
       pz.resize();
       pz.fit();
       pz.center();

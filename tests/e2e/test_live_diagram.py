@@ -229,3 +229,22 @@ def test_a_broken_dot_at_first_shows_a_message_not_a_blank_panel(page: Any, live
     message = page.get_by_role("alert")
     message.wait_for()
     assert "could not be drawn" in message.text_content()
+
+
+def test_a_resize_through_an_empty_panel_keeps_the_drawing(page: Any, live_server: Any) -> None:
+    """A window resized so far that the panel has no size (a full-page screenshot does this in
+    passing) must not fit the drawing to nothing: it came back blank at 0% before."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_harness(page, live_server, diagram_element(build_dot(big_pod(), version="1.33")), SCRIPTS)
+    drawn(page)
+    scale = "PodDesigner.liveDiagram.scale(document.querySelector('[data-live-diagram]'))"
+    fitted = float(page.evaluate(scale))
+    page.evaluate("document.querySelector('[data-live-diagram]').style.display = 'none'")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    page.evaluate("document.querySelector('[data-live-diagram]').style.display = ''")
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(300)
+    assert float(page.evaluate(scale)) == pytest.approx(fitted, rel=0.05)
+    box = page.locator("[data-live-diagram] svg").first.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100
