@@ -232,11 +232,14 @@ def _badge_row(found: list[Finding], colspan: int = 1) -> str:
         parts.append(
             f'<FONT COLOR="{WARN}"><B>(!) {warnings} warning{"s" if warnings > 1 else ""}</B></FONT>'
         )
-    rules = ", ".join(sorted({_text(f.rule, 20) for f in found}))
-    return (
-        f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT">{"  ".join(parts)}'
-        f"<BR/>{_h(rules, 80)}</TD></TR>"
-    )
+    # Two rule ids a line: one long line of ids made a marked node the widest thing in the
+    # drawing, and "fit" shrinks the whole pod to the widest row.
+    rules = sorted({_text(f.rule, 24) for f in found})
+    shown = [", ".join(rules[i : i + 2]) for i in range(0, min(len(rules), 6), 2)]
+    if len(rules) > 6:
+        shown.append(f"and {len(rules) - 6} more")
+    lines = "<BR/>".join(_h(line) for line in shown)
+    return f'<TR><TD COLSPAN="{colspan}" ALIGN="LEFT" BALIGN="LEFT">{"  ".join(parts)}<BR/>{lines}</TD></TR>'
 
 
 PSS_PREFIX = "K8S-PSS-"

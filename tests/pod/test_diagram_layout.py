@@ -100,3 +100,16 @@ def test_mount_paths_are_exterior_labels_with_a_tooltip() -> None:
     mount = next(line for line in dot.splitlines() if 'id="mount-app-0"' in line)
     assert "xlabel=</var/log/nginx <I>rw</I>>" in mount and " label=" not in mount
     assert 'tooltip="app mounts logs at /var/log/nginx (rw)"' in mount
+
+
+def test_finding_marks_do_not_widen_the_drawing_much(engine: str) -> None:
+    # With its findings the same pod was 1764 pt wide (each marked node listed its rule ids on
+    # one line); two ids a line keep the marked pod near the unmarked one.
+    from designer.pod.rules.lint import lint
+
+    document = shop()
+    findings = lint(document, version=(1, 33))
+    assert len({f.rule for f in findings}) > 6
+    plain, _ = size_in_points(build_dot(document, version="1.33"), engine)
+    marked, _ = size_in_points(build_dot(document, findings=findings, version="1.33"), engine)
+    assert marked <= plain * 1.4, (plain, marked)
