@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,23 +19,9 @@ from designer.pod.render import (
     set_shared_cache,
 )
 from tests.pod.conftest import ENGINES
+from tests.pod.render_helpers import fresh_cache, script  # noqa: F401 - fresh_cache is autouse
 
 SMALL = 'digraph { a [id="container-a" label="a"]; b [id="volume-b" shape="cylinder"]; a -> b [label="/b rw"]; }\n'
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Any:
-    clear_cache()
-    yield
-    set_shared_cache(None, None)
-    clear_cache()
-
-
-def script(tmp_path: Path, name: str, body: str) -> str:
-    path = tmp_path / name
-    path.write_text(f"#!/bin/sh\n{body}\n")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR)
-    return str(path)
 
 
 def test_it_renders_svg_with_the_ids_of_the_dot(engine: str) -> None:

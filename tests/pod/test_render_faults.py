@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import os
-import stat
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from designer.pod import render as render_module
-from designer.pod.render import RenderError, clear_cache, render, set_shared_cache
+from designer.pod.render import RenderError, render
+from tests.pod.render_helpers import fresh_cache, script  # noqa: F401 - fresh_cache is autouse
 
 DOT = "digraph { a -> b }\n"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Any:
-    clear_cache()
-    yield
-    set_shared_cache(None, None)
-    clear_cache()
-
-
-def script(tmp_path: Path, name: str, body: str) -> str:
-    path = tmp_path / name
-    path.write_text(f"#!/bin/sh\n{body}\n")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR)
-    return str(path)
 
 
 def alive(pid: int) -> bool:
