@@ -138,16 +138,22 @@ def _handler_of(holder: Any, handlers: tuple[str, ...]) -> str | None:
     return present[0] if len(present) == 1 else None
 
 
+def _shown(item: dict[str, Any], rows: list[tuple[str, Any]]) -> dict[str, str]:
+    """The fields of a container or volume the editor can show exactly, by name."""
+    result: dict[str, str] = {}
+    for name, kind in rows:
+        text = _read(item, name, kind)
+        if text is not None:
+            result[name] = text
+    return result
+
+
 # --- public API ----------------------------------------------------------------------------
 
 
 def container_fields(container: dict[str, Any]) -> dict[str, str]:
     """The values the editor shows for a container (fields it cannot show exactly are left out)."""
-    result: dict[str, str] = {}
-    for name, kind in CONTAINER_FIELDS:
-        text = _read(container, name, kind)
-        if text is not None:
-            result[name] = text
+    result = _shown(container, CONTAINER_FIELDS)
     for name, (base, handlers) in CONTAINER_HANDLERS.items():
         holder = _get(container, base)
         if holder is _MISSING:
@@ -221,11 +227,7 @@ def _volume_type(volume: dict[str, Any]) -> str | None:
 
 def volume_fields(volume: dict[str, Any]) -> dict[str, str]:
     """The values the editor shows for a volume; `type` names its source (any kind)."""
-    result: dict[str, str] = {}
-    for name, kind in VOLUME_FIELDS:
-        text = _read(volume, name, kind)
-        if text is not None:
-            result[name] = text
+    result = _shown(volume, VOLUME_FIELDS)
     source = _volume_type(volume)
     if source is not None:
         result["type"] = source
