@@ -27,7 +27,7 @@ designer_patterns = [
 # The editor and its drawings (designer/editor/views.py, views/diagrams.py).
 designer_patterns += [
     path("designs/<int:pk>/preview", editor.preview, name="preview"),
-    path("designs/<int:pk>/editor-fields", editor.container_fields, name="editor-fields"),
+    path("designs/<int:pk>/editor-fields", editor.item_fields, name="editor-fields"),
     path("designs/<int:pk>/draft-diagram.svg", editor.draft_diagram, name="draft-diagram"),
     path("designs/<int:pk>/diagram.<str:fmt>", diagrams.diagram, name="diagram"),
     path("designs/<int:pk>/lifecycle.svg", diagrams.lifecycle, name="lifecycle"),

@@ -13,9 +13,9 @@ from designer.editor.state import (
     WorkingCopy,
     analyse,
     apply_yaml,
+    chosen_action,
     containers_of,
     perform,
-    typed_reason,
     volume_names,
 )
 from designer.models import K8S_VERSIONS, PSS_CHOICES, Design
@@ -150,8 +150,9 @@ def process(design: Design, user: Any, tab: str, post: Any, action: str = "") ->
     acted = action not in PAGE_ACTIONS and yaml_error is None
     if acted:
         try:
+            action, reason = chosen_action(post, action)
             action = follow_renames(action, drawn_names, working.document)
-            working = perform(working, action, reason=typed_reason(post, action))
+            working = perform(working, action, reason=reason)
             structural, label = True, action
         except edits.EditError as exc:
             edit_error = str(exc)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.safestring import SafeString, mark_safe
+
 from designer.editor import document_fields
 from designer.editor.fields import (
     CONTAINER,
@@ -105,9 +107,10 @@ def _as_list(value: Any) -> list[Any]:
 # Full forms for this many containers (and volumes); past that the page would grow to tens of
 # megabytes (a 1,000-container import drew 38 MB), so the rest are listed and edited in YAML.
 FORM_LIMIT = 40
-# Past this many containers, a container's fields are drawn when its section is opened (htmx
-# asks for them; without JavaScript a link reloads the page with them): ~80 fields each made
-# the page of a 12-container pod 460 KB. The main container, and any with an error, are drawn.
+# Past this many containers, a container's or volume's fields are drawn when its section is
+# opened (htmx asks for them; without JavaScript a link reloads the page with them): ~80 fields
+# each made the page of a 12-container pod 460 KB. Those with an error are drawn at once; the
+# main container's section is open and asks for its fields as the page loads.
 LAZY_ABOVE = 4
 
 
@@ -126,14 +129,15 @@ def form_sections(
     document = working.document
     spec = pod_spec(document)
     roles = working.roles
-    pod: dict[str, Any] = {"fields": []}
-    if with_fields:  # heads only: twice per keystroke in the live preview, so nothing more
+    lazy = sum(len(_as_list(spec.get(group))) for group in GROUPS) > LAZY_ABOVE
+    pod_lazy = lazy and POD_PREFIX not in expanded and not any(k.startswith("pod-") for k in errors)
+    pod: dict[str, Any] = {"fields": [], "lazy": pod_lazy, "open": lazy and POD_PREFIX in expanded}
+    if with_fields and not pod_lazy:  # heads only: twice per keystroke in the live preview
         pod_shown = document_fields.pod_fields(document)
-        pod["fields"] = [make_field("pod", row, pod_shown, errors) for row in POD.values()]
+        pod["fields"] = [make_field(POD_PREFIX, row, pod_shown, errors) for row in POD.values()]
     containers: list[dict[str, Any]] = []
     step = 0
     reasons = _role_reasons(working) if with_fields else {}
-    lazy = sum(len(_as_list(spec.get(group))) for group in GROUPS) > LAZY_ABOVE
     for group, letter in GROUPS.items():
         for index, c in enumerate(_as_list(spec.get(group))):
             if not isinstance(c, dict):
@@ -147,7 +151,7 @@ def form_sections(
             prefix = f"c{letter}{index}"
             yaml_only = len(containers) >= FORM_LIMIT
             has_error = any(k.startswith(prefix + "-") for k in errors)
-            collapsed = lazy and not yaml_only and role != "main" and not has_error and prefix not in expanded
+            collapsed = lazy and not yaml_only and not has_error and prefix not in expanded
             with_groups = with_fields and not yaml_only and not collapsed
             containers.append(
                 {
@@ -184,16 +188,21 @@ def form_sections(
         shown = document_fields.volume_fields(v)
         kind = shown.get("type", "")
         keys = ["name", "type"] + [k for k in VOLUME if kind and k.startswith(kind + ".")]
+        prefix = f"v{index}"
+        has_error = any(k.startswith(prefix + "-") for k in errors)
+        collapsed = lazy and not has_error and prefix not in expanded
         volumes.append(
             {
                 "dom_id": f"form-volume-{v.get('name', index)}",
                 "name": str(v.get("name", "")),
                 "type": kind or next((k for k in v if k != "name"), "?"),
                 "index": index,
-                "prefix": f"v{index}",
-                "fields": [make_field(f"v{index}", VOLUME[k], shown, errors) for k in keys]
-                if with_fields
+                "prefix": prefix,
+                "fields": [make_field(prefix, VOLUME[k], shown, errors) for k in keys]
+                if with_fields and not collapsed
                 else [],
+                "lazy": collapsed,
+                "open": has_error or (lazy and prefix in expanded),
             }
         )
     return {"pod": pod, "containers": containers, "volumes": volumes, "limit": FORM_LIMIT}
@@ -290,10 +299,17 @@ def findings_groups(findings: list[Finding], document: dict[str, Any]) -> list[d
         )
     result = []
     budget, rest = FINDINGS_LIMIT, 0
+    hinted: set[tuple[str, str]] = set()
     for name, items in sorted(groups.items(), key=lambda kv: (_worst(kv[1], order), kv[0] != "", kv[0])):
         ranked = sorted(items, key=lambda i: (i["waived"] is not None, order.get(i["severity"], 3)))
         # Worst groups come first, so what is cut is the least urgent; the counts stay complete.
         shown, budget = ranked[: max(budget, 0)], budget - len(ranked)
+        for item in shown:
+            # A hint is said once: the same advice under each of twelve containers was noise
+            # (and 6 KB of the page). Its rule's page has it too.
+            said = (item["rule"], item["hint"])
+            item["hint"] = "" if said in hinted else item["hint"]
+            hinted.add(said)
         if shown:
             result.append({"name": name, "items": shown, "hidden": len(ranked) - len(shown)})
         else:
@@ -308,28 +324,33 @@ def _worst(items: list[dict[str, Any]], order: dict[str, int]) -> int:
     return min((order.get(i["severity"], 3) for i in items if i["waived"] is None), default=3)
 
 
-# Findings sent to the YAML editor as inline diagnostics at most (a huge import has thousands).
-DIAGNOSTICS_LIMIT = 500
+def single_quoted(text: str) -> SafeString:
+    """Text for an HTML attribute written in single quotes: only &, <, > and ' are escaped.
 
-
-def yaml_diagnostics(state: Any) -> dict[str, Any]:
-    """The findings at their YAML lines and the YAML error, for the YAML editor's diagnostics.
-
-    While the text does not load, the findings describe the last valid version, whose lines are
-    not the text shown: only the error is sent then.
+    A DOT text is mostly double quotes: escaped as &quot; they made the diagram's attribute half
+    again as large (43 KB instead of 28 KB at 12 containers), and it is sent on every keystroke.
     """
-    error = state.yaml_error
-    if error is not None:
-        return {
-            "findings": [],
-            "yaml_error": {"line": error.line, "column": error.column, "message": error.message},
-        }
-    findings = [
-        {"line": f.line, "severity": f.severity, "message": f.message, "rule": f.rule}
-        for f in state.analysis.findings
-        if f.line and f.waived is None
-    ]
-    return {"findings": findings[:DIAGNOSTICS_LIMIT], "yaml_error": None}
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;")
+    return mark_safe(escaped)  # noqa: S308 - escaped just above for a single-quoted attribute
+
+
+def waivable(groups: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The findings the one "Waive" form can name, by container in panel order: (group label,
+    [(rule:container, rule)]).
+
+    One form for the panel, not one per finding: 57 of them made a 12-container pod's page
+    30 KB heavier. Info findings need no waiver, and a rule is waived per container.
+    """
+    result = []
+    for group in groups:
+        name = group["name"]
+        rules: dict[str, str] = {}
+        for item in group["items"]:
+            if item["waived"] is None and item["severity"] != "info" and item["rule"] != "INTERNAL":
+                rules.setdefault(f"{item['rule']}:{name}", item["rule"])
+        if rules:
+            result.append((f"container {name}" if name else "the pod", list(rules.items())))
+    return result
 
 
 def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest: str = "") -> dict[str, Any]:
@@ -376,16 +397,41 @@ def page_context(state: Any, design: Any, with_forms: bool = True, shown_digest:
         "volume_types": list(NEW_VOLUMES),
         "kinds": list(WORKLOAD_KINDS),
         "doc_kind": str(state.working.document.get("kind") or "Pod"),
-        "yaml_diagnostics": yaml_diagnostics(state),
+        "waivable": waivable(groups),
+        "diagram_dot": single_quoted(state.analysis.dot or ""),
+        "lifecycle_dot": single_quoted(state.analysis.lifecycle_dot or ""),
+        "lifecycle_shown": LIFECYCLE in state.expanded,
     }
 
 
-def container_section(working: WorkingCopy, prefix: str) -> dict[str, Any] | None:
-    """One container's section with its fields (a lazily drawn one being opened); None if absent."""
+def item_section(working: WorkingCopy, prefix: str) -> tuple[str, dict[str, Any]] | None:
+    """The pod's, one container's or one volume's section with its fields (a lazily drawn one
+    being opened): ("pod", "container" or "volume", the section); None if absent or past the
+    form limit."""
     sections = form_sections(working, {}, expanded=frozenset([prefix]))
-    return next((c for c in sections["containers"] if c["prefix"] == prefix and c["groups"]), None)
+    if prefix == POD_PREFIX:
+        return "pod", sections["pod"]
+    for c in sections["containers"]:
+        if c["prefix"] == prefix and c["groups"]:
+            return "container", c
+    for v in sections["volumes"]:
+        if v["prefix"] == prefix and v["fields"]:
+            return "volume", v
+    return None
+
+
+# The start/stop drawing, drawn when its section opens: its DOT was 7 KB of every page and preview.
+LIFECYCLE = "lifecycle"
+# The pod's own fields (a large pod draws them when "Pod settings" opens, as for its containers).
+POD_PREFIX = "pod"
 
 
 def expanded_prefixes(value: str) -> frozenset[str]:
-    """The `open` parameter: container prefixes ('cc3,ci0') whose fields the page draws."""
-    return frozenset(p for p in value.split(",")[:200] if re.fullmatch(r"c[ci]\d{1,5}", p))
+    """The `open` parameter: what the page draws in full although it is closed at first: container
+    and volume prefixes ('cc3,ci0,v2'), the pod's fields (POD_PREFIX) and the start/stop drawing
+    (LIFECYCLE)."""
+    return frozenset(
+        p
+        for p in value.split(",")[:200]
+        if p in (LIFECYCLE, POD_PREFIX) or re.fullmatch(r"c[ci]\d{1,5}|v\d{1,5}", p)
+    )

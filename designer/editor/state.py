@@ -348,13 +348,18 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def typed_reason(post: Any, action: str) -> str:
-    """The reason typed next to a "Waive" button (waive:<rule>:<container>)."""
-    # One rule can fire several times for a container: each finding has its own reason box with
-    # the same name, so take whichever one the user typed in.
-    key = f"waive-reason:{action.partition(':')[2]}"
-    values = post.getlist(key) if hasattr(post, "getlist") else [post.get(key, "")]
-    return next((v for v in values if isinstance(v, str) and v.strip()), "")
+def chosen_action(post: Any, action: str) -> tuple[str, str]:
+    """The action a button names and the reason typed for it.
+
+    The findings panel has one "Waive" button (action "waive"): the finding it waives is chosen
+    in waive-target (<rule>:<container>) and the reason typed in waive-reason.
+    """
+    if action != "waive":
+        return action, ""
+    target = post.get("waive-target", "")
+    reason = post.get("waive-reason", "")
+    target = target if isinstance(target, str) else ""
+    return f"waive:{target}", reason.strip() if isinstance(reason, str) else ""
 
 
 def perform(working: WorkingCopy, action: str, reason: str = "") -> WorkingCopy:

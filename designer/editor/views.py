@@ -20,6 +20,7 @@ from designer.access import get_design_for_user, permissions
 from designer.editor import conflicts, drafts, editing, panels, saving
 from designer.editor.state import analyse, draw_svg
 from designer.models import Design
+from designer.pod.diagram import build_lifecycle_dot
 from designer.revisions import create_design
 
 PAGE = "designer/editor.html"
@@ -91,14 +92,25 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def container_fields(request: HttpRequest, pk: int) -> HttpResponse:
-    """The fields of one container of a large pod, drawn when its section is opened (htmx)."""
+def item_fields(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a closed section draws when it opens (htmx): the pod's fields or those of one container
+    or volume of a large pod, or the start/stop drawing (prefix=lifecycle)."""
     design = get_design_for_user(request.user, pk)
     tab = _tab(request)
     snapshot = drafts.load(design, drafts.find(design, request.user, tab))
-    item = panels.container_section(snapshot.working, request.GET.get("prefix", ""))
-    if item is None:  # no such container, or one past the form limit (edited in YAML)
-        return HttpResponseBadRequest("That container has no form to show.", content_type="text/plain")
+    prefix = request.GET.get("prefix", "")
+    if prefix == panels.LIFECYCLE:
+        dot = build_lifecycle_dot(snapshot.working.document, snapshot.working.role_map)
+        context = {"design": design, "lifecycle_dot": panels.single_quoted(dot)}
+        return render(request, "designer/editor.html#lifecycle-figure", context)
+    found = panels.item_section(snapshot.working, prefix)
+    if found is None:  # no such item, or one past the form limit (edited in YAML)
+        return HttpResponseBadRequest("That item has no form to show.", content_type="text/plain")
+    kind, item = found
+    if kind == "pod":
+        return render(request, "designer/editor.html#pod-fields", {"sections": {"pod": item}})
+    if kind == "volume":
+        return render(request, "designer/editor.html#volume-fields", {"v": item})
     return render(request, "designer/editor.html#container-fields", {"c": item})
 
 

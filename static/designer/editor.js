@@ -132,6 +132,18 @@
   document.addEventListener("click", function (event) {
     const link = event.target instanceof Element ? event.target.closest("a") : null;
     if (!link) return;
+    if (link.dataset.waive) {
+      // A finding's "Waive…": the panel's one waiver form, with this finding chosen.
+      const target = document.getElementById("waive-target");
+      const waive = document.getElementById("waive");
+      if (target && waive) {
+        event.preventDefault();
+        target.value = link.dataset.waive;
+        waive.open = true;
+        document.getElementById("waive-reason").focus();
+      }
+      return;
+    }
     if (link.hasAttribute("data-yaml-line")) {
       // yaml_editor.js puts the cursor on the line, once the YAML tab shows.
       event.preventDefault();
@@ -156,8 +168,11 @@
   document.body.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "form-panel") touched.clear();
   });
+  // What the page draws although it is closed at first (a large pod's fields, the start/stop drawing).
   function shownFields() {
-    return Array.from(form.querySelectorAll("#form-panel .container-fields[data-prefix]")).map(function (d) { return d.dataset.prefix; }).join(",");
+    const shown = Array.from(form.querySelectorAll("#form-panel [data-prefix]")).map(function (d) { return d.dataset.prefix; });
+    if (document.querySelector("#lifecycle-drawing figure")) shown.push("lifecycle");
+    return shown.join(",");
   }
   document.body.addEventListener("htmx:configRequest", function (event) {
     const data = event.detail.formData;

@@ -9,8 +9,9 @@
 //             data-findings='[{"line": 3, "column": 5, "severity": "error", "message": "...", "rule": "..."}]'
 //             data-yaml-error='{"line": 7, "column": 1, "message": "..."}'>...</textarea>
 //
-// or, so that a preview answer need not replace the textarea, data-findings-from="yaml-findings"
-// naming <script type="application/json" id="yaml-findings">{"findings": [...], "yaml_error": ...}</script>.
+// or, so that a preview answer need not replace the textarea, data-findings-from="yaml-error findings-panel"
+// naming elements that hold them: <script type="application/json"> with {"findings": [...],
+// "yaml_error": ...}, or HTML marked with data-diagnostic (see fromElements).
 //
 // data-findings / data-yaml-error may change later (a morph): the diagnostics follow. A click on
 // an element with data-yaml-line (and data-yaml-column) puts the cursor there. The page's CSP
@@ -206,15 +207,46 @@
     try { return JSON.parse(text); } catch (_) { return fallback; }
   }
 
-  // From the textarea's attributes, or from the JSON in another element (data-findings-from: its
-  // id; {"findings": [...], "yaml_error": {...}}), which a preview answer can swap on its own
-  // without touching the textarea the person is typing into.
+  // From the textarea's attributes, or from other elements (data-findings-from: their ids, space
+  // separated), which a preview answer can swap on its own without touching the textarea the
+  // person is typing into. Such an element is either JSON ({"findings": [...], "yaml_error":
+  // {...}}) or HTML whose [data-diagnostic="<severity>"] elements are the findings, each with
+  // data-rule, its line and column in data-yaml-line / data-line (on itself or a descendant) and
+  // its message in a [data-diagnostic-message] descendant, else its first link: the findings
+  // panel, shown once.
+  function fromElements(ids) {
+    const found = { findings: [], error: null };
+    ids.split(/\s+/).forEach(function (id) {
+      const source = id ? document.getElementById(id) : null;
+      if (!source) return;
+      if (source.tagName === "SCRIPT") {
+        const data = readJSON(source.textContent, {}) || {};
+        found.findings = found.findings.concat(data.findings || []);
+        found.error = found.error || data.yaml_error || null;
+        return;
+      }
+      source.querySelectorAll("[data-diagnostic]").forEach(function (el) {
+        const at = el.matches("[data-yaml-line], [data-line]") ? el : el.querySelector("[data-yaml-line], [data-line]");
+        const message = el.querySelector("[data-diagnostic-message]") || el.querySelector("a") || el;
+        const item = {
+          line: at ? at.dataset.yamlLine || at.dataset.line : "",
+          column: at ? at.dataset.yamlColumn || at.dataset.column : "",
+          severity: el.dataset.diagnostic,
+          message: message.textContent.trim(),
+          rule: el.dataset.rule || "",
+        };
+        if (item.rule === "YAML") found.error = found.error || item;
+        else found.findings.push(item);
+      });
+    });
+    // While the text does not load, the findings describe the last version that did: their lines
+    // are not this text's, so only the error shows.
+    if (found.error) found.findings = [];
+    return found;
+  }
+
   function reported(textarea) {
-    const source = textarea.dataset.findingsFrom ? document.getElementById(textarea.dataset.findingsFrom) : null;
-    if (source) {
-      const data = readJSON(source.textContent, {}) || {};
-      return { findings: data.findings || [], error: data.yaml_error || null };
-    }
+    if (textarea.dataset.findingsFrom) return fromElements(textarea.dataset.findingsFrom);
     return { findings: readJSON(textarea.dataset.findings, []), error: readJSON(textarea.dataset.yamlError, null) };
   }
 
@@ -401,7 +433,8 @@
       });
       // A swapped findings element: the diagnostics follow.
       for (const handle of handles.values()) {
-        if (handle.textarea.dataset.findingsFrom && sources.has(handle.textarea.dataset.findingsFrom)) showDiagnostics(handle);
+        const from = handle.textarea.dataset.findingsFrom;
+        if (from && from.split(/\s+/).some(function (id) { return sources.has(id); })) showDiagnostics(handle);
       }
       // Editors whose textarea left the page go with it.
       for (const [wrapper, handle] of handles) {

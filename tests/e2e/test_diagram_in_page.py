@@ -55,7 +55,7 @@ def test_it_draws_every_container_and_volume(
     assert unnamed == 0
 
     # The lifecycle drawing is on the page too (collapsed until asked for).
-    page.get_by_text("Start and stop order").click()
+    page.get_by_text("Start and stop order", exact=True).click()
     lifecycle = page.locator("#lifecycle-drawing .live-diagram-viewport svg")
     lifecycle.wait_for()
     assert lifecycle.is_visible()

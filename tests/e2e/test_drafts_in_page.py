@@ -261,7 +261,7 @@ def test_a_large_pods_fields_arrive_when_a_section_opens(
     _type_image(page, "f-cc3-image", "img:33")
     # A structural action redraws the forms and keeps these fields open.
     page.get_by_role("button", name="Add emptyDir").click()
-    page.locator("#f-v0-name").wait_for(state="attached")
+    page.locator("#head-v0").wait_for(state="attached")  # a large pod's volume: fields on opening
     _settled(page)
     assert page.locator("#f-cc3-image").input_value() == "img:33"
     assert page.locator("#form-container-c3").evaluate("d => d.open")

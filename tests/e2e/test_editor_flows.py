@@ -205,3 +205,28 @@ def test_the_save_bar_covers_no_focused_control(signed_in_page: Any, live_server
     page.get_by_role("tab", name="YAML").click()
     page.evaluate("window.scrollTo(0, 400); document.getElementById('editor-side').scrollTop = 1e6")
     assert page.get_by_role("button", name="Apply YAML").evaluate(OVERLAP_WITH_SAVE_BAR) == 0
+
+
+def test_a_findings_waive_link_fills_the_one_waiver_form(
+    signed_in_page: Any, live_server: Any, make_design: Any
+) -> None:
+    """Each finding's "Waive…" picks its line in the panel's one form; the waiver shows at once."""
+    shop = Path(__file__).resolve().parents[1] / "fixtures" / "diagram" / "shop-twelve-containers.yaml"
+    design = make_design(shop.read_text(), name="shop")
+    page = signed_in_page
+    page.goto(f"{live_server.url}/designs/{design.pk}/")
+    finding = page.locator('#findings-panel li[data-rule="LINT-HOSTPATH"]')
+    target = finding.locator("a[data-waive]").get_attribute("data-waive")
+    finding.get_by_role("link", name="Waive…").click()
+    assert page.locator("#waive").evaluate("d => d.open")
+    assert page.locator("#waive-target").input_value() == target
+    assert page.evaluate("document.activeElement.id") == "waive-reason"
+    page.keyboard.type("the node's pod logs are what it ships")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#waive").screenshot(path=str(ARTIFACTS / "editor-waive-form.png"))
+    with page.expect_response(lambda r: r.url.endswith("/preview")):
+        page.locator("#waive").get_by_role("button", name="Waive").click()
+    waived = page.locator('#findings-panel li.finding-waived[data-rule="LINT-HOSTPATH"]')
+    waived.wait_for()
+    assert "waived: the node's pod logs are what it ships" in waived.inner_text()
+    assert waived.get_by_role("button", name="Remove waiver").count() == 1

@@ -212,7 +212,41 @@ def test_findings_can_come_from_an_element_a_preview_swaps(page: Any, live_serve
         document.getElementById('yaml-findings').replaceWith(fresh); }"""
     )
     page.locator(".cm-lint-marker-error").first.wait_for()
-    assert page.locator(".cm-lint-marker-error").count() == 2
+    # While the text does not load, the findings' lines describe an older text: the error only.
+    assert page.locator(".cm-lint-marker-error").count() == 1
     assert "# typing" in page.evaluate("document.getElementById('yaml-text').value")
     assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert problems == []
+
+
+def test_findings_come_from_the_findings_panel_and_the_yaml_error_element(
+    page: Any, live_server: Any
+) -> None:
+    """The editor page sends its findings once, as the panel's HTML: the diagnostics read it."""
+    panel = (
+        '<section id="findings-panel"><ul>'
+        '<li data-rule="LINT-RES-LIMITS" data-diagnostic="warning"><a href="#form-pod">no &lt;limit&gt;</a>'
+        ' <a href="#yaml-text" data-yaml-line="2">line 2</a></li>'
+        '<li data-rule="LINT-X"><a href="#form-pod">not at a line</a></li>'
+        '</ul></section><div id="yaml-error"></div>'
+    )
+    body = yaml_element(POD, [], "/schemas/1.33.json", findings_from="yaml-error findings-panel") + panel
+    problems = open_harness(page, live_server, body, SCRIPTS)
+    page.locator(".cm-lint-marker-warning").first.wait_for()
+    assert page.locator(".cm-lint-marker").count() == 1
+    page.locator(".cm-lintRange-warning").first.hover()
+    page.locator(".cm-tooltip-lint").wait_for()
+    assert "no <limit>" in page.locator(".cm-tooltip-lint").text_content()
+    # The YAML error arrives (a preview swaps its element): only it is shown, at its place.
+    page.evaluate(
+        """() => { document.getElementById('yaml-error').innerHTML =
+        '<p data-diagnostic="error" data-rule="YAML" data-line="3" data-column="2">Line 3: ' +
+        '<span data-diagnostic-message>mapping values are not allowed</span></p>'; }"""
+    )
+    page.locator(".cm-lint-marker-error").wait_for()
+    assert page.locator(".cm-lint-marker").count() == 1
+    # The text loads again: the error goes, the panel's finding is back.
+    page.evaluate("() => { document.getElementById('yaml-error').innerHTML = ''; }")
+    page.locator(".cm-lint-marker-warning").wait_for()
+    assert page.locator(".cm-lint-marker-error").count() == 0
     assert problems == []

@@ -542,7 +542,10 @@ def test_saving_invalid_yaml_keeps_it_unsaved_on_the_yaml_tab(alice_client: Any,
     assert kept["source"] == "yaml" and kept["yaml"] == broken
     assert 'id="editor-side" data-tab="yaml"' in html
     assert re.search(r'id="tab-yaml"[^>]*aria-selected="true"', html)
-    assert re.search(r'<p class="field-error" data-line="\d+" data-column="\d+">Line \d+, column \d+', html)
+    assert re.search(
+        r'<p class="field-error" data-diagnostic="error" data-rule="YAML" data-line="\d+" data-column="\d+">Line \d+, column \d+',
+        html,
+    )
     assert re.search(r'<textarea id="yaml-text"[^>]* autofocus>', html)  # the browser brings it into view
     assert design.revisions.count() == 1
     # A live preview never moves focus (htmx would honour autofocus in what it swaps in).
