@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from designer.editor import drafts, editing
     from designer.editor.state import analyse, exported, render_bytes
     from designer.pod.diagram import build_dot, build_lifecycle_dot
-    from designer.pod.manifest import dump_yaml
+    from designer.pod.manifest import dump_yaml, dump_yaml_mapped
     from designer.pod.render import sanitize_svg
     from designer.pod.rules.lint import lint
     from designer.revisions import Content, create_design
@@ -171,19 +171,44 @@ def main(argv: list[str] | None = None) -> int:
             sanitize_svg(render_bytes(build_lifecycle_dot(document, working.role_map), "svg"))
             return time.perf_counter() - start
 
+        def _floor(setup: dict[str, Any], size: int, run: int) -> float:
+            """The least a preview can cost: what it must compute, with no Django, database or HTML
+            (the YAML tab with its line map, the findings at those lines, the two DOT texts)."""
+            working, version = setup["working"], setup["design"].k8s_version
+            document = exported(working)
+            document["spec"]["containers"][0]["image"] = f"registry.example.com/app:{size}.{run}.floor"
+            start = _cpu()
+            _text, line_map = dump_yaml_mapped([document])
+            findings = lint(document, version=version, roles=working.role_map, line_map=line_map)
+            build_dot(document, working.role_map, findings, version)
+            build_lifecycle_dot(document, working.role_map)
+            return _cpu() - start
+
+        anonymous = Client()
+
+        def _login_page() -> float:
+            """The load benchmark's yardstick (bench/web_load.py), measured here in the same way."""
+            start = _cpu()
+            assert anonymous.get("/accounts/login/").status_code == 200
+            return _cpu() - start
+
         times: dict[tuple[int, str], list[float]] = {
             (s, k): []
             for s in sizes
-            for k in ("preview", "full", "pipeline", "write", "text", "cpu", "server")
+            for k in ("preview", "full", "pipeline", "write", "text", "cpu", "server", "floor", "login")
         }
         for run in range(args.runs + 2):  # two warm-up runs (imports, compiled schemas)
             for size in sizes:
                 setup = setups[size]
                 # Which goes first alternates from run to run: the first after another size finds
                 # the lint's caches cold, and that should not always be the same measurement.
-                labels = ("preview", "text", "server", "cpu", "full", "pipeline")
+                labels = ("preview", "text", "server", "cpu", "full", "pipeline", "floor", "login")
                 for label in labels if run % 2 else reversed(labels):
-                    if label == "pipeline":
+                    if label == "floor":
+                        elapsed = _floor(setup, size, run)
+                    elif label == "login":
+                        elapsed = _login_page()
+                    elif label == "pipeline":
                         elapsed = _pipeline(setup, size, run)
                     elif label == "server":
                         elapsed = _server_render(setup, size, run)
@@ -226,6 +251,17 @@ def main(argv: list[str] | None = None) -> int:
             worst_cpu = max(worst_cpu, c / r)
             print(f"{size:>10} {c:>18.1f} {r:>17.1f} {c / r:>6.2f}")
         print(f"worst ratio, browser layout over server render {worst_cpu:.2f} (goal: at most 0.40)")
+        print()
+        # bench/web_load.py's goal is previews/s at 12 containers >= 0.3x login pages/s, that is a
+        # preview costing at most 3.3 login pages. The floor says how close any preview could get.
+        print("Server CPU against the login page (mean of the runs), as bench/web_load.py compares them:")
+        print(
+            f"{'containers':>10} {'login ms':>9} {'preview ms':>11} {'login/preview':>14} {'floor ms':>9} {'login/floor':>12}"
+        )
+        for size in sizes:
+            lo, c, fl = (statistics.mean(times[(size, k)]) * 1000 for k in ("login", "cpu", "floor"))
+            print(f"{size:>10} {lo:>9.2f} {c:>11.2f} {lo / c:>14.3f} {fl:>9.2f} {lo / fl:>12.3f}")
+        print("login/floor is the most previews per login page any preview could reach (goal: 0.3)")
     finally:
         drafts.record = record
         connection.creation.destroy_test_db(old_name, verbosity=0)
